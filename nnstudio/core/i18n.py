@@ -1,0 +1,31 @@
+"""Core text in two languages, chosen from the locale without Qt.
+
+The core carries English and Simplified Chinese for everything it can show (layer
+descriptions, presets, datasets, problems) so the CLI and the UI say the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+
+Text = dict[str, str]
+LANGUAGES = ("en", "zh")
+
+
+def lang() -> str:
+    """The user's language: NNSTUDIO_LANG first, then the usual locale variables."""
+    forced = os.environ.get("NNSTUDIO_LANG", "")
+    if forced:
+        return "zh" if forced.lower().startswith("zh") else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def text(t: Text | str, language: str | None = None) -> str:
+    """Pick one language from a bilingual text, falling back to English."""
+    if isinstance(t, str):
+        return t
+    return t.get(language or lang()) or t.get("en", "")
