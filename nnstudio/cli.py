@@ -1,0 +1,80 @@
+"""The `nnstudio` command: the studio with no sub-command, the CLI with one.
+
+Sub-commands live in nnstudio/commands/, one module each with `add_parser()` and
+`run(args) -> int`. The UI is imported only when the studio opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from nnstudio import __version__
+from nnstudio.core.errors import NNStudioError
+
+COMMANDS = ("presets", "datasets", "summary", "export", "train", "evaluate", "predict",
+            "bench")
+EXIT_USAGE = 2
+
+
+def say(message: str) -> None:
+    """Print to stderr when there is one (a windowed frozen build has none)."""
+    if sys.stderr is not None:
+        print(message, file=sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nnstudio",
+        description="Build, train and look inside neural networks. With no command, "
+        "opens the studio (optionally on FILE.nnstudio).",
+    )
+    parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"nnstudio.commands.{name}").add_parser(sub)
+    return parser
+
+
+def build_gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nnstudio", description="Open the studio.")
+    parser.add_argument("file", nargs="?", help="a .nnstudio project to open")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the window offscreen, train a few batches, save and "
+                        "reload a project, exit 0 if all worked")
+    parser.add_argument("--lang", choices=("en", "zh"), help="user interface language")
+    parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS or args[:1] in (["-h"], ["--help"]):
+            return _run_command(args)
+        return _run_studio(build_gui_parser().parse_args(args))
+    except NNStudioError as exc:
+        say(f"nnstudio: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        say("nnstudio: interrupted")
+        return 130
+
+
+def _run_command(args: list[str]) -> int:
+    parsed = build_parser().parse_args(args)
+    module = importlib.import_module(f"nnstudio.commands.{parsed.command}")
+    return int(module.run(parsed) or 0)
+
+
+def _run_studio(args: argparse.Namespace) -> int:
+    if args.lang:
+        os.environ["NNSTUDIO_LANG"] = args.lang
+    if sys.platform == "win32":
+        import torch  # noqa: F401  torch >= 2.9 fails to load its DLLs after PySide6
+    from nnstudio.ui.app import run_app
+
+    return run_app(args.file, self_test=args.self_test)

@@ -1,0 +1,57 @@
+"""`nnstudio summary NET [--dataset D]`: per-layer shapes and parameters, like torchinfo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from nnstudio.cli import say
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("summary", help="layer by layer output shape and parameters")
+    p.add_argument("net", help="a preset name, a spec .json or a .nnstudio project")
+    p.add_argument("--dataset", help="take the input shape from this dataset")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    from nnstudio.core.resolve import resolve_net
+    from nnstudio.core.shapes import check, format_shape
+
+    resolved = resolve_net(args.net)
+    spec = resolved.spec
+    if args.dataset:
+        spec = spec.with_input_shape(dataset_input_shape(args.dataset))
+    report = check(spec)
+    if not report.ok:
+        for problem in report.errors:
+            say(f"nnstudio: {problem.message()}")
+        return 2
+    if args.json:
+        rows = [{"position": r.index + 1, "name": r.name, "kind": r.kind,
+                 "output_shape": list(r.out_shape), "parameters": r.params}
+                for r in report.layers]
+        print(json.dumps({"input_shape": list(spec.input_shape), "layers": rows,
+                          "total_parameters": report.total_params}))
+        return 0
+    print(f"{'#':>3}  {'Layer':<18} {'Output shape':<14} {'Param #':>12}")
+    print("-" * 51)
+    print(f"{'':>3}  {'Input':<18} {format_shape(spec.input_shape):<14} {'':>12}")
+    for r in report.layers:
+        print(f"{r.index + 1:>3}  {r.kind:<18} {format_shape(r.out_shape):<14} "
+              f"{r.params:>12,}")
+    print("-" * 51)
+    print(f"Total parameters: {report.total_params:,}")
+    for problem in report.problems:
+        say(f"nnstudio: warning: {problem.message()}")
+    return 0
+
+
+def dataset_input_shape(name: str) -> tuple[int, ...]:
+    """A registered dataset's declared shape, or the shape of the loaded path."""
+    from nnstudio.core.datasets import DATASETS, load_dataset
+
+    if name in DATASETS:
+        return tuple(DATASETS[name].input_shape)
+    return tuple(load_dataset(name).input_shape)

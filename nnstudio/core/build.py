@@ -1,0 +1,86 @@
+"""Spec -> torch.nn.Sequential with stable, readable layer names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+from nnstudio.core.errors import SpecError
+from nnstudio.core.layers import LAYER_KINDS
+from nnstudio.core.shapes import ShapeReport, check
+from nnstudio.core.spec import NetworkSpec
+
+_WEIGHT_INITS: dict[str, Callable[[torch.Tensor, float], object]] = {
+    "zeros": lambda w, std: nn.init.zeros_(w),
+    "normal": lambda w, std: nn.init.normal_(w, 0.0, std),
+    "xavier_uniform": lambda w, std: nn.init.xavier_uniform_(w),
+    "xavier_normal": lambda w, std: nn.init.xavier_normal_(w),
+    "kaiming_uniform": lambda w, std: nn.init.kaiming_uniform_(w, nonlinearity="relu"),
+    "kaiming_normal": lambda w, std: nn.init.kaiming_normal_(w, nonlinearity="relu"),
+}
+
+
+def require_valid(spec: NetworkSpec, **check_args: object) -> ShapeReport:
+    """Check a spec and raise one SpecError listing every error if it is invalid."""
+    report = check(spec, **check_args)  # type: ignore[arg-type]
+    if not report.ok:
+        raise SpecError("; ".join(p.message() for p in report.errors))
+    return report
+
+
+def build_model(spec: NetworkSpec, seed: int | None = None) -> nn.Sequential:
+    """Build the model on the CPU; the same spec and seed give identical weights.
+
+    The seed is applied in a forked RNG so building never disturbs the caller's
+    random stream (the training loop seeds its own).
+    """
+    report = require_valid(spec)
+    with torch.random.fork_rng(devices=[]):
+        if seed is not None:
+            torch.manual_seed(seed)
+        model = nn.Sequential()
+        for row, layer in zip(report.layers, spec.layers, strict=True):
+            module = LAYER_KINDS[layer.kind].make(row.in_shape, layer.params)
+            model.add_module(row.name, module)
+        apply_init(model, spec.init, spec.init_std)
+    if spec.initial_weights:
+        load_initial_weights(model, spec.initial_weights)
+    return model
+
+
+def apply_init(model: nn.Module, init: str, std: float = 0.01) -> None:
+    """Re-initialise weights of Linear/Conv layers; biases start at zero."""
+    if init == "default":
+        return
+    fill = _WEIGHT_INITS[init]
+    for module in model.modules():
+        if isinstance(module, nn.Linear | nn.Conv2d):
+            with torch.no_grad():
+                fill(module.weight, std)
+                if module.bias is not None:
+                    module.bias.zero_()
+
+
+def load_initial_weights(model: nn.Module, values: dict) -> None:
+    """Set named tensors from nested lists (presets with textbook weights)."""
+    state = model.state_dict()
+    for key, value in values.items():
+        if key not in state:
+            raise SpecError(f"initial weight '{key}' names no tensor of this network")
+        tensor = torch.tensor(value, dtype=state[key].dtype)
+        if tensor.shape != state[key].shape:
+            raise SpecError(
+                f"initial weight '{key}' has shape {list(tensor.shape)}, "
+                f"the layer needs {list(state[key].shape)}"
+            )
+        state[key].copy_(tensor)
+
+
+def parameter_layers(model: nn.Module) -> list[str]:
+    """Names of the top-level children that own parameters, input side first."""
+    return [
+        name for name, child in model.named_children()
+        if any(True for _ in child.parameters())
+    ]

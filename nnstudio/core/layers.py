@@ -1,0 +1,326 @@
+"""The layer catalog: every palette layer declared once, in one registry.
+
+A declaration says what the layer is (kind, category, parameters with types and
+ranges, bilingual description, formula), which input ranks it accepts, and how to make
+the torch module for a given input shape. Shapes themselves come from torch (see
+shapes.py); the declaration only turns torch's failures into plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from torch import nn
+
+from nnstudio.core.errors import SpecError
+from nnstudio.core.i18n import Text
+from nnstudio.core.modules import ResidualBlock, SharedBiasLinear
+
+Shape = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One editable parameter: its type, default and allowed range."""
+
+    name: str
+    type: str  # "int" | "float" | "bool" | "choice"
+    default: Any
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+    help: Text = field(default_factory=dict)
+    max_exclusive: bool = False
+
+    def coerce(self, value: Any) -> Any:
+        """Return the value in this parameter's type or raise ValueError."""
+        if self.type == "int":
+            if isinstance(value, bool) or float(value) != int(float(value)):
+                raise ValueError(f"{self.name} must be a whole number")
+            return int(float(value))
+        if self.type == "float":
+            return float(value)
+        if self.type == "bool":
+            if isinstance(value, str):
+                return value.strip().lower() in ("1", "true", "yes", "on")
+            return bool(value)
+        if str(value) not in self.choices:
+            raise ValueError(f"{self.name} must be one of {', '.join(self.choices)}")
+        return str(value)
+
+    def in_range(self, value: Any) -> bool:
+        if self.type not in ("int", "float"):
+            return True
+        if value != value:  # NaN
+            return False
+        if self.min is not None and value < self.min:
+            return False
+        if self.max is not None:
+            return value < self.max if self.max_exclusive else value <= self.max
+        return True
+
+
+@dataclass(frozen=True)
+class LayerKind:
+    """The declaration of one layer kind."""
+
+    kind: str
+    category: str
+    description: Text
+    formula: str
+    make: Callable[[Shape, Mapping[str, Any]], nn.Module]
+    params: tuple[Param, ...] = ()
+    ranks: tuple[int, ...] | None = None  # accepted input ranks; None = any
+    key_params: tuple[str, ...] = ()
+    when: Text = field(default_factory=dict)
+    experiment: str | None = None  # preset that demonstrates it
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer as the user designed it: a kind and its parameter values."""
+
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        declared = LAYER_KINDS.get(self.kind)
+        merged = dict(declared.defaults()) if declared else {}
+        merged.update(self.params)
+        object.__setattr__(self, "params", MappingProxyType(merged))
+
+    def __getitem__(self, name: str) -> Any:
+        return self.params[name]
+
+    def with_params(self, **changes: Any) -> LayerSpec:
+        return LayerSpec(self.kind, {**self.params, **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "params": dict(self.params)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> LayerSpec:
+        if not isinstance(data, Mapping) or not isinstance(data.get("kind"), str):
+            raise SpecError("a layer entry needs a 'kind' (text) and 'params' (object)")
+        params = data.get("params", {})
+        if not isinstance(params, Mapping):
+            raise SpecError(f"the 'params' of layer {data['kind']} must be an object")
+        return cls(data["kind"], dict(params))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, LayerSpec)
+            and self.kind == other.kind
+            and dict(self.params) == dict(other.params)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kind, tuple(sorted(self.params.items()))))
+
+
+def _int(name: str, default: int, lo: int, hi: int, en: str, zh: str) -> Param:
+    return Param(name, "int", default, lo, hi, help={"en": en, "zh": zh})
+
+
+def _pool_stride(params: Mapping[str, Any]) -> int:
+    return params["stride"] or params["kernel_size"]
+
+
+def _make_linear(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
+    if p["bias"] == "shared":
+        layer: nn.Linear = SharedBiasLinear(shape[0], p["out_features"])
+    else:
+        layer = nn.Linear(shape[0], p["out_features"], bias=p["bias"] == "per-unit")
+    if layer.bias is not None and not p["train_bias"]:
+        layer.bias.requires_grad_(False)
+    return layer
+
+
+def _make_batchnorm(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
+    return nn.BatchNorm2d(shape[0]) if len(shape) == 3 else nn.BatchNorm1d(shape[0])
+
+
+def _make_residual(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
+    return ResidualBlock(shape[0], p["out_channels"] or shape[0], p["stride"])
+
+
+_KERNEL = _int("kernel_size", 2, 1, 64, "Window size", "窗口大小")
+_POOL_STRIDE = _int("stride", 0, 0, 64, "Step (0 = kernel size)", "步长(0 表示等于窗口)")
+_WIDTH = ("Number of output units", "输出单元数")
+
+_CATALOG: tuple[LayerKind, ...] = (
+    LayerKind(
+        "Linear", "Dense",
+        {"en": "Fully connected: every output is a weighted sum of all inputs plus a bias.",
+         "zh": "全连接层：每个输出都是全部输入的加权和再加偏置。"},
+        "y = W x + b",
+        _make_linear,
+        (
+            _int("out_features", 64, 1, 100_000, *_WIDTH),
+            Param("bias", "choice", "per-unit", choices=("per-unit", "shared", "none"),
+                  help={"en": "One bias per unit, one shared by the layer, or none",
+                        "zh": "每个单元一个偏置、整层共享一个，或不用偏置"}),
+            Param("train_bias", "bool", True,
+                  help={"en": "Whether training updates the bias", "zh": "训练时是否更新偏置"}),
+        ),
+        ranks=(1,), key_params=("out_features",),
+        when={"en": "The basic building block of MLPs and every classifier head.",
+              "zh": "多层感知机的基本模块，也是每个分类器的输出头。"},
+        experiment="spiral-relu",
+    ),
+    LayerKind(
+        "Conv2d", "Convolution",
+        {"en": "Slides small learned filters over the image; each filter makes one feature map.",
+         "zh": "在图像上滑动可学习的小卷积核，每个卷积核生成一张特征图。"},
+        "y[c] = b[c] + Σ_k W[c,k] ⋆ x[k]",
+        lambda s, p: nn.Conv2d(s[0], p["out_channels"], p["kernel_size"], p["stride"],
+                               p["padding"], bias=bool(p["bias"])),
+        (
+            _int("out_channels", 16, 1, 4096, "Number of filters (output channels)",
+                 "卷积核个数(输出通道数)"),
+            _int("kernel_size", 3, 1, 31, "Filter size", "卷积核大小"),
+            _int("stride", 1, 1, 16, "Step between positions", "步长"),
+            _int("padding", 0, 0, 15, "Zeros added around the border", "边缘补零"),
+            Param("bias", "bool", True, help={"en": "Add a bias per filter",
+                                              "zh": "每个卷积核加偏置"}),
+        ),
+        ranks=(3,), key_params=("out_channels", "kernel_size"),
+        when={"en": "Images: detects local patterns wherever they appear.",
+              "zh": "用于图像：在任何位置检测局部模式。"},
+        experiment="cnn-mnist",
+    ),
+    LayerKind(
+        "MaxPool2d", "Pooling",
+        {"en": "Keeps the largest value in each window: smaller maps, some shift tolerance.",
+         "zh": "取每个窗口中的最大值：特征图变小，对平移更稳健。"},
+        "y = max over the window of x",
+        lambda s, p: nn.MaxPool2d(p["kernel_size"], _pool_stride(p)),
+        (_KERNEL, _POOL_STRIDE), ranks=(3,), key_params=("kernel_size",),
+    ),
+    LayerKind(
+        "AvgPool2d", "Pooling",
+        {"en": "Averages each window: smaller maps, smoother than max pooling.",
+         "zh": "对每个窗口求平均：特征图变小，比最大池化更平滑。"},
+        "y = mean over the window of x",
+        lambda s, p: nn.AvgPool2d(p["kernel_size"], _pool_stride(p)),
+        (_KERNEL, _POOL_STRIDE), ranks=(3,), key_params=("kernel_size",),
+    ),
+    LayerKind(
+        "AdaptiveAvgPool2d", "Pooling",
+        {"en": "Averages each channel down to a fixed size, whatever the input size.",
+         "zh": "把每个通道平均池化到固定大小，与输入大小无关。"},
+        "y = mean over regions of x",
+        lambda s, p: nn.AdaptiveAvgPool2d(p["output_size"]),
+        (_int("output_size", 1, 1, 64, "Output height and width", "输出的高和宽"),),
+        ranks=(3,), key_params=("output_size",),
+    ),
+    LayerKind(
+        "Flatten", "Structure",
+        {"en": "Turns feature maps (channels x height x width) into one flat vector.",
+         "zh": "把特征图(通道×高×宽)展平成一个向量。"},
+        "y = reshape(x, [-1])",
+        lambda s, p: nn.Flatten(),
+        when={"en": "Between the last convolution/pooling layer and the first Linear.",
+              "zh": "放在最后一个卷积/池化层和第一个全连接层之间。"},
+    ),
+    LayerKind(
+        "ReLU", "Activation",
+        {"en": "Keeps positive values, sets negatives to zero: the default non-linearity.",
+         "zh": "保留正值、负值置零：最常用的非线性激活。"},
+        "y = max(0, x)", lambda s, p: nn.ReLU(),
+        when={"en": "After Linear/Conv layers; without a non-linearity a deep stack is linear.",
+              "zh": "放在全连接/卷积层之后；没有非线性，再深的网络也只是线性的。"},
+        experiment="spiral-relu",
+    ),
+    LayerKind(
+        "LeakyReLU", "Activation",
+        {"en": "Like ReLU but lets a small slope through for negatives, so units never die.",
+         "zh": "类似 ReLU，但负值保留一个小斜率，单元不会“死亡”。"},
+        "y = x if x > 0 else a·x",
+        lambda s, p: nn.LeakyReLU(p["negative_slope"]),
+        (Param("negative_slope", "float", 0.01, 0.0, 1.0,
+               help={"en": "Slope for negative inputs", "zh": "负输入的斜率"}),),
+    ),
+    LayerKind(
+        "Sigmoid", "Activation",
+        {"en": "Squashes values into (0, 1); saturates, so deep stacks of it learn slowly.",
+         "zh": "把数值压缩到 (0, 1)；容易饱和，深层堆叠时学习很慢。"},
+        "y = 1 / (1 + e^-x)", lambda s, p: nn.Sigmoid(),
+        when={"en": "Output of a yes/no probability; avoid as a hidden activation in deep nets.",
+              "zh": "用于输出是/否的概率；深层网络的隐藏层应避免使用。"},
+        experiment="deep-sigmoid",
+    ),
+    LayerKind(
+        "Tanh", "Activation",
+        {"en": "Squashes values into (-1, 1), centred on zero.",
+         "zh": "把数值压缩到 (-1, 1)，以零为中心。"},
+        "y = tanh(x)", lambda s, p: nn.Tanh(),
+    ),
+    LayerKind(
+        "GELU", "Activation",
+        {"en": "A smooth ReLU used in transformers.", "zh": "平滑版的 ReLU，常用于 Transformer。"},
+        "y = x·Φ(x)", lambda s, p: nn.GELU(),
+    ),
+    LayerKind(
+        "Softmax", "Activation",
+        {"en": "Turns scores into probabilities that sum to 1 (cross-entropy already does it).",
+         "zh": "把得分变成和为 1 的概率(交叉熵损失已包含这一步)。"},
+        "y_i = e^x_i / Σ_j e^x_j", lambda s, p: nn.Softmax(dim=1),
+    ),
+    LayerKind(
+        "Dropout", "Regularization",
+        {"en": "During training, zeroes a random fraction p of values: fights overfitting.",
+         "zh": "训练时随机把比例为 p 的数值置零：抑制过拟合。"},
+        "y = mask·x / (1 - p)",
+        lambda s, p: nn.Dropout(p["p"]),
+        (Param("p", "float", 0.5, 0.0, 1.0, help={"en": "Fraction dropped (0 to <1)",
+                                                 "zh": "丢弃比例(0 到小于 1)"},
+               max_exclusive=True),),
+        key_params=("p",),
+        when={"en": "When training accuracy is far above validation accuracy.",
+              "zh": "当训练准确率远高于验证准确率时。"},
+    ),
+    LayerKind(
+        "BatchNorm", "Normalization",
+        {"en": "Normalizes each channel over the batch, then scales and shifts it.",
+         "zh": "在批次上对每个通道归一化，再缩放和平移。"},
+        "y = γ (x - μ_B) / σ_B + β", _make_batchnorm, ranks=(1, 2, 3),
+        when={"en": "Deep networks that train slowly or unstably; needs batches of 2 or more.",
+              "zh": "训练缓慢或不稳定的深层网络；批大小至少为 2。"},
+        experiment="deep-relu-bn",
+    ),
+    LayerKind(
+        "LayerNorm", "Normalization",
+        {"en": "Normalizes each sample over all its features, then scales and shifts it.",
+         "zh": "对每个样本的全部特征归一化，再缩放和平移。"},
+        "y = γ (x - μ) / σ + β", lambda s, p: nn.LayerNorm(list(s)),
+    ),
+    LayerKind(
+        "Residual", "Blocks",
+        {"en": "Two 3x3 convolutions with BatchNorm and ReLU plus a skip connection.",
+         "zh": "两个带批归一化和 ReLU 的 3x3 卷积，加上一条跳跃连接。"},
+        "y = ReLU(F(x) + x)",
+        _make_residual,
+        (
+            _int("out_channels", 0, 0, 4096, "Output channels (0 = same as input)",
+                 "输出通道数(0 表示与输入相同)"),
+            _int("stride", 1, 1, 4, "Stride of the first convolution", "第一个卷积的步长"),
+        ),
+        ranks=(3,), key_params=("out_channels", "stride"),
+        when={"en": "Very deep CNNs: the skip lets gradients flow past the block.",
+              "zh": "很深的卷积网络：跳跃连接让梯度越过该模块。"},
+        experiment="resnet-mini",
+    ),
+)
+
+LAYER_KINDS: dict[str, LayerKind] = {k.kind: k for k in _CATALOG}
+CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(k.category for k in _CATALOG))

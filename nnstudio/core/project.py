@@ -1,0 +1,197 @@
+"""Project files: one `.nnstudio` zip holding JSON and safetensors, never a pickle.
+
+Entries: meta.json (format and app version), spec.json, config.json,
+weights.safetensors (optional: an untrained project has none) and history.json.
+Saving is atomic; loading checks everything and fails with one plain line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
+from torch import nn
+
+from nnstudio import __version__
+from nnstudio.core.build import build_model
+from nnstudio.core.errors import NNStudioError, ProjectFileError
+from nnstudio.core.fileio import atomic_write_bytes
+from nnstudio.core.spec import NetworkSpec
+
+FORMAT = "nnstudio-project"
+FORMAT_VERSION = 1
+MAX_ENTRY_BYTES = 4 << 30  # refuse zip bombs before inflating anything
+EXTENSION = ".nnstudio"
+
+
+@dataclass
+class Project:
+    """What a project file holds; `config` is a TrainConfig dict."""
+
+    spec: NetworkSpec
+    config: dict[str, Any] = field(default_factory=dict)
+    weights: dict[str, torch.Tensor] | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def model(self, seed: int | None = None) -> nn.Sequential:
+        """Build the network and load the saved weights (if any) into it."""
+        model = build_model(self.spec, seed=seed)
+        if self.weights is not None:
+            load_weights(model, self.weights)
+        return model
+
+
+def project_bytes(project: Project) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "app": __version__}
+        archive.writestr("meta.json", json.dumps(meta))
+        archive.writestr("spec.json", project.spec.to_json())
+        archive.writestr("config.json", json.dumps(project.config, indent=2))
+        archive.writestr("history.json", json.dumps(project.history, allow_nan=True))
+        if project.weights is not None:
+            tensors = {k: v.detach().cpu().contiguous() for k, v in project.weights.items()}
+            archive.writestr("weights.safetensors", save_safetensors(tensors))
+    return buffer.getvalue()
+
+
+def save_project(path: str | Path, project: Project) -> None:
+    """Write atomically: the previous file survives any failure mid-save."""
+    atomic_write_bytes(path, project_bytes(project))
+
+
+def load_project(path: str | Path) -> Project:
+    """Read and check a project file; raise ProjectFileError with one line."""
+    path = Path(path)
+    name = path.name
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise ProjectFileError(f"{name}: no such file") from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ProjectFileError(
+            f"{name} is not an nnstudio project: the file is empty, corrupt or truncated"
+        ) from None
+    with archive:
+        try:
+            return _read(archive, name)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            if isinstance(exc, NNStudioError):
+                raise
+            raise ProjectFileError(
+                f"{name} is corrupt or truncated (an entry cannot be read)"
+            ) from None
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> Project:
+    for info in archive.infolist():
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise ProjectFileError(f"{name}: entry {info.filename} is implausibly large")
+    meta = _json(archive, "meta.json", name, required=False) or {}
+    version = meta.get("format_version", 1) if isinstance(meta, dict) else 1
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise ProjectFileError(
+            f"{name} was saved by a newer nnstudio (file format {version}) — update "
+            "nnstudio to open it"
+        )
+    try:
+        spec = NetworkSpec.from_dict(_json(archive, "spec.json", name))
+    except NNStudioError as exc:
+        raise ProjectFileError(f"{name}: {exc}") from None
+    config = _json(archive, "config.json", name, required=False) or {}
+    history = _json(archive, "history.json", name, required=False) or []
+    weights = None
+    if "weights.safetensors" in archive.namelist():
+        weights = _weights(archive.read("weights.safetensors"), name)
+        check_weights(spec, weights, name)
+    if not isinstance(config, dict) or not isinstance(history, list):
+        raise ProjectFileError(f"{name}: config.json or history.json has the wrong form")
+    return Project(spec, config, weights, history)
+
+
+def _json(archive: zipfile.ZipFile, entry: str, name: str, required: bool = True) -> Any:
+    if entry not in archive.namelist():
+        if required:
+            raise ProjectFileError(f"{name} is not a complete project: {entry} is missing")
+        return None
+    try:
+        return json.loads(archive.read(entry).decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ProjectFileError(f"{name}: {entry} is not valid JSON") from None
+
+
+def _weights(blob: bytes, name: str) -> dict[str, torch.Tensor]:
+    try:
+        return load_safetensors(blob)
+    except (SafetensorError, ValueError, RuntimeError):
+        raise ProjectFileError(f"{name}: the weights are corrupt") from None
+
+
+def check_weights(spec: NetworkSpec, weights: dict[str, torch.Tensor], name: str) -> None:
+    """Refuse weights whose names or shapes do not fit the spec, naming them."""
+    try:
+        model = build_model(spec)
+    except NNStudioError as exc:
+        raise ProjectFileError(f"{name}: {exc}") from None
+    problems = describe_mismatch(model.state_dict(), weights)
+    if problems:
+        raise ProjectFileError(f"{name}: the weights don't match the network: {problems}")
+
+
+def describe_mismatch(expected: dict[str, torch.Tensor],
+                      given: dict[str, torch.Tensor]) -> str:
+    """'' when `given` fits `expected`, else which keys are missing/extra/misshapen."""
+    missing = [k for k in expected if k not in given]
+    extra = [k for k in given if k not in expected]
+    shapes = [
+        f"{k} is {list(given[k].shape)} but the network needs {list(expected[k].shape)}"
+        for k in expected if k in given and given[k].shape != expected[k].shape
+    ]
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing[:6]))
+    if extra:
+        parts.append("unexpected " + ", ".join(extra[:6]))
+    parts += shapes[:6]
+    return "; ".join(parts)
+
+
+def load_weights(model: nn.Module, weights: dict[str, torch.Tensor]) -> None:
+    problems = describe_mismatch(model.state_dict(), weights)
+    if problems:
+        raise ProjectFileError(f"the weights don't match the network: {problems}")
+    model.load_state_dict(weights)
+
+
+def import_state_dict(path: str | Path, spec: NetworkSpec) -> dict[str, torch.Tensor]:
+    """Import a plain PyTorch state_dict (.pt/.pth) with weights-only loading.
+
+    Files holding other Python objects are refused without running any of their code.
+    """
+    name = Path(path).name
+    try:
+        data = torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise ProjectFileError(f"{name}: no such file") from None
+    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError,
+            AttributeError, TypeError, zipfile.BadZipFile):
+        raise ProjectFileError(
+            f"{name} was refused: it is not a plain PyTorch state_dict of tensors "
+            "(files that hold other Python objects could run code, so nnstudio never "
+            "loads them)"
+        ) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, torch.Tensor) for v in data.values()
+    ):
+        raise ProjectFileError(f"{name} does not hold a state_dict (names to tensors)")
+    check_weights(spec, data, name)
+    return data

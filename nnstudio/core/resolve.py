@@ -1,0 +1,39 @@
+"""Turn what a user names on the command line into a spec (and its settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nnstudio.core.config import TrainConfig
+from nnstudio.core.errors import SpecError
+from nnstudio.core.presets import PRESETS, get_preset
+from nnstudio.core.project import EXTENSION, Project, load_project
+from nnstudio.core.spec import NetworkSpec
+
+
+@dataclass
+class Resolved:
+    spec: NetworkSpec
+    config: TrainConfig
+    project: Project | None = None
+
+
+def resolve_net(net: str) -> Resolved:
+    """NET is a preset name, a spec .json file or a .nnstudio project."""
+    path = Path(net)
+    if net in PRESETS:
+        preset = get_preset(net)
+        return Resolved(preset.spec, preset.train_config())
+    if path.suffix.lower() == EXTENSION:
+        project = load_project(path)
+        return Resolved(project.spec, TrainConfig.from_dict(project.config), project)
+    if path.suffix.lower() == ".json":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SpecError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+        spec = NetworkSpec.from_json(text)
+        return Resolved(spec, TrainConfig())
+    get_preset(net)  # raises the "unknown preset" message listing the names
+    raise AssertionError("unreachable")

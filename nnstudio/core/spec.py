@@ -1,0 +1,135 @@
+"""NetworkSpec: the network the user designed, as plain immutable data.
+
+The GUI edits a spec by replacing it, so the copy handed to the training thread can
+never change under it. JSON carries a schema version; older versions are migrated.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from nnstudio.core.errors import SpecError
+from nnstudio.core.layers import LayerSpec
+
+SCHEMA_VERSION = 1
+INITS = (
+    "default",
+    "zeros",
+    "normal",
+    "xavier_uniform",
+    "xavier_normal",
+    "kaiming_uniform",
+    "kaiming_normal",
+)
+_KEYS = {"schema_version", "input_shape", "layers", "init", "init_std", "initial_weights"}
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Input shape (no batch dimension) plus the ordered layers and their init."""
+
+    input_shape: tuple[int, ...]
+    layers: tuple[LayerSpec, ...] = ()
+    init: str = "default"
+    init_std: float = 0.01
+    initial_weights: Mapping[str, Any] | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_shape", tuple(int(d) for d in self.input_shape))
+        object.__setattr__(self, "layers", tuple(self.layers))
+
+    # --- editing: every edit returns a new spec -------------------------------------
+    def insert(self, index: int, layer: LayerSpec) -> NetworkSpec:
+        layers = list(self.layers)
+        layers.insert(index, layer)
+        return replace(self, layers=tuple(layers))
+
+    def remove(self, index: int) -> NetworkSpec:
+        return replace(self, layers=self.layers[:index] + self.layers[index + 1 :])
+
+    def replace_layer(self, index: int, layer: LayerSpec) -> NetworkSpec:
+        layers = list(self.layers)
+        layers[index] = layer
+        return replace(self, layers=tuple(layers))
+
+    def move(self, src: int, dst: int) -> NetworkSpec:
+        """Move layer `src` so that it ends up at position `dst`."""
+        layers = list(self.layers)
+        layers.insert(dst, layers.pop(src))
+        return replace(self, layers=tuple(layers))
+
+    def with_input_shape(self, shape: tuple[int, ...]) -> NetworkSpec:
+        return replace(self, input_shape=tuple(shape))
+
+    def with_layers(self, layers: tuple[LayerSpec, ...] | list[LayerSpec]) -> NetworkSpec:
+        return replace(self, layers=tuple(layers))
+
+    # --- serialization ---------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "input_shape": list(self.input_shape),
+            "layers": [layer.to_dict() for layer in self.layers],
+            "init": self.init,
+            "init_std": self.init_std,
+        }
+        if self.initial_weights:
+            data["initial_weights"] = dict(self.initial_weights)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> NetworkSpec:
+        if not isinstance(data, Mapping):
+            raise SpecError("a network spec must be a JSON object")
+        data = migrate(dict(data))
+        unknown = sorted(set(data) - _KEYS)
+        if unknown:
+            raise SpecError(f"unknown key(s) in the network spec: {', '.join(unknown)}")
+        shape = data.get("input_shape")
+        if not isinstance(shape, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) for d in shape
+        ):
+            raise SpecError("'input_shape' must be a list of whole numbers, e.g. [1, 28, 28]")
+        layers = data.get("layers")
+        if not isinstance(layers, list):
+            raise SpecError("'layers' must be a list of layers")
+        init = data.get("init", "default")
+        if init not in INITS:
+            raise SpecError(f"unknown weight init '{init}': use one of {', '.join(INITS)}")
+        std = data.get("init_std", 0.01)
+        if not isinstance(std, int | float) or not std > 0:
+            raise SpecError("'init_std' must be a positive number")
+        return cls(
+            tuple(shape),
+            tuple(LayerSpec.from_dict(item) for item in layers),
+            init,
+            float(std),
+            data.get("initial_weights"),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> NetworkSpec:
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SpecError(f"the network spec is not valid JSON ({exc.msg})") from None
+        return cls.from_dict(data)
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older spec dict to SCHEMA_VERSION; refuse newer ones by name."""
+    version = data.get("schema_version", 1)
+    if not isinstance(version, int) or version < 1:
+        raise SpecError("'schema_version' must be a positive whole number")
+    if version > SCHEMA_VERSION:
+        raise SpecError(
+            f"this network was saved by a newer nnstudio (schema {version}; this one "
+            f"reads up to {SCHEMA_VERSION}) — update nnstudio to open it"
+        )
+    return data
