@@ -1,0 +1,95 @@
+"""Export a network: the spec as JSON, weights as safetensors, ONNX, a PyTorch script.
+
+`export(what, path)` picks the format from the file extension, so the CLI and the
+File > Export menu share one entry point and one list of formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from safetensors.torch import save as save_safetensors
+from torch import nn
+
+from nnstudio.core.build import build_model
+from nnstudio.core.config import TrainConfig
+from nnstudio.core.errors import NNStudioError
+from nnstudio.core.fileio import atomic_write_bytes
+from nnstudio.core.project import Project
+from nnstudio.core.resolve import Resolved
+from nnstudio.core.spec import NetworkSpec
+
+
+class ExportError(NNStudioError):
+    code = "export"
+
+
+def _target(what: Resolved | Project) -> Resolved:
+    """A Resolved view of either a resolved NET or a bare project."""
+    if isinstance(what, Project):
+        return Resolved(what.spec, TrainConfig.from_dict(what.config), what)
+    return what
+
+
+def model_of(what: Resolved | Project) -> nn.Sequential:
+    """The trained model of a project, else the freshly initialised one (config seed)."""
+    target = _target(what)
+    if target.project is not None and target.project.weights is not None:
+        return target.project.model()
+    return build_model(target.spec, seed=target.config.seed)
+
+
+def export_json(what: Resolved | Project, path: Path) -> None:
+    """The network spec, as `nnstudio` reads it back (schema_version included)."""
+    spec: NetworkSpec = _target(what).spec
+    atomic_write_bytes(path, (spec.to_json() + "\n").encode("utf-8"))
+
+
+def export_safetensors(what: Resolved | Project, path: Path) -> None:
+    """The state_dict with nnstudio's layer names ("1_linear.weight", ...)."""
+    state = model_of(what).state_dict()
+    tensors = {k: v.detach().cpu().contiguous() for k, v in state.items()}
+    atomic_write_bytes(path, save_safetensors(tensors))
+
+
+def _export_script(what: Resolved | Project, path: Path) -> None:
+    from nnstudio.core.export_script import export_script
+
+    export_script(_target(what), path)
+
+
+def _export_onnx(what: Resolved | Project, path: Path) -> None:
+    from nnstudio.core.export_onnx import export_onnx
+
+    export_onnx(_target(what), model_of(what), path)
+
+
+EXPORTERS: dict[str, Callable[[Resolved | Project, Path], None]] = {
+    ".py": _export_script,
+    ".onnx": _export_onnx,
+    ".safetensors": export_safetensors,
+    ".json": export_json,
+}
+
+
+def export(what: Resolved | Project, path: str | Path) -> Path:
+    """Write `what` to `path` in the format its extension names; return the path."""
+    path = Path(path)
+    writer = EXPORTERS.get(path.suffix.lower())
+    if writer is None:
+        raise ExportError(
+            f"cannot export to '{path.name}': the file name must end in one of "
+            f"{', '.join(EXPORTERS)}"
+        )
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot export to {path}: the folder does not exist")
+    writer(what, path)
+    return path
+
+
+def example_input(spec: NetworkSpec, batch: int = 2) -> torch.Tensor:
+    """A deterministic example batch for tracing (ONNX) and checks."""
+    generator = torch.Generator().manual_seed(0)
+    return torch.randn((batch, *spec.input_shape), generator=generator)
