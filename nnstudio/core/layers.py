@@ -37,12 +37,18 @@ class Param:
 
     def coerce(self, value: Any) -> Any:
         """Return the value in this parameter's type or raise ValueError."""
-        if self.type == "int":
-            if isinstance(value, bool) or float(value) != int(float(value)):
-                raise ValueError(f"{self.name} must be a whole number")
-            return int(float(value))
-        if self.type == "float":
-            return float(value)
+        if self.type in ("int", "float"):
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = float("nan")
+            if self.type == "int":
+                if isinstance(value, bool) or not number.is_integer():
+                    raise ValueError(f"{self.name} must be a whole number")
+                return int(number)
+            if isinstance(value, bool) or number != number:
+                raise ValueError(f"{self.name} must be a number")
+            return number
         if self.type == "bool":
             if isinstance(value, str):
                 return value.strip().lower() in ("1", "true", "yes", "on")

@@ -1,0 +1,101 @@
+"""Every layer kind: the shape check's prediction equals torch's own module."""
+
+import pytest
+import torch
+from torch import nn
+
+from nnstudio.core.layers import CATEGORIES, LAYER_KINDS, LayerSpec
+from nnstudio.core.shapes import check
+from nnstudio.core.spec import NetworkSpec
+
+# Reference modules written straight from torch.nn, independent of the catalog.
+ORACLES = {
+    "Linear": ({"out_features": 7}, lambda s: nn.Linear(s[0], 7)),
+    "Conv2d": (
+        {"out_channels": 5, "kernel_size": 3, "stride": 2, "padding": 1},
+        lambda s: nn.Conv2d(s[0], 5, 3, 2, 1),
+    ),
+    "MaxPool2d": ({"kernel_size": 2}, lambda s: nn.MaxPool2d(2)),
+    "AvgPool2d": ({"kernel_size": 3, "stride": 1}, lambda s: nn.AvgPool2d(3, 1)),
+    "AdaptiveAvgPool2d": ({"output_size": 2}, lambda s: nn.AdaptiveAvgPool2d(2)),
+    "Flatten": ({}, lambda s: nn.Flatten()),
+    "ReLU": ({}, lambda s: nn.ReLU()),
+    "LeakyReLU": ({"negative_slope": 0.2}, lambda s: nn.LeakyReLU(0.2)),
+    "Sigmoid": ({}, lambda s: nn.Sigmoid()),
+    "Tanh": ({}, lambda s: nn.Tanh()),
+    "GELU": ({}, lambda s: nn.GELU()),
+    "Softmax": ({}, lambda s: nn.Softmax(dim=1)),
+    "Dropout": ({"p": 0.3}, lambda s: nn.Dropout(0.3)),
+    "BatchNorm": (
+        {},
+        lambda s: nn.BatchNorm2d(s[0]) if len(s) == 3 else nn.BatchNorm1d(s[0]),
+    ),
+    "LayerNorm": ({}, lambda s: nn.LayerNorm(list(s))),
+    "Residual": ({"out_channels": 8, "stride": 2}, None),
+}
+FLAT = [(3,), (17,), (64,)]
+IMAGES = [(1, 8, 8), (3, 11, 9), (4, 28, 28)]
+
+
+def _residual_reference(shape):
+    c = shape[0]
+    body = nn.Sequential(
+        nn.Conv2d(c, 8, 3, 2, 1, bias=False),
+        nn.BatchNorm2d(8),
+        nn.ReLU(),
+        nn.Conv2d(8, 8, 3, 1, 1, bias=False),
+        nn.BatchNorm2d(8),
+    )
+    skip = nn.Sequential(nn.Conv2d(c, 8, 1, 2, bias=False), nn.BatchNorm2d(8))
+    return body, skip
+
+
+def _cases():
+    for kind, (params, _) in ORACLES.items():
+        ranks = LAYER_KINDS[kind].ranks
+        shapes = [s for s in FLAT + IMAGES if ranks is None or len(s) in ranks]
+        for shape in shapes:
+            yield pytest.param(
+                kind, params, shape, id=f"{kind}-{'x'.join(map(str, shape))}"
+            )
+
+
+def test_oracle_covers_every_kind() -> None:
+    assert set(ORACLES) == set(LAYER_KINDS)
+    assert {"Dense", "Convolution", "Activation"} <= set(CATEGORIES)
+
+
+@pytest.mark.parametrize(("kind", "params", "shape"), list(_cases()))
+def test_prediction_matches_torch(kind, params, shape) -> None:
+    report = check(NetworkSpec(shape, (LayerSpec(kind, params),)))
+    assert report.ok, [p.message() for p in report.problems]
+    x = torch.randn(2, *shape)
+    if kind == "Residual":
+        body, skip = _residual_reference(shape)
+        expected = body(x) + skip(x)
+        count = sum(p.numel() for m in (body, skip) for p in m.parameters())
+    else:
+        module = ORACLES[kind][1](shape)
+        expected = module(x)
+        count = sum(p.numel() for p in module.parameters())
+    assert report.layers[0].out_shape == tuple(expected.shape[1:])
+    assert report.total_params == count
+
+
+def test_every_kind_has_both_languages_and_a_formula() -> None:
+    for kind in LAYER_KINDS.values():
+        assert kind.description["en"] and kind.description["zh"] and kind.formula
+        for param in kind.params:
+            assert param.help.get("en") and param.help.get("zh"), (
+                kind.kind,
+                param.name,
+            )
+
+
+def test_layer_spec_fills_defaults_and_is_immutable() -> None:
+    layer = LayerSpec("Linear", {"out_features": 10})
+    assert layer["bias"] == "per-unit" and layer["out_features"] == 10
+    with pytest.raises(TypeError):
+        layer.params["out_features"] = 3  # type: ignore[index]
+    assert layer.with_params(out_features=3)["out_features"] == 3
+    assert LayerSpec.from_dict(layer.to_dict()) == layer
