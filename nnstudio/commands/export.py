@@ -17,11 +17,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "the spec (.json)",
     )
     p.add_argument("net", help="a preset name, a spec .json or a .nnstudio project")
-    p.add_argument("--to", required=True, metavar="FILE",
-                   help="output file; its extension chooses the format: "
-                   ".py, .onnx, .safetensors, .json")
-    p.add_argument("--seed", type=int, default=None,
-                   help="seed for the initial weights (default: the project's)")
+    p.add_argument(
+        "--to",
+        required=True,
+        metavar="FILE",
+        help="output file; its extension chooses the format: "
+        ".py, .onnx, .safetensors, .json",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed for the initial weights (default: the project's)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -34,7 +34,7 @@ def _target(what: Resolved | Project) -> Resolved:
 
 
 def model_of(what: Resolved | Project) -> nn.Sequential:
-    """The trained model of a project, else the freshly initialised one (config seed)."""
+    """The trained model of a project, else a freshly initialised one (config seed)."""
     target = _target(what)
     if target.project is not None and target.project.weights is not None:
         return target.project.model()
