@@ -57,11 +57,15 @@ def main() -> int:
     for size, image in images.items():
         png_path(size).parent.mkdir(parents=True, exist_ok=True)
         image.save(png_path(size), optimize=True)
-    images[256].save(ICONS / "nnstudio.ico", sizes=[(s, s) for s in ICO_SIZES],
-                     append_images=[images[s] for s in ICO_SIZES])
+    images[256].save(
+        ICONS / "nnstudio.ico",
+        sizes=[(s, s) for s in ICO_SIZES],
+        append_images=[images[s] for s in ICO_SIZES],
+    )
     # macOS wants 512@2x, so the .icns base is a 1024 px render, not an upscale.
-    render(1024).save(ICONS / "nnstudio.icns",
-                      append_images=[images[s] for s in ICNS_SIZES])
+    render(1024).save(
+        ICONS / "nnstudio.icns", append_images=[images[s] for s in ICNS_SIZES]
+    )
     print(f"wrote {len(SIZES)} PNGs, nnstudio.ico and nnstudio.icns under {ICONS}")
     return 0
 
