@@ -74,4 +74,5 @@ class BuildPy(build_py):
         self.announce(message, level=logging.INFO)
 
 
-setup(cmdclass={"build_py": BuildPy})
+if __name__ == "__main__":  # build backends run this file as __main__; tests import it
+    setup(cmdclass={"build_py": BuildPy})
