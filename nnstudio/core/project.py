@@ -1,7 +1,9 @@
 """Project files: one `.nnstudio` zip holding JSON and safetensors, never a pickle.
 
 Entries: meta.json (format and app version), spec.json, config.json,
-weights.safetensors (optional: an untrained project has none) and history.json.
+weights.safetensors (optional: an untrained project has none), history.json and
+data.json (what the model was trained on: task, classes, normalization — so a saved
+model can predict without loading its dataset again).
 Saving is atomic; loading checks everything and fails with one plain line.
 """
 
@@ -41,6 +43,7 @@ class Project:
     config: dict[str, Any] = field(default_factory=dict)
     weights: dict[str, torch.Tensor] | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
+    data_info: dict[str, Any] = field(default_factory=dict)
 
     def model(self, seed: int | None = None) -> nn.Sequential:
         """Build the network and load the saved weights (if any) into it."""
@@ -58,10 +61,29 @@ def project_bytes(project: Project) -> bytes:
         archive.writestr("spec.json", project.spec.to_json())
         archive.writestr("config.json", json.dumps(project.config, indent=2))
         archive.writestr("history.json", json.dumps(project.history, allow_nan=True))
+        archive.writestr("data.json", json.dumps(project.data_info))
         if project.weights is not None:
             tensors = {k: v.detach().cpu().contiguous() for k, v in project.weights.items()}
             archive.writestr("weights.safetensors", save_safetensors(tensors))
     return buffer.getvalue()
+
+
+def data_info(data: Any) -> dict[str, Any]:
+    """What predicting later needs to know about a core Data, as plain JSON."""
+    return {
+        "name": data.name,
+        "task": data.task,
+        "input_shape": list(data.input_shape),
+        "class_names": list(data.class_names),
+        "mean": _plain(data.mean),
+        "std": _plain(data.std),
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [float(v) for v in value]
+    return None if value is None else float(value)
 
 
 def save_project(path: str | Path, project: Project) -> None:
@@ -109,13 +131,16 @@ def _read(archive: zipfile.ZipFile, name: str) -> Project:
         raise ProjectFileError(f"{name}: {exc}") from None
     config = _json(archive, "config.json", name, required=False) or {}
     history = _json(archive, "history.json", name, required=False) or []
+    data_info = _json(archive, "data.json", name, required=False) or {}
     weights = None
     if "weights.safetensors" in archive.namelist():
         weights = _weights(archive.read("weights.safetensors"), name)
         check_weights(spec, weights, name)
-    if not isinstance(config, dict) or not isinstance(history, list):
-        raise ProjectFileError(f"{name}: config.json or history.json has the wrong form")
-    return Project(spec, config, weights, history)
+    if not all(isinstance(v, dict) for v in (config, data_info)) or not isinstance(
+        history, list
+    ):
+        raise ProjectFileError(f"{name}: config, data or history has the wrong form")
+    return Project(spec, config, weights, history, data_info)
 
 
 def _json(archive: zipfile.ZipFile, entry: str, name: str, required: bool = True) -> Any:

@@ -54,6 +54,7 @@ def test_round_trip(tmp_path) -> None:
         "config.json",
         "history.json",
         "weights.safetensors",
+        "data.json",
     }
 
 
