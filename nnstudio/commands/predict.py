@@ -1,0 +1,50 @@
+"""`nnstudio predict PROJECT IMAGE... [--json]`: what a saved model sees in images."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from nnstudio.cli import say
+
+TOP = 3  # classes shown per image without --json
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("predict", help="predict image files with a trained project")
+    p.add_argument("project", help="a trained .nnstudio project")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG or BMP files")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object per image: file, prediction, probabilities")
+
+
+def run(args: argparse.Namespace) -> int:
+    from nnstudio.core.errors import PredictError
+    from nnstudio.core.predict import predict_paths
+    from nnstudio.core.project import load_project
+
+    project = load_project(args.project)
+    if project.weights is None:
+        raise PredictError(f"{args.project} holds no trained weights — train it first")
+    info = project.data_info
+    classes = info.get("class_names") or None
+    results = predict_paths(project.model().eval(), project.spec.input_shape,
+                            info.get("mean"), info.get("std"), classes, args.images)
+    for result in results:
+        _print(result, args.json)
+    return 1 if any("error" in r for r in results) else 0
+
+
+def _print(result: dict, as_json: bool) -> None:
+    if "error" in result:
+        say(f"nnstudio: {result['error']}")  # stdout keeps only the predictions
+        return
+    probabilities = result["probabilities"]
+    if as_json:
+        print(json.dumps({"file": result["file"], "prediction": result["prediction"],
+                          "probabilities": list(probabilities.values()),
+                          "classes": list(probabilities)}, ensure_ascii=False))
+        return
+    best = sorted(probabilities.items(), key=lambda kv: -kv[1])[:TOP]
+    shown = ", ".join(f"{name} {p:.1%}" for name, p in best)
+    print(f"{result['file']}: {result['prediction']}  ({shown})")
