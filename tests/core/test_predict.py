@@ -131,3 +131,14 @@ def test_predict_paths_refuses_once_for_the_model(files: list[Path]) -> None:
         predict_paths(None, (1, 28, 28), 0.0, 1.0, DIGITS, files)
     with pytest.raises(PredictError, match="2 numbers"):
         predict_paths(nn.Linear(2, 2), (2,), 0.0, 1.0, ("a", "b"), files)
+
+
+def test_one_sample_runs_on_one_thread_and_restores_the_setting() -> None:
+    """A thread pool only waits on busy cores for one small image (see _one_thread)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        predict_array(tiny_cnn(), np.zeros((1, 28, 28), np.float32), DIGITS)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

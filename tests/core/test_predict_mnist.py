@@ -68,7 +68,11 @@ def mnist(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def model(mnist: dict) -> nn.Module:
     """cnn-mnist trained like the preset: SGD 0.01, momentum 0.9, batch 32, 3 epochs."""
     threads = torch.get_num_threads()
-    torch.set_num_threads(2)
+    # One thread, not two: batches of 32 tiny images give a second thread nothing to
+    # do but wait, and when other tests keep the cores busy that waiting made the
+    # same training 10-20x slower (2.2 s vs 20-40 s per 100 steps at load 7 on 2
+    # cores); alone on 2 idle cores, 2 threads would save a second or two.
+    torch.set_num_threads(1)
     torch.manual_seed(0)
     x = torch.from_numpy(mnist["images"][:TRAIN]).float().div(255).unsqueeze(1)
     x = (x - mnist["mean"]) / mnist["std"]

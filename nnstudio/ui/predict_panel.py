@@ -1,0 +1,565 @@
+"""Predict: draw a digit (or open an image) and watch the model's answer.
+
+Canvas -> core.preprocess (the MNIST recipe) -> "what the model sees" preview ->
+core.predict -> prediction bars. A cnn-mnist forward pass on one image takes about a
+millisecond, so it runs in the GUI thread; a single-shot timer coalesces the updates
+that arrive while a stroke is still being drawn, and a finished stroke is answered at
+once (budget: 50 ms from pen-up to the bars).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.core.errors import PredictError
+from nnstudio.core.predict import Prediction, class_labels, predict_array
+from nnstudio.core.preprocess import (
+    image_shape,
+    layout_for,
+    load_image,
+    prepare_image,
+    to_mnist_like,
+)
+from nnstudio.ui.canvas import DEFAULT_PEN, PEN_RANGE, DigitCanvas
+
+DEBOUNCE_MS = 30  # coalesce the canvas's live updates; well inside the 50 ms budget
+PREVIEW_SIZE = 140  # 5x a 28 px input: every pixel the model sees stays visible
+MAX_BARS = 20  # more classes (CIFAR-100) show the 20 most likely
+
+
+class PredictionBars(QWidget):
+    """A bar per class: name, softmax probability; the top class highlighted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("predictionBars")
+        self.setMinimumSize(220, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setToolTip(
+            self.tr("The model's probability for every class (softmax of its outputs)")
+        )
+        self._names: list[str] = []
+        self._probs: np.ndarray | None = None
+        self._top: int | None = None
+
+    def set_classes(self, names: Sequence[str]) -> None:
+        """Show the class names with empty bars (no prediction yet)."""
+        self._names = list(names)
+        self.clear()
+
+    def set_prediction(self, prediction: Prediction, names: Sequence[str]) -> None:
+        self._names = class_labels(names, len(prediction.probabilities))
+        self._probs = prediction.probabilities.copy()
+        self._top = prediction.top
+        self.update()
+
+    def clear(self) -> None:
+        self._probs = None
+        self._top = None
+        self.update()
+
+    def probabilities(self) -> np.ndarray | None:
+        """The probabilities shown (None when there is no prediction)."""
+        return None if self._probs is None else self._probs.copy()
+
+    def top_label(self) -> str | None:
+        return None if self._top is None else self._names[self._top]
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(280, 24 * max(len(self._names), 10))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        rows = self._rows()
+        if not rows:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = self.fontMetrics()
+        name_w = max(metrics.horizontalAdvance(self._names[i]) for i in rows) + 8
+        value_w = metrics.horizontalAdvance("100.0%") + 8
+        row_h = self.height() / len(rows)
+        bar_w = max(self.width() - name_w - value_w, 10)
+        for row, index in enumerate(rows):
+            self._paint_row(painter, index, QRectF(0, row * row_h, self.width(), row_h),
+                            name_w, bar_w)  # fmt: skip
+        painter.end()
+
+    def _rows(self) -> list[int]:
+        if self._probs is None or len(self._names) <= MAX_BARS:
+            return list(range(min(len(self._names), MAX_BARS)))
+        return sorted(np.argsort(self._probs)[::-1][:MAX_BARS].tolist())
+
+    def _paint_row(
+        self, painter: QPainter, index: int, rect: QRectF, name_w: float, bar_w: float
+    ) -> None:
+        top = index == self._top
+        p = 0.0 if self._probs is None else float(self._probs[index])
+        palette = self.palette()
+        font = QFont(self.font())
+        font.setBold(top)
+        painter.setFont(font)
+        painter.setPen(palette.windowText().color())
+        align = Qt.AlignmentFlag.AlignVCenter
+        name_rect = QRectF(rect.x(), rect.y(), name_w - 6, rect.height())
+        painter.drawText(
+            name_rect, align | Qt.AlignmentFlag.AlignRight, self._names[index]
+        )
+        track = QRectF(
+            name_w, rect.y() + rect.height() * 0.2, bar_w, rect.height() * 0.6
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_faint(palette.mid().color()))
+        painter.drawRoundedRect(track, 3, 3)
+        if p > 0:
+            fill = palette.highlight().color() if top else palette.mid().color()
+            painter.setBrush(fill)
+            painter.drawRoundedRect(
+                QRectF(track.x(), track.y(), bar_w * p, track.height()), 3, 3
+            )
+        if self._probs is not None:
+            painter.setPen(palette.windowText().color())
+            value_rect = QRectF(
+                name_w + bar_w + 6, rect.y(), rect.width(), rect.height()
+            )
+            painter.drawText(value_rect, align | Qt.AlignmentFlag.AlignLeft, f"{p:.1%}")
+
+
+class InputPreview(QWidget):
+    """The exact model input, de-normalized and blown up with nearest neighbours."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("modelInputPreview")
+        self.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
+        self.setToolTip(
+            self.tr(
+                "What the model sees: your drawing cropped, scaled to fit 20x20 and "
+                "centred by its centre of mass in 28x28, like the MNIST digits"
+            )
+        )
+        self._image: QImage | None = None
+
+    def set_pixels(self, pixels: np.ndarray | None) -> None:
+        """pixels: H x W or H x W x 3 in [0, 1], or None for an empty field."""
+        if pixels is None:
+            self._image = None
+        else:
+            self._image = _to_qimage(
+                np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
+            )
+        self.update()
+
+    def pixels(self) -> np.ndarray | None:
+        if self._image is None:
+            return None
+        return _from_qimage(self._image)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(0, 0, 0))
+        if self._image is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+            painter.drawImage(QRectF(self.rect()), self._image)
+        painter.setPen(self.palette().mid().color())
+        painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
+        painter.end()
+
+
+class PredictPanel(QWidget):
+    """Canvas, what-the-model-sees preview and prediction bars for one model.
+
+    `set_model(model, input_shape, mean, std, class_names)` takes a CPU eval copy of
+    the model (training may go on with the original); `set_model(None)` asks the
+    user to train first. `sig_send_to_feature_maps(np.ndarray)` carries the prepared
+    model input (C x H x W float32, normalized) to the feature-map view.
+    """
+
+    sig_send_to_feature_maps = Signal(object)
+    sig_predicted = Signal(object)  # Prediction, or None when the canvas is blank
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("predictPanel")
+        self.setAcceptDrops(True)
+        self._model: Any = None
+        self._shape: tuple[int, int, int] = (1, 28, 28)
+        self._mean: Any = 0.0
+        self._std: Any = 1.0
+        self._names: list[str] = [str(i) for i in range(10)]
+        self._layout_kind = "digit"
+        self._input: np.ndarray | None = None
+        self._refusal: str | None = None  # why this model cannot predict, if it can't
+        self.last_latency_ms: float | None = None
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._build()
+        self.set_model(None)
+
+    # --- public -----------------------------------------------------------------------
+
+    def set_model(
+        self,
+        model: Any,
+        input_shape: Sequence[int] | None = None,
+        mean: Any = 0.0,
+        std: Any = 1.0,
+        class_names: Sequence[str] | None = None,
+    ) -> None:
+        """Predict with `model` from now on (None: no trained model yet)."""
+        self._model, self._refusal = None, None
+        if model is not None:
+            try:
+                self._shape = image_shape(input_shape)
+            except PredictError as e:
+                self._refusal = str(e)
+                model = None
+        if model is not None:
+            self._model = _cpu_eval_copy(model)
+            self._mean, self._std = mean, std
+            self._names = class_labels(class_names, len(class_names or ()) or 10)
+            self._layout_kind = layout_for(class_names)
+        self._bars.set_classes(self._names if self._model is not None else ())
+        self._canvas.set_placeholder(self._draw_hint_short())
+        self._predict_canvas()
+
+    def predict_file(self, path: str | Path) -> Prediction | None:
+        """Predict an image file the same way as a drawing; errors become the hint."""
+        path = Path(path)
+        try:
+            img = load_image(path)
+        except PredictError as e:
+            self._show_problem(str(e))
+            return None
+        self._canvas.blockSignals(True)
+        self._canvas.clear()  # the bars now answer for the file, not the old drawing
+        self._canvas.blockSignals(False)
+        return self._predict_image(img, source=path.name)
+
+    def canvas(self) -> DigitCanvas:
+        return self._canvas
+
+    def bars(self) -> PredictionBars:
+        return self._bars
+
+    def preview(self) -> InputPreview:
+        return self._preview
+
+    def hint_text(self) -> str:
+        return self._hint.text()
+
+    def model_input(self) -> np.ndarray | None:
+        """The last prepared model input (C x H x W float32), or None."""
+        return None if self._input is None else self._input.copy()
+
+    # --- layout -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self._canvas = DigitCanvas(self)
+        self._canvas.sig_changed.connect(self._on_canvas_changed)
+        self._preview = InputPreview(self)
+        self._bars = PredictionBars(self)
+        self._hint = QLabel(self)
+        self._hint.setObjectName("predictHint")
+        self._hint.setWordWrap(True)
+        font = self._hint.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)  # the line a student reads first
+        self._hint.setFont(font)
+        self._latency = QLabel(self)
+        self._latency.setObjectName("predictLatency")
+        self._latency.setToolTip(self.tr("Time from the drawing to the answer"))
+
+        draw = QVBoxLayout()
+        draw.addWidget(self._canvas)
+        draw.addLayout(self._pen_row())
+        draw.addLayout(self._button_row())
+        draw.addStretch(1)
+
+        sees = QVBoxLayout()
+        sees.addWidget(QLabel(self.tr("What the model sees"), self))
+        sees.addWidget(self._preview)
+        self._send = self._button(
+            "sendToFeatureMapsButton",
+            self.tr("Show feature maps"),
+            self.tr("See what each convolution layer makes of this input"),
+            self._on_send_clicked,
+        )
+        self._send.setEnabled(False)
+        sees.addWidget(self._send)
+        sees.addStretch(1)
+
+        answer = QVBoxLayout()
+        answer.addWidget(self._hint)  # first thing read: what to do, or the answer
+        answer.addWidget(self._bars, 1)
+        answer.addWidget(self._latency)
+
+        row = QHBoxLayout(self)
+        row.addLayout(draw)
+        row.addLayout(sees)
+        row.addLayout(answer, 1)
+
+    def _pen_row(self) -> QHBoxLayout:
+        self._pen = QSlider(Qt.Orientation.Horizontal, self)
+        self._pen.setObjectName("penWidth")
+        self._pen.setRange(*PEN_RANGE)
+        self._pen.setValue(DEFAULT_PEN)
+        self._pen.setToolTip(self.tr("Pen width for the next strokes"))
+        self._pen.valueChanged.connect(self._on_pen_value_changed)
+        self._pen_label = QLabel(self)
+        self._on_pen_value_changed(DEFAULT_PEN)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Pen"), self))
+        row.addWidget(self._pen, 1)
+        row.addWidget(self._pen_label)
+        return row
+
+    def _button_row(self) -> QHBoxLayout:
+        self._undo = self._button(
+            "undoStrokeButton",
+            self.tr("Undo stroke"),
+            self.tr("Remove the last stroke (Ctrl+Z while drawing)"),
+            self._on_undo_clicked,
+        )
+        self._clear = self._button(
+            "clearButton",
+            self.tr("Clear"),
+            self.tr("Start again on a blank canvas (Delete while drawing)"),
+            self._on_clear_clicked,
+        )
+        self._open = self._button(
+            "openImageButton",
+            self.tr("Open image…"),
+            self.tr("Predict a PNG, JPEG or BMP file (or drop one here)"),
+            self._on_open_clicked,
+        )
+        row = QHBoxLayout()
+        for button in (self._undo, self._clear, self._open):
+            row.addWidget(button)
+        return row
+
+    def _button(self, name: str, text: str, tip: str, slot) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    # --- prediction -------------------------------------------------------------------
+
+    def _predict_canvas(self) -> None:
+        self._timer.stop()
+        if self._canvas.is_empty():
+            self._show_blank()
+        elif self._model is None:
+            self._show_untrained(self._canvas.to_array())
+        else:
+            self._predict_image(self._canvas.to_array(), source=None)
+
+    def _predict_image(self, img: np.ndarray, source: str | None) -> Prediction | None:
+        if self._model is None:
+            self._show_untrained(img)
+            return None
+        start = time.perf_counter()
+        try:
+            x = prepare_image(
+                img, self._shape, self._mean, self._std, layout=self._layout_kind
+            )
+            prediction = predict_array(self._model, x, self._names)
+        except PredictError as e:
+            self._show_blank() if e.code == "blank" else self._show_problem(str(e))
+            return None
+        self.last_latency_ms = (time.perf_counter() - start) * 1000
+        self._show_prediction(x, prediction, source)
+        return prediction
+
+    def _show_prediction(
+        self, x: np.ndarray, prediction: Prediction, source: str | None
+    ) -> None:
+        self._input = x
+        self._preview.set_pixels(self._denormalize(x))
+        self._bars.set_prediction(prediction, self._names)
+        self._send.setEnabled(True)
+        if source:
+            self._hint.setText(
+                self.tr("Prediction for {0}: {1}").format(source, prediction.label)
+            )
+        else:
+            self._hint.setText(self.tr("The model says: {0}").format(prediction.label))
+        self._latency.setText(
+            self.tr("answered in {0:.1f} ms").format(self.last_latency_ms)
+        )
+        self.sig_predicted.emit(prediction)
+
+    def _show_blank(self) -> None:
+        self._forget_input()
+        self._hint.setText(
+            self._draw_hint() if self._model is not None else self._train_hint()
+        )
+        self.sig_predicted.emit(None)
+
+    def _show_untrained(self, img: np.ndarray) -> None:
+        """No model yet: still show what preprocessing makes of the drawing."""
+        self._forget_input()
+        if self._refusal is None:  # a model that reads no images sees nothing
+            self._preview.set_pixels(to_mnist_like(img))
+        self._hint.setText(self._train_hint())
+
+    def _show_problem(self, message: str) -> None:
+        self._forget_input()
+        self._hint.setText(message)
+
+    def _forget_input(self) -> None:
+        self._input = None
+        self._preview.set_pixels(None)
+        self._bars.clear()
+        self._send.setEnabled(False)
+        self._latency.clear()
+
+    def _denormalize(self, x: np.ndarray) -> np.ndarray:
+        channels = x.shape[0]
+        mean = np.broadcast_to(
+            np.ravel(np.asarray(self._mean, np.float64)), (channels,)
+        )
+        std = np.broadcast_to(np.ravel(np.asarray(self._std, np.float64)), (channels,))
+        if mean.max() > 1.5:  # stats on the 0-255 scale, as prepare_image accepts
+            mean, std = mean / 255, std / 255
+        pixels = x * std[:, None, None] + mean[:, None, None]
+        return pixels[0] if channels == 1 else pixels.transpose(1, 2, 0)
+
+    def _draw_hint(self) -> str:
+        if self._layout_kind == "digit" and self._shape[0] == 1:
+            return self.tr(
+                "Draw a digit on the canvas (or open an image): "
+                "the model guesses as you draw."
+            )
+        return self.tr(
+            "Draw something on the canvas or open an image: "
+            "the model guesses as you draw."
+        )
+
+    def _draw_hint_short(self) -> str:
+        if self._model is not None and self._layout_kind != "digit":
+            return self.tr("Draw here")
+        return self.tr("Draw a digit here")
+
+    def _train_hint(self) -> str:
+        if self._refusal:  # a model that cannot read images: say why instead
+            return self._refusal
+        return self.tr(
+            "Train a model first: the prediction appears here "
+            "once a model has been trained."
+        )
+
+    # --- slots ------------------------------------------------------------------------
+
+    @Slot()
+    def _on_canvas_changed(self) -> None:
+        if self._canvas.is_drawing():
+            self._timer.start()  # live update: wait for a short pause in the stream
+        else:
+            self._predict_canvas()  # pen up, undo, clear: answer at once
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._predict_canvas()
+
+    @Slot(int)
+    def _on_pen_value_changed(self, value: int) -> None:
+        self._canvas.set_pen_width(value)
+        self._pen_label.setText(self.tr("{0} px").format(value))
+
+    @Slot()
+    def _on_undo_clicked(self) -> None:
+        self._canvas.undo_stroke()
+
+    @Slot()
+    def _on_clear_clicked(self) -> None:
+        self._canvas.clear()
+
+    @Slot()
+    def _on_open_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open image"),
+            "",
+            self.tr(
+                "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;"
+                "All files (*)"
+            ),
+        )
+        if path:
+            self.predict_file(path)
+
+    @Slot()
+    def _on_send_clicked(self) -> None:
+        if self._input is not None:
+            self.sig_send_to_feature_maps.emit(self._input.copy())
+
+    # --- drop an image file -----------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if _local_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        path = _local_file(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.predict_file(path)
+
+
+def _cpu_eval_copy(model: Any) -> Any:
+    """A private CPU copy in eval mode: predicting never touches the model that is
+    training (its device, its train/eval mode, its weights mid-step)."""
+    clone = copy.deepcopy(model)
+    return clone.to("cpu").eval()
+
+
+def _faint(color: QColor) -> QColor:
+    faint = QColor(color)
+    faint.setAlphaF(0.25)
+    return faint
+
+
+def _local_file(mime) -> str | None:
+    urls = [u for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
+    return urls[0].toLocalFile() if urls else None
+
+
+def _to_qimage(pixels: np.ndarray) -> QImage:
+    pixels = np.ascontiguousarray(pixels)
+    h, w = pixels.shape[:2]
+    if pixels.ndim == 2:
+        image = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
+    else:
+        image = QImage(pixels.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+    return image.copy()  # own the pixels: the numpy buffer goes away
+
+
+def _from_qimage(image: QImage) -> np.ndarray:
+    gray = image.format() == QImage.Format.Format_Grayscale8
+    channels = 1 if gray else 3
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(
+        image.height(), image.bytesPerLine()
+    )
+    pixels = rows[:, : image.width() * channels].reshape(
+        image.height(), image.width(), channels
+    )
+    return pixels[:, :, 0].copy() if gray else pixels.copy()
