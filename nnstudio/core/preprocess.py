@@ -121,24 +121,21 @@ def prepare_image(
 def to_field(
     gray: np.ndarray, size: tuple[int, int], layout: str = "digit"
 ) -> np.ndarray | None:
-    """Gray [0, 1] image -> size float32 field, ink bright; None if blank."""
+    """Gray [0, 1] image -> `size` float32 field, ink bright on black; None if blank."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, not {layout!r}")
     ink = _ink(gray)
     if ink is None:
         return None
     ink = _crop(ink)
-    frac = BOX_FRACTION if layout == "digit" else 1.0
-    box = (max(1.0, size[0] * frac), max(1.0, size[1] * frac))
-    if layout == "digit":
-        ink = _normalize_strokes(ink, box, size[0] / 28)
-    digit = _fit(ink, box)
-    if layout == "digit":
-        centre = _centre_of_mass(digit)
-    else:
-        centre = ((digit.shape[0] - 1) / 2, (digit.shape[1] - 1) / 2)
-    target = (size[0] / 2, size[1] / 2) if layout == "digit" else _mid(size)
-    return _paste(digit, size, centre, target)
+    if layout == "object":  # Fashion-MNIST: fill the field, centre the bounding box
+        item = _fit(ink, size)
+        return _paste(item, size, _mid(item.shape), _mid(size))
+    box = (size[0] * BOX_FRACTION, size[1] * BOX_FRACTION)
+    digit = _fit(_normalize_strokes(ink, box, size[0] / 28), box)
+    # MNIST's centres of mass sit at (14, 14) in pixel indices (measured: 13.99,
+    # 14.01 over the shared 8,000), i.e. at size / 2, whole-pixel shifts.
+    return _paste(digit, size, _centre_of_mass(digit), (size[0] / 2, size[1] / 2))
 
 
 # --- ink: orientation, contrast, specks -------------------------------------------
@@ -367,13 +364,22 @@ def _to_rgb(a: np.ndarray) -> np.ndarray:
 
 def _normalize(x: np.ndarray, mean: Any, std: Any) -> np.ndarray:
     """(x - mean) / std per channel, on the [0, 1] scale the training data used."""
-    c = x.shape[0]
-    m, s = _channel_stats(mean, c, 0.0), _channel_stats(std, c, 1.0)
-    if m.max() > 1.5:  # stats given on the 0-255 scale
-        m, s = m / 255.0, s / 255.0
-    s = np.where(s > 1e-12, s, 1.0)
+    m, s = _stats_pair(mean, std, x.shape[0])
     out = (x - m[:, None, None]) / s[:, None, None]
     return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def denormalize(x: np.ndarray, mean: Any = 0.0, std: Any = 1.0) -> np.ndarray:
+    """Undo `prepare_image`'s normalization: C x H x W back to pixels in [0, 1]."""
+    m, s = _stats_pair(mean, std, x.shape[0])
+    return np.clip(x * s[:, None, None] + m[:, None, None], 0.0, 1.0)
+
+
+def _stats_pair(mean: Any, std: Any, channels: int) -> tuple[np.ndarray, np.ndarray]:
+    m, s = _channel_stats(mean, channels, 0.0), _channel_stats(std, channels, 1.0)
+    if m.max() > 1.5:  # stats given on the 0-255 scale
+        m, s = m / 255.0, s / 255.0
+    return m, np.where(s > 1e-12, s, 1.0)
 
 
 def _channel_stats(value: Any, channels: int, default: float) -> np.ndarray:

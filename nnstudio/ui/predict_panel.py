@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from nnstudio.core.errors import PredictError
 from nnstudio.core.predict import Prediction, class_labels, predict_array
 from nnstudio.core.preprocess import (
+    denormalize,
     image_shape,
     layout_for,
     load_image,
@@ -433,15 +434,9 @@ class PredictPanel(QWidget):
         self._latency.clear()
 
     def _denormalize(self, x: np.ndarray) -> np.ndarray:
-        channels = x.shape[0]
-        mean = np.broadcast_to(
-            np.ravel(np.asarray(self._mean, np.float64)), (channels,)
-        )
-        std = np.broadcast_to(np.ravel(np.asarray(self._std, np.float64)), (channels,))
-        if mean.max() > 1.5:  # stats on the 0-255 scale, as prepare_image accepts
-            mean, std = mean / 255, std / 255
-        pixels = x * std[:, None, None] + mean[:, None, None]
-        return pixels[0] if channels == 1 else pixels.transpose(1, 2, 0)
+        """The model input as pixels: H x W gray or H x W x 3 colour, in [0, 1]."""
+        pixels = denormalize(x, self._mean, self._std)
+        return pixels[0] if pixels.shape[0] == 1 else pixels.transpose(1, 2, 0)
 
     def _draw_hint(self) -> str:
         if self._layout_kind == "digit" and self._shape[0] == 1:

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 from nnstudio.core.errors import PredictError
 from nnstudio.core.preprocess import (
     MAX_SIDE,
+    denormalize,
     image_shape,
     layout_for,
     load_image,
@@ -295,3 +296,15 @@ def test_huge_image_is_shrunk_quickly(tmp_path: Path, suffix: str) -> None:
     assert max(img.shape) <= MAX_SIDE
     assert field is not None and max(ink_box(field)) in (19, 20, 21)
     assert elapsed < 5.0, f"{elapsed:.1f} s to open an 8000 px {suffix}"
+
+
+def test_denormalize_gives_back_the_pixels() -> None:
+    x = prepare_image(draw_seven(), (1, 28, 28), MNIST_MEAN, MNIST_STD)
+    assert np.allclose(
+        denormalize(x, MNIST_MEAN, MNIST_STD)[0], to_mnist_like(draw_seven()), atol=1e-5
+    )
+    teal = np.zeros((40, 40, 3), np.uint8) + np.uint8([10, 200, 90])
+    rgb = prepare_image(teal, (3, 32, 32), (0.5, 0.5, 0.5), (0.2, 0.2, 0.2))
+    assert denormalize(rgb, (0.5,) * 3, (0.2,) * 3)[:, 5, 5] == pytest.approx(
+        [10 / 255, 200 / 255, 90 / 255], abs=0.01
+    )
