@@ -219,13 +219,19 @@ def from_history_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run_label(record: Mapping[str, Any], index: int | None = None) -> str:
-    """A short name for a run in a list: its name, else when and what."""
+    """A short name for a run in a list: its name, else when and the key settings."""
     if record.get("name"):
         return str(record["name"])
-    summary = record.get("settings", {}).get("spec_summary", "")
-    stamp = record.get("started_at", "")
+    spec, config = _settings(record)
+    stamp = str(record.get("started_at", ""))[-8:]  # the time of day is enough
     prefix = f"#{index + 1} " if index is not None else ""
-    return f"{prefix}{stamp} {summary}".strip()
+    what = [_recipe(spec)] if spec.get("layers") else []
+    if config:
+        optimizer = config.get("optimizer", "")
+        what.append(
+            f"{OPTIMIZER_NAMES.get(optimizer, optimizer)} lr {config.get('lr')}"
+        )
+    return f"{prefix}{stamp} {', '.join(what)}".strip()
 
 
 # --- what differs between runs --------------------------------------------------------

@@ -1,0 +1,74 @@
+"""The live views: gradients, feature maps, activations, weights, boundary, evaluation,
+runs. `install_views(main_window)` adds them as tabs and wires them up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from nnstudio.ui.views.activations import ActivationsView
+from nnstudio.ui.views.base import ProbeDemand, View, probe_demand
+from nnstudio.ui.views.boundary import DecisionBoundaryView
+from nnstudio.ui.views.evaluation import EvaluationView
+from nnstudio.ui.views.feature_maps import FeatureMapView
+from nnstudio.ui.views.gradients import GradientsView
+from nnstudio.ui.views.runs_view import RunsView
+from nnstudio.ui.views.weights import WeightsView
+
+__all__ = [
+    "VIEW_CLASSES",
+    "ActivationsView",
+    "DecisionBoundaryView",
+    "EvaluationView",
+    "FeatureMapView",
+    "GradientsView",
+    "ProbeDemand",
+    "RunsView",
+    "View",
+    "WeightsView",
+    "install_views",
+    "probe_demand",
+    "view_title",
+]
+
+# Tab order; keys are the names presets use for their `view` ("gradients", ...).
+VIEW_CLASSES: dict[str, type[View]] = {
+    "boundary": DecisionBoundaryView,
+    "gradients": GradientsView,
+    "feature-maps": FeatureMapView,
+    "activations": ActivationsView,
+    "weights": WeightsView,
+    "evaluation": EvaluationView,
+    "runs": RunsView,
+}
+
+
+def view_title(cls: type[View]) -> str:
+    titles = {  # literal strings, so lupdate finds them
+        "Gradients": QCoreApplication.translate("views", "Gradients"),
+        "Feature maps": QCoreApplication.translate("views", "Feature maps"),
+        "Activations": QCoreApplication.translate("views", "Activations"),
+        "Weights": QCoreApplication.translate("views", "Weights"),
+        "Decision boundary": QCoreApplication.translate("views", "Decision boundary"),
+        "Evaluation": QCoreApplication.translate("views", "Evaluation"),
+        "Runs": QCoreApplication.translate("views", "Runs"),
+    }
+    return titles.get(cls.TITLE, cls.TITLE)
+
+
+def install_views(main_window: Any) -> dict[str, View]:
+    """Create every view, add it with `main_window.add_view`, and bind it.
+
+    Returns {preset view name: widget} so the window can open a preset on its view.
+    """
+    views = {key: cls() for key, cls in VIEW_CLASSES.items()}
+    demand = probe_demand(main_window)
+    for view in views.values():
+        main_window.add_view(view, view_title(type(view)))
+        view.bind(main_window, demand)
+    runs_view = views["runs"]
+    assert isinstance(runs_view, RunsView)
+    runs_view.views = {view_title(type(v)): v for k, v in views.items() if k != "runs"}
+    return views

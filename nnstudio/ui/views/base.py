@@ -1,0 +1,240 @@
+"""What every view shares: event intake, dirty flag, frame-clock refresh, probe demand.
+
+The contract (DESIGN §2, §4): `on_event` runs in the GUI thread for every training
+event and only stores numbers and marks the view dirty; `refresh` draws from those
+numbers on the frame clock, and only while the view is visible. A view asks the
+trainer for probe data only while it is shown, so hidden views cost nothing.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QLabel, QWidget
+
+from nnstudio.core.events import (
+    PROBE_KINDS,
+    Epoch,
+    EpochEval,
+    Finished,
+    Probe,
+    Started,
+    Step,
+)
+
+BANNER_STYLE = (
+    "QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0b84c;"
+    " border-radius: 4px; padding: 6px; }"
+)
+WARN_COLOR = "#d62728"  # numbers worth a second look
+EPS = 1e-12  # floor for log axes: log(0) would drop the point
+
+
+def can_be_seen(widget: QWidget) -> bool:
+    """Visible, or in a window never shown (tests, self-test), as FrameClock has it."""
+    return widget.isVisible() or not widget.window().isVisible()
+
+
+class ProbeDemand(QObject):
+    """Unions what the views that can be seen want and writes it into the ProbeRequest.
+
+    The single writer of `probe_request.kinds` for the views. It re-asks every view on
+    each change, because showing a window makes the other tabs hidden without sending
+    them a hideEvent. Other panels may register too (anything with `wanted_probes()`
+    and `isVisible()`), or add fixed wants with `want`.
+    """
+
+    def __init__(
+        self, probe_request: Any = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.probe_request = probe_request
+        self._views: list[weakref.ref] = []
+        self._fixed: dict[str, frozenset[str]] = {}
+
+    def add(self, view: Any) -> None:
+        if all(ref() is not view for ref in self._views):
+            self._views.append(weakref.ref(view))
+        self.update()
+
+    def want(self, owner: str, kinds: frozenset[str]) -> None:
+        self._fixed[owner] = frozenset(kinds)
+        self.update()
+
+    def kinds(self) -> frozenset[str]:
+        kinds: set[str] = set().union(*self._fixed.values())
+        for ref in list(self._views):
+            view = ref()
+            try:
+                if view is not None and can_be_seen(view):
+                    kinds |= view.wanted_probes()
+            except RuntimeError:  # the C++ widget is gone
+                self._views.remove(ref)
+        return frozenset(kinds) & frozenset(PROBE_KINDS)
+
+    def update(self) -> None:
+        if self.probe_request is not None:
+            self.probe_request.set(kinds=self.kinds())
+
+
+_DEMANDS: weakref.WeakKeyDictionary[Any, ProbeDemand] = weakref.WeakKeyDictionary()
+
+
+def probe_demand(main_window: Any) -> ProbeDemand:
+    """The one ProbeDemand of a main window (created on first use)."""
+    demand = _DEMANDS.get(main_window)
+    if demand is None:
+        request = getattr(
+            getattr(main_window, "controller", None), "probe_request", None
+        )
+        parent = main_window if isinstance(main_window, QObject) else None
+        demand = _DEMANDS[main_window] = ProbeDemand(request, parent)
+    return demand
+
+
+class View(QWidget):
+    """Base of the live views. Subclasses override the `_on_*` data hooks and `draw`."""
+
+    PROBES: frozenset[str] = frozenset()  # probe kinds needed while visible
+    TITLE = "View"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dirty = False
+        self.main_window: Any = None
+        self._demand: ProbeDemand | None = None
+
+    # --- the view contract ------------------------------------------------------------
+    def wanted_probes(self) -> frozenset[str]:
+        return self.PROBES
+
+    def on_event(self, event: Any) -> None:
+        """Keep the data, mark dirty. Cheap by design: it runs for every event."""
+        handler = _DISPATCH.get(type(event))
+        if handler is not None and getattr(self, handler)(event) is not False:
+            self.dirty = True
+
+    def refresh(self) -> None:
+        """Draw if there is something new; the frame clock calls this ~20 times/s."""
+        if self.dirty:
+            self.dirty = False
+            self.draw()
+
+    def reset(self, started: Started | None = None) -> None:
+        """Forget the previous run."""
+
+    def draw(self) -> None:
+        """Push the buffered data into the existing plot items."""
+
+    def _on_started(self, e: Started) -> None:
+        self.reset(e)
+
+    def _on_step(self, e: Step) -> bool:
+        return False
+
+    def _on_epoch(self, e: Epoch) -> bool:
+        return False
+
+    def _on_probe(self, e: Probe) -> bool:
+        return False
+
+    def _on_epoch_eval(self, e: EpochEval) -> bool:
+        return False
+
+    def _on_finished(self, e: Finished) -> bool:
+        return False
+
+    # --- wiring to the main window ----------------------------------------------------
+    def bind(self, main_window: Any, demand: ProbeDemand | None = None) -> None:
+        """Listen to the controller, refresh on the frame clock, ask for probes."""
+        self.main_window = main_window
+        controller = getattr(main_window, "controller", None)
+        if controller is not None:
+            controller.sig_event.connect(self._on_controller_event)
+        clock = getattr(main_window, "frame_clock", None)
+        if clock is not None:
+            clock.register(self)
+        self._demand = demand or probe_demand(main_window)
+        self._demand.add(self)
+
+    @Slot(object)
+    def _on_controller_event(self, event: object) -> None:
+        self.on_event(event)
+
+    def _update_demand(self) -> None:
+        if self._demand is not None:
+            self._demand.update()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().showEvent(event)
+        self._update_demand()
+        self.refresh()
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        super().hideEvent(event)
+        self._update_demand()
+
+
+_DISPATCH = {
+    Started: "_on_started",
+    Step: "_on_step",
+    Epoch: "_on_epoch",
+    Probe: "_on_probe",
+    EpochEval: "_on_epoch_eval",
+    Finished: "_on_finished",
+}
+
+
+def banner(object_name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setStyleSheet(BANNER_STYLE)
+    label.hide()
+    return label
+
+
+def depth_colors(n: int, name: str = "viridis") -> list[tuple[int, int, int]]:
+    """One colour per layer, input side dark, output side light."""
+    cmap = pg.colormap.get(name)
+    if n <= 1:
+        return [tuple(int(v) for v in cmap.map(0.0, mode="byte")[:3])]
+    return [
+        tuple(int(v) for v in cmap.map(0.9 * i / (n - 1), mode="byte")[:3])
+        for i in range(n)
+    ]
+
+
+CLASS_COLORS = np.array(
+    [  # tab10: distinct, colour-blind friendlier than rainbow
+        (31, 119, 180),
+        (255, 127, 14),
+        (44, 160, 44),
+        (214, 39, 40),
+        (148, 103, 189),
+        (140, 86, 75),
+        (227, 119, 194),
+        (127, 127, 127),
+        (188, 189, 34),
+        (23, 190, 207),
+    ],
+    dtype=float,
+)
+
+
+def class_color(i: int) -> tuple[int, int, int]:
+    return tuple(int(v) for v in CLASS_COLORS[i % len(CLASS_COLORS)])
+
+
+def lut(name: str = "viridis") -> np.ndarray:
+    """256 x 3 uint8 lookup table for images."""
+    return pg.colormap.get(name).getLookupTable(0.0, 1.0, 256, alpha=False)
+
+
+def short_layer(name: str) -> str:
+    """'3_linear' -> 'L3 linear' is no clearer; keep names as built, 1-based already."""
+    return name.replace("_", " ", 1)

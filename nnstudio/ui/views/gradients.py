@@ -1,0 +1,160 @@
+"""Gradient norms per layer over time: the view no notebook gives a student.
+
+Left: one line per parameter layer on a log axis, coloured by depth. Right: the latest
+norm per layer as bars and a layer x time heat map. Above: a plain-language banner when
+the early layers stop learning (vanishing) or the norms run away (exploding).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from nnstudio.core.events import Probe, Started
+from nnstudio.ui.views.base import EPS, View, banner, depth_colors, short_layer
+from nnstudio.ui.views.buffers import SeriesBuffer
+from nnstudio.ui.views.gradient_diagnosis import Diagnosis, diagnose
+
+
+class GradientsView(View):
+    PROBES = frozenset({"gradients"})
+    TITLE = "Gradients"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("gradientsView")
+        self.layers: tuple[str, ...] = ()
+        self.buffer = SeriesBuffer(1)
+        self.diagnosis = Diagnosis(None)
+        self._curves: list[pg.PlotDataItem] = []
+        self.banner = banner("gradientBanner")
+        self._build()
+
+    def _build(self) -> None:
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("gradientPlot")
+        self.plot.setLogMode(y=True)
+        self.plot.setLabel("left", self.tr("gradient norm (log scale)"))
+        self.plot.setLabel("bottom", self.tr("training step"))
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.legend = self.plot.addLegend(
+            offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(0, 0, 0, 160)
+        )
+        self.bars = pg.PlotWidget()
+        self.bars.setObjectName("gradientBars")
+        self.bars.setTitle(self.tr("latest gradient norm per layer"))
+        self.bars.setLogMode(y=True)  # bars carry log10 values; the axis labels match
+        self.bar_item = pg.BarGraphItem(x=[], height=[], width=0.7)
+        self.bars.addItem(self.bar_item)
+        self.heat = pg.PlotWidget()
+        self.heat.setObjectName("gradientHeatmap")
+        self.heat.setTitle(self.tr("log10 gradient norm: layer x time"))
+        self.heat.setLabel("bottom", self.tr("training step"))
+        self.heat_item = pg.ImageItem(axisOrder="col-major")
+        self.heat_item.setColorMap(pg.colormap.get("inferno"))
+        self.heat.addItem(self.heat_item)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.bars)
+        right.addWidget(self.heat)
+        for widget in (self.plot, self.bars, self.heat):
+            widget.getAxis("left").enableAutoSIPrefix(False)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.plot)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(split, 1)
+
+    # --- data -------------------------------------------------------------------------
+    def reset(self, started: Started | None = None) -> None:
+        self._set_layers(tuple(started.param_layers) if started else ())
+
+    def _set_layers(self, layers: tuple[str, ...]) -> None:
+        self.layers = layers
+        self.buffer.reset(max(1, len(layers)))
+        self.diagnosis = Diagnosis(None)
+        self._rebuild_items()
+
+    def _on_probe(self, e: Probe) -> bool:
+        if e.grad_norm is None:
+            return False
+        if e.param_layers and tuple(e.param_layers) != self.layers:
+            self._set_layers(tuple(e.param_layers))
+        self.buffer.append(e.step, np.clip(e.grad_norm, EPS, None))
+        self.diagnosis = diagnose(self.buffer.ys)
+        return True
+
+    # --- drawing ----------------------------------------------------------------------
+    def _rebuild_items(self) -> None:
+        for curve in self._curves:
+            self.plot.removeItem(curve)
+        self.legend.clear()
+        colors = depth_colors(len(self.layers))
+        self._curves = []
+        for name, color in zip(self.layers, colors, strict=True):
+            curve = self.plot.plot(
+                pen=pg.mkPen(color, width=2), name=short_layer(name), connect="finite"
+            )
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+            self._curves.append(curve)
+        self.bar_item.setOpts(
+            x=np.arange(len(self.layers)),
+            height=np.zeros(len(colors)),
+            brushes=[pg.mkBrush(c) for c in colors],
+        )
+        ticks = [(i, str(i + 1)) for i in range(len(self.layers))]
+        self.bars.getAxis("bottom").setTicks([ticks])
+        self.heat.getAxis("left").setTicks(
+            [[(i + 0.5, n.split("_")[0]) for i, n in enumerate(self.layers)]]
+        )
+        self.heat_item.clear()
+        self._show_banner()
+
+    def draw(self) -> None:
+        xs, ys = self.buffer.xs, self.buffer.ys
+        if not len(xs):
+            return
+        for i, curve in enumerate(self._curves):
+            curve.setData(xs, ys[:, i])
+        self._draw_bars(ys[-1])
+        self._draw_heat(xs, ys)
+        self._show_banner()
+
+    def _draw_bars(self, latest: np.ndarray) -> None:
+        logs = np.log10(np.clip(np.nan_to_num(latest, nan=EPS), EPS, None))
+        floor = float(np.floor(logs.min())) - 0.5
+        self.bar_item.setOpts(y0=floor, height=logs - floor)
+
+    def _draw_heat(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        logs = np.log10(np.clip(np.nan_to_num(ys, nan=EPS, posinf=1e12), EPS, None))
+        lo, hi = float(logs.min()), float(logs.max())
+        self.heat_item.setImage(logs, autoLevels=False, levels=(lo, max(hi, lo + 1e-3)))
+        width = max(float(xs[-1] - xs[0]), 1.0)
+        self.heat_item.setRect(QRectF(float(xs[0]), 0.0, width, float(ys.shape[1])))
+
+    def _show_banner(self) -> None:
+        text = self.banner_text(self.diagnosis)
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def banner_text(self, d: Diagnosis) -> str:
+        if d.kind == "vanishing":
+            return self.tr(
+                "The early layers are barely learning: the first layer's gradient is "
+                "{ratio} of the last layer's (under 1/100). This is the vanishing-"
+                "gradient problem: each Sigmoid or Tanh layer shrinks the gradient on "
+                "its way back. Cures: ReLU activations, He initialisation, BatchNorm, "
+                "residual connections."
+            ).format(ratio=f"1/{1 / d.ratio:,.0f}" if d.ratio > 0 else "0")
+        if d.kind == "exploding":
+            return self.tr(
+                "The gradients are exploding: their norms keep growing, so every step "
+                "throws the weights further off. Lower the learning rate, or clip the "
+                "gradients (gradient clipping in the training settings)."
+            )
+        return ""

@@ -1,0 +1,46 @@
+"""The Qt-free parts of the views: bounded buffers and the gradient diagnosis."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnstudio.ui.views.buffers import SeriesBuffer, SnapshotBuffer
+from nnstudio.ui.views.gradient_diagnosis import diagnose
+
+
+def test_series_buffer_is_bounded_and_spread_over_the_run():
+    buf = SeriesBuffer(width=3, capacity=100)
+    for step in range(10_000):
+        buf.append(step, [step, 2 * step, 3 * step])
+    assert buf.n <= 100 and buf.x.shape == (100,)  # never grew
+    assert buf.xs[0] == 0 and buf.xs[-1] > 9_800
+    assert np.ptp(np.diff(buf.xs)) == 0  # evenly thinned
+    np.testing.assert_array_equal(buf.ys[:, 1], 2 * buf.xs)
+
+
+def test_snapshot_buffer_keeps_early_and_latest():
+    buf = SnapshotBuffer(capacity=6)
+    for step in range(1000):
+        buf.append(step, step)
+    shown = [x for x, _ in buf.spread()]
+    assert len(shown) <= 6 and shown[0] == 0 and shown[-1] == 999
+
+
+def fading(layers: int, factor: float, probes: int = 10) -> np.ndarray:
+    """Norms that shrink by `factor` per layer from the output back to the input."""
+    return np.array([[factor ** (layers - 1 - i) for i in range(layers)]] * probes)
+
+
+def test_vanishing_when_first_layer_gets_under_a_hundredth():
+    assert diagnose(fading(11, 0.3)).kind == "vanishing"
+    assert diagnose(fading(11, 0.9)).kind is None
+    assert diagnose(fading(11, 0.3)[:2]).kind is None  # too few looks to judge
+
+
+def test_exploding_when_norms_run_away_or_overflow():
+    growing = np.array([[10.0**k, 10.0**k] for k in range(12)])
+    assert diagnose(growing).kind == "exploding"
+    broken = np.ones((5, 3))
+    broken[-1, 1] = np.inf
+    assert diagnose(broken).kind == "exploding"
+    assert diagnose(np.ones((20, 3))).kind is None

@@ -1,0 +1,115 @@
+"""The views on real training runs (core.train.run), fed in the test thread.
+
+Small data so the whole file stays within a few tens of seconds on 2 cores.
+PNGs go to test-artifacts/views/train-*.png for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+import pytest
+
+from nnstudio.core import train
+from nnstudio.core.datasets import load_dataset
+from nnstudio.core.events import Finished, Probe, ProbeRequest
+from nnstudio.core.presets import PRESETS
+from nnstudio.ui.views import (
+    DecisionBoundaryView,
+    FeatureMapView,
+    GradientsView,
+    RunsView,
+)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "views"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def spiral():
+    return load_dataset("spiral", size=100)  # 100 points per arm
+
+
+def train_into(
+    view, preset: str, data, *, epochs: int = 1, every_probe=None, **config
+) -> Finished:
+    p = PRESETS[preset]
+    cfg = p.train_config(epochs=epochs, probe_every=2, dataset=data.name, **config)
+    request = ProbeRequest(kinds=view.wanted_probes())
+    finished = None
+    for event in train.run(p.spec, data, cfg, probe_request=request):
+        view.on_event(event)
+        if isinstance(event, Probe) and every_probe is not None:
+            every_probe(view)
+        finished = event
+    assert isinstance(finished, Finished) and finished.reason == "finished", finished
+    view.refresh()
+    return finished
+
+
+def save(view, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    view.resize(1100, 700)
+    assert view.grab().save(str(ARTIFACTS / f"train-{name}.png"))
+
+
+@pytest.mark.parametrize(
+    ("preset", "banner"), [("deep-sigmoid", True), ("deep-relu-bn", False)]
+)
+def test_vanishing_gradient_banner(qtbot, spiral, preset, banner):
+    view = GradientsView()
+    qtbot.addWidget(view)
+    train_into(view, preset, spiral)
+    assert view.buffer.n >= 3
+    assert view.banner.isVisibleTo(view) is banner, view.diagnosis
+    assert ("vanishing" in view.banner.text()) is banner
+    save(view, f"gradients-{preset}")
+
+
+def test_cnn_feature_maps_have_a_tile_per_channel(qtbot):
+    digits = load_dataset("digits", size=320, upsample=True)  # 1 x 28 x 28
+    view = FeatureMapView()
+    qtbot.addWidget(view)
+    view.main_window = SimpleNamespace(data=digits)
+    train_into(view, "cnn-mnist", digits)
+    assert view.tile_counts() == {"1_conv2d": 10, "4_conv2d": 20}
+    assert set(view.strips) == {"8_linear", "10_linear"}
+    save(view, "feature-maps-cnn-mnist")
+
+
+def test_decision_boundary_changes_while_training(qtbot, spiral):
+    view = DecisionBoundaryView()
+    qtbot.addWidget(view)
+    view.set_data(spiral)
+    seen: list[np.ndarray] = []
+
+    def snapshot(v: DecisionBoundaryView) -> None:
+        v.refresh()
+        seen.append(v.rgb.copy())
+
+    train_into(view, "spiral-relu", spiral, epochs=3, every_probe=snapshot)
+    assert len(seen) >= 3
+    assert not np.array_equal(seen[0], seen[-1])
+    assert np.abs(seen[0].astype(int) - seen[-1].astype(int)).mean() > 1.0
+    save(view, "boundary-spiral-relu")
+
+
+def test_two_runs_overlaid_with_a_legend_naming_the_difference(qtbot, spiral):
+    view = RunsView()
+    qtbot.addWidget(view)
+    p = PRESETS["spiral-relu"]
+    document = SimpleNamespace(spec=p.spec, config=None, history=[])
+    view.main_window = SimpleNamespace(document=document, data=spiral)
+    for optimizer in ("sgd", "adam"):
+        document.config = p.train_config(optimizer=optimizer, dataset="spiral")
+        train_into(view, "spiral-relu", spiral, epochs=2, optimizer=optimizer)
+    assert len(document.history) == 2  # kept in the project's history
+    assert view.curve_count() == 2
+    assert view.legend_names() == ["SGD", "Adam"]
+    assert view.difference.text().endswith("SGD vs Adam")
+    save(view, "runs-sgd-vs-adam")
