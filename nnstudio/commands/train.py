@@ -1,14 +1,27 @@
 """`nnstudio train NET --dataset D ...`: train from the command line.
 
 Options not given fall back to the preset's (or project's) settings; bad values exit
-2 with one line before any data is loaded.
+2 with one line before any data is loaded. Without --json a progress line goes to
+stderr; with --json the last line of stdout is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import math
+import sys
+import time
+from typing import Any
 
 NUMBER_OPTIONS = ("lr", "momentum", "weight_decay", "l1", "clip_norm")
+WHOLE_OPTIONS = {"epochs": "epochs", "batch_size": "batch_size", "seed": "seed",
+                 "patience": "early_stopping_patience", "probe_every": "probe_every"}
+TEXT_OPTIONS = ("optimizer", "loss", "device", "schedule")
+BAR_S = 0.25  # progress redraws per second on a terminal
+LINE_S = 2.0  # progress lines when stderr is a file/pipe: a log, not a flood
+EXIT_FAILED = 1
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,20 +33,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lr", help="learning rate")
     p.add_argument("--optimizer", help="sgd, adam, adamw, adagrad or rmsprop")
     p.add_argument("--momentum")
-    p.add_argument("--nesterov", action="store_true", default=None)
+    p.add_argument("--nesterov", action="store_true", default=None,
+                   help="Nesterov momentum (SGD)")
     p.add_argument("--weight-decay", help="L2 penalty")
     p.add_argument("--l1", help="L1 penalty on the weights")
     p.add_argument("--clip-norm", help="clip the gradient norm to this (0 = off)")
     p.add_argument("--schedule", help="learning-rate schedule: none, step or cosine")
-    p.add_argument("--patience", type=int, help="early stopping after N epochs "
-                   "without a better validation loss (0 = off)")
+    p.add_argument("--patience", type=int, help="stop early after N epochs without a "
+                   "better validation loss (0 = off)")
     p.add_argument("--loss", help="cross-entropy, mse, bce-with-logits, l1, huber, half-sse")
     p.add_argument("--init", help="weight initialisation of the network")
     p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--seed", type=int)
     p.add_argument("--probe-every", type=int, help="steps between probes (0 = by time)")
-    p.add_argument("--no-probes", action="store_true")
-    p.add_argument("--mirror", help="download mirror URL for the dataset")
+    p.add_argument("--no-probes", action="store_true", help="no probes: fastest")
+    p.add_argument("--mirror", metavar="URL", help="download mirror for the dataset")
     p.add_argument("--resume", action="store_true",
                    help="continue from the weights of the project given as NET")
     p.add_argument("--save", metavar="FILE.nnstudio", help="save the trained project")
@@ -41,7 +55,142 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.resolve import resolve_net
+    from nnstudio.core.train import fit, preflight
+
+    resolved = resolve_net(args.net)
+    config = settings(resolved.config, args)
+    spec = _spec(resolved.spec, args.init)
+    model = _resume_model(resolved, args.resume)
+    options = dict(config.dataset_options)
+    data = load_dataset(config.dataset, mirror=args.mirror, **options)
+    preflight(spec, data, config)  # refuse before any work: exit 2
+    progress = None if args.json else Progress(config.epochs)
+    summary = fit(spec, data, config, model=model, on_event=progress)
+    if progress:
+        progress.close()
+    if args.save:
+        _save(args.save, resolved, spec, config, summary)
+    _report(summary, args.json)
+    return EXIT_FAILED if summary.finished.reason == "failed" else 0
+
+
+def settings(base, args: argparse.Namespace):
+    """The preset's/project's TrainConfig with the options given, validated."""
+    from nnstudio.core.config import parse_number, validate
+    from nnstudio.core.errors import ConfigError
+
+    changes: dict[str, Any] = {}
+    for name in NUMBER_OPTIONS:
+        raw = getattr(args, name)
+        if raw is not None:
+            try:
+                changes[name] = parse_number(raw)
+            except ValueError as exc:
+                raise ConfigError(f"--{name.replace('_', '-')}: {exc}") from None
+    for name, field in WHOLE_OPTIONS.items():
+        if getattr(args, name) is not None:
+            changes[field] = getattr(args, name)
+    changes.update({n: getattr(args, n) for n in TEXT_OPTIONS if getattr(args, n)})
+    if args.nesterov:
+        changes["nesterov"] = True
+    if args.no_probes:
+        changes["probes"] = False
+    if args.dataset and args.dataset != base.dataset:
+        changes.update(dataset=args.dataset, dataset_options={})
+    return validate(base.with_(**changes))
+
+
+def _spec(spec, init: str | None):
+    from nnstudio.core.errors import SpecError
+    from nnstudio.core.spec import INITS
+
+    if init is None:
+        return spec
+    if init not in INITS:
+        raise SpecError(f"unknown weight init '{init}': use one of {', '.join(INITS)}")
+    return dataclasses.replace(spec, init=init)
+
+
+def _resume_model(resolved, resume: bool):
+    from nnstudio.core.errors import ConfigError
+
+    if not resume:
+        return None
+    if resolved.project is None:
+        raise ConfigError("--resume continues a saved project: give a .nnstudio file as NET")
+    if resolved.project.weights is None:
+        raise ConfigError("the project has no trained weights to resume from — train it "
+                          "without --resume first")
+    return resolved.project.model()
+
+
+def _save(path: str, resolved, spec, config, summary) -> None:
+    from nnstudio.core.project import Project, save_project
+    from nnstudio.core.train import history_record
+
+    history = list(resolved.project.history) if resolved.project else []
+    history.append(history_record(config, summary))
+    save_project(path, Project(spec, config.to_dict(), summary.weights, history))
+
+
+def _report(summary, as_json: bool) -> None:
     from nnstudio.cli import say
 
-    say("nnstudio: train is not ready yet")
-    return 1
+    if summary.finished.reason == "failed":
+        say(f"nnstudio: {summary.finished.message}")
+    if as_json:
+        print(json.dumps(json_safe(dict(summary))))
+        return
+    print(summary.finished.message)
+    for key in ("train_loss", "val_loss", "val_accuracy", "val_r2", "samples_per_s"):
+        if summary.get(key) is not None:
+            print(f"  {key:<14} {summary[key]:.6g}")
+    print(f"  {'device':<14} {summary['device']}")
+
+
+def json_safe(value: Any) -> Any:
+    """NaN/Inf become null so the line is strict JSON any tool can read."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+class Progress:
+    """Epoch, bar, loss and ETA on stderr: redrawn in place on a terminal, a few
+    lines on a log. Called with every event of the run."""
+
+    def __init__(self, epochs: int) -> None:
+        self.epochs, self.shown, self.line = epochs, 0.0, ""
+        self.tty = bool(sys.stderr is not None and sys.stderr.isatty())
+
+    def __call__(self, event: Any) -> None:
+        from nnstudio.core.events import Step
+
+        if not isinstance(event, Step) or sys.stderr is None:
+            return
+        now = time.monotonic()
+        done = event.progress >= self.epochs
+        if now - self.shown < (BAR_S if self.tty else LINE_S) and not done:
+            return
+        self.shown = now
+        self.line = self._line(event)
+        print(("\r" + self.line) if self.tty else self.line, end="" if self.tty else "\n",
+              file=sys.stderr, flush=True)
+
+    def _line(self, e: Any) -> str:
+        frac = min(e.progress / self.epochs, 1.0)
+        eta = e.elapsed * (1 - frac) / frac if frac > 0 else 0.0
+        bar = "#" * int(frac * 20)
+        return (f"epoch {min(e.epoch + 1, self.epochs)}/{self.epochs} [{bar:<20}] "
+                f"loss {e.loss:.4g}  {e.samples_per_s:,.0f} samples/s  "
+                f"ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+
+    def close(self) -> None:
+        if self.tty and self.line and sys.stderr is not None:
+            print(file=sys.stderr)

@@ -75,6 +75,9 @@ class Epoch:
     train_accuracy: float | None
     samples_per_s: float
     elapsed: float
+    # mean gradient norm of each parameter layer over this epoch, input side first
+    grad_norms: np.ndarray | None = None
+    lr: float | None = None  # learning rate used during this epoch
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,211 @@
+"""Scoring a model on data: loss, accuracy or R², predictions for the confusion matrix.
+
+Shared by the trainer (validation at every epoch end), `nnstudio evaluate` and the
+studio. Everything stays on the device until one sync at the end of a pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from nnstudio.core.build import require_valid
+from nnstudio.core.config import LOSSES, TrainConfig, validate
+from nnstudio.core.errors import ConfigError, SpecError
+from nnstudio.core.spec import NetworkSpec
+
+BN_KINDS = ("BatchNorm", "Residual")  # layers that need 2+ samples per batch
+CHUNK = 2048  # samples per forward when scoring: bounded memory on any device
+
+
+def resolve_device(name: str | None) -> torch.device:
+    """`auto` (CUDA, else MPS, else CPU), `cpu`, `cuda`, `cuda:N` or `mps`.
+
+    Raises ConfigError with advice when the device asked for is not there.
+    """
+    name = (name or "auto").strip().lower()
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda", torch.cuda.current_device())
+        return torch.device("mps" if _mps_available() else "cpu")
+    if name == "cpu":
+        return torch.device("cpu")
+    if name == "mps":
+        if not _mps_available():
+            raise ConfigError("device 'mps' was asked for but this machine has no "
+                              "Apple GPU available — use --device cpu or auto")
+        return torch.device("mps")
+    if name == "cuda" or name.startswith("cuda:"):
+        return _cuda_device(name)
+    raise ConfigError(f"unknown device '{name}': use auto, cpu, cuda, cuda:N or mps")
+
+
+def _cuda_device(name: str) -> torch.device:
+    if not torch.cuda.is_available():
+        raise ConfigError(f"device '{name}' was asked for but no CUDA GPU is available "
+                          "— use --device cpu or auto")
+    index = name.partition(":")[2]
+    if not index:
+        return torch.device("cuda", torch.cuda.current_device())
+    if not index.isdigit() or int(index) >= torch.cuda.device_count():
+        raise ConfigError(f"there is no GPU '{name}': this machine has "
+                          f"{torch.cuda.device_count()} (cuda:0 ...)")
+    return torch.device("cuda", int(index))
+
+
+def _mps_available() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps and mps.is_available())
+
+
+def describe_device(device: torch.device) -> str:
+    """'cpu' or 'cuda:0 (NVIDIA H100 80GB HBM3)': what the status bar shows."""
+    if device.type == "cuda":
+        return f"{device} ({torch.cuda.get_device_name(device)})"
+    return str(device)
+
+
+def preflight(spec: NetworkSpec, data, config: TrainConfig) -> torch.device:
+    """Refuse, before any work, everything that cannot train; return the device.
+
+    Raises ConfigError/SpecError with one plain line (the CLI exits 2 with it);
+    `nnstudio evaluate` runs the same checks before scoring.
+    """
+    validate(config)
+    if tuple(spec.input_shape) != tuple(data.input_shape):
+        raise SpecError(f"the network takes input {list(spec.input_shape)} but the "
+                        f"dataset '{data.name}' gives {list(data.input_shape)} — set "
+                        "the input shape to the dataset's")
+    check_loss_fits(config.loss, data.task)
+    require_valid(spec, num_outputs=data.num_outputs, loss=config.loss)
+    if any(layer.kind in BN_KINDS for layer in spec.layers) and (
+            config.batch_size < 2 or len(data.x_train) < 2):
+        raise ConfigError("BatchNorm needs at least 2 samples per batch to compute its "
+                          "statistics — set the batch size to 2 or more")
+    return resolve_device(config.device)
+
+
+def check_loss_fits(loss: str, task: str) -> None:
+    """Refuse a loss that cannot learn from this kind of target, saying what to use."""
+    if LOSSES[loss].task == "classification" and task != "classification":
+        raise ConfigError(f"the loss '{loss}' needs class labels but this dataset is "
+                          "regression (numbers to predict) — use mse, l1 or huber")
+
+
+def training_targets(y: torch.Tensor, task: str, loss: str, width: int) -> torch.Tensor:
+    """Targets in the form the loss wants, made once (not per batch).
+
+    Class labels stay int64 for cross-entropy; other losses on class labels get one-hot
+    float rows (a single 0/1 column for one-output binary classification).
+    """
+    if task != "classification" or loss == "cross-entropy":
+        return y
+    if width == 1:
+        return y.float().unsqueeze(1)
+    return nn.functional.one_hot(y, width).float()
+
+
+def predictions(out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Class and confidence per row: argmax/softmax, or sign/sigmoid for one output."""
+    if out.shape[1] == 1:
+        p = torch.sigmoid(out[:, 0])
+        return (p > 0.5).long(), torch.maximum(p, 1 - p)
+    conf, pred = torch.softmax(out, dim=1).max(dim=1)
+    return pred, conf
+
+
+_MODE_SENSITIVE = (nn.modules.batchnorm._BatchNorm, nn.modules.dropout._DropoutNd)
+
+
+def mode_matters(model: nn.Module) -> bool:
+    """Does train/eval mode change what this model computes (BatchNorm, Dropout)?"""
+    return any(isinstance(m, _MODE_SENSITIVE) for m in model.modules())
+
+
+@dataclass
+class Scores:
+    """One pass over a split; `pred`/`conf` stay on the device for the confusion."""
+
+    loss: float
+    samples: int
+    accuracy: float | None = None
+    r2: float | None = None
+    pred: torch.Tensor | None = None
+    conf: torch.Tensor | None = None
+
+
+class Scorer:
+    """Scores one split again and again (every epoch) without re-preparing it."""
+
+    def __init__(self, x: torch.Tensor, y: torch.Tensor, targets: torch.Tensor,
+                 inputs, loss_fn: nn.Module, task: str) -> None:
+        self.x, self.y, self.targets = x, y, targets
+        self.inputs, self.loss_fn, self.task = inputs, loss_fn, task
+        self.n = len(x)
+        self.ss_tot = 0.0  # R² is undefined when the targets do not vary
+        if task == "regression" and self.n > 1:
+            self.ss_tot = float((y.float() - y.float().mean(dim=0)).pow(2).sum())
+
+    @torch.no_grad()
+    def __call__(self, model: nn.Module, keep_preds: bool = False) -> Scores:
+        if not mode_matters(model):  # switching modes costs more than a tiny pass
+            return self._pass(model, keep_preds)
+        was_training = model.training
+        model.eval()
+        try:
+            return self._pass(model, keep_preds)
+        finally:
+            model.train(was_training)
+
+    def _pass(self, model: nn.Module, keep_preds: bool) -> Scores:
+        totals = torch.zeros(2, device=self.x.device)  # float32: MPS has no float64
+        preds, confs = [], []
+        for start in range(0, self.n, CHUNK):
+            end = min(start + CHUNK, self.n)
+            out = model(self.inputs(self.x[start:end]))
+            totals[0] += self.loss_fn(out, self.targets[start:end]) * (end - start)
+            totals[1] += self._quality(out, self.y[start:end], preds, confs)
+        loss, quality = totals.tolist()  # the one sync of the pass
+        scores = Scores(loss / max(self.n, 1), self.n)
+        if self.task == "classification":
+            scores.accuracy = quality / max(self.n, 1)
+            if keep_preds and preds:
+                scores.pred, scores.conf = torch.cat(preds), torch.cat(confs)
+        elif self.ss_tot > 1e-12:
+            scores.r2 = 1.0 - quality / self.ss_tot
+        return scores
+
+    def _quality(self, out, y, preds, confs) -> torch.Tensor:
+        """Correct count (classification) or squared residuals (regression)."""
+        if self.task == "regression":
+            return (out.float() - y).pow(2).sum()
+        pred, conf = predictions(out)
+        preds.append(pred)
+        confs.append(conf)
+        return (pred == y).sum().float()
+
+
+def score_model(model: nn.Module, data, loss: str, device: torch.device) -> Scores:
+    """Every sample of `data` (training and validation parts together)."""
+    check_loss_fits(loss, data.task)
+    moved = data.to(device)
+    x = torch.cat([moved.x_train, moved.x_val])
+    y = torch.cat([moved.y_train, moved.y_val])
+    width = model_width(model, moved)
+    targets = training_targets(y, data.task, loss, width)
+    loss_fn = LOSSES[loss].make().to(device)
+    scorer = Scorer(x, y, targets, moved.inputs, loss_fn, data.task)
+    return scorer(model.to(device))
+
+
+@torch.no_grad()
+def model_width(model: nn.Module, data) -> int:
+    """Outputs per sample, from one forward of a single validation sample."""
+    was_training = model.training
+    model.eval()
+    try:
+        return int(model(data.inputs(data.x_val[:1])).shape[1])
+    finally:
+        model.train(was_training)

@@ -1,0 +1,385 @@
+"""Looks inside the network while it trains, cheaply.
+
+Three parts: `GradNorms` sums per-layer gradient norms on the device after every
+training step (read once per epoch, for the vanishing-gradient comparison); `Prober`
+collects a `Probe` event on a fixed probe batch with forward hooks that are always
+removed in `finally`; `epoch_eval` turns validation predictions into a confusion
+matrix and the most confidently wrong samples. Only what `ProbeRequest.kinds` asks
+for is computed: a hidden view costs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from nnstudio.core.events import PROBE_KINDS, EpochEval, Probe, ProbeRequest
+
+PROBE_BATCH = 64  # validation samples the probes look at: stable stats, ~1 step's cost
+HIST_BINS = 30
+GRID = 100  # boundary grid is GRID x GRID points
+CURVE_POINTS = 200
+PAD = 0.10  # the boundary/curve extent is the data's, padded 10% on each side
+MAX_MAPS = 64  # feature-map channels sent per conv layer
+MAX_VECTOR = 512  # Linear outputs sent per layer for the probe sample
+MISTAKES = 64
+DIVERGED = 1e4  # a loss 10,000x its first value (at least 1) counts as diverged
+SATURATED = {"Sigmoid": (0.02, 0.98), "Tanh": (-0.96, 0.96)}  # "near the limits"
+DEAD_KINDS = ("ReLU", "Residual")  # outputs that are exactly zero when dead
+MAP_KINDS = ("Conv2d", "Residual")
+
+_foreach_norm = getattr(torch, "_foreach_norm", None)
+
+
+def _norms(tensors: list[torch.Tensor]) -> torch.Tensor:
+    """L2 norm of each tensor, stacked: one fused call where torch has it."""
+    if _foreach_norm is not None:
+        return torch.stack(_foreach_norm(tensors))
+    return torch.stack([torch.linalg.vector_norm(t) for t in tensors])
+
+
+class NonFiniteLoss(Exception):
+    """The loss became NaN or Inf, or exploded toward Inf: `step` is the 1-based step
+    that produced it, `first` the run's first loss."""
+
+    def __init__(self, step: int, value: float, first: float = np.nan) -> None:
+        super().__init__(step, value)
+        self.step, self.value, self.first = step, value, first
+
+    def describe(self, lr: float) -> str:
+        if np.isfinite(self.value):
+            what = (f"the loss exploded to {self.value:.3g} at step {self.step} (it "
+                    f"started at {self.first:.3g}) and is heading for Inf")
+        else:
+            kind = "NaN" if np.isnan(self.value) else "Inf"
+            what = f"the loss became {kind} at step {self.step}"
+        return (f"{what} — the learning rate ({lr:g}) is probably too high: lower it "
+                f"(e.g. to {lr / 10:g}) or turn on gradient clipping (clip norm 1)")
+
+
+class LossMeter:
+    """Per-step values kept on the device, read in one sync per report.
+
+    Also sums the epoch's loss/accuracy and raises NonFiniteLoss at the first loss
+    that is NaN/Inf or plainly diverging toward Inf (Adam with a huge rate stays
+    finite for a long time, so a loss DIVERGED x its first value counts too).
+    """
+
+    def __init__(self, classify: bool) -> None:
+        self.classify, self.step, self.seen = classify, 0, 0
+        self.first, self.limit = np.nan, np.inf
+        self.new_epoch()
+
+    def new_epoch(self) -> None:
+        self.losses: list[torch.Tensor] = []
+        self.correct: list[torch.Tensor] = []
+        self.sizes: list[int] = []
+        self.loss_sum = self.correct_sum = 0.0
+        self.samples = self.window = 0
+
+    def add(self, loss: torch.Tensor, out: torch.Tensor, y: torch.Tensor) -> None:
+        self.step += 1
+        self.losses.append(loss.detach())
+        if self.classify:
+            pred = out.argmax(1) if out.shape[1] > 1 else (out[:, 0] > 0).long()
+            self.correct.append((pred == y).sum())
+        self.sizes.append(len(y))
+
+    def flush(self) -> float:
+        """The mean loss since the last flush (one sync); raises on divergence."""
+        if not self.sizes:
+            return np.nan
+        rows = [torch.stack(self.losses).float()]
+        if self.correct:
+            rows.append(torch.stack(self.correct).float())
+        values = torch.stack(rows).cpu().double().numpy()
+        sizes = np.asarray(self.sizes, dtype=np.float64)
+        self._check(values[0])
+        total, count = float(values[0] @ sizes), int(sizes.sum())
+        self.loss_sum += total
+        self.correct_sum += float(values[1].sum()) if len(values) > 1 else 0.0
+        self.samples, self.window, self.seen = (self.samples + count,
+                                                self.window + count, self.seen + count)
+        self.losses, self.correct, self.sizes = [], [], []
+        return total / max(count, 1)
+
+    def _check(self, losses: np.ndarray) -> None:
+        if np.isnan(self.first):
+            self.first = float(losses[0])
+            self.limit = DIVERGED * max(abs(self.first), 1.0)
+        bad = np.flatnonzero(~np.isfinite(losses) | (losses > self.limit))
+        if len(bad):
+            step = self.step - len(losses) + int(bad[0]) + 1
+            raise NonFiniteLoss(step, float(losses[bad[0]]), self.first)
+
+
+class LayerParams:
+    """The trainable parameters of each parameter layer, and which layer owns which."""
+
+    def __init__(self, model: nn.Module, layers: list[str], device: torch.device):
+        children = dict(model.named_children())
+        self.layers = layers
+        self.params: list[nn.Parameter] = []
+        owners: list[int] = []
+        for i, name in enumerate(layers):
+            for p in children[name].parameters():
+                if p.requires_grad:
+                    self.params.append(p)
+                    owners.append(i)
+        self.assign = torch.zeros(len(owners), len(layers), device=device)
+        rows = torch.arange(len(owners))
+        self.assign[rows, torch.tensor(owners, dtype=torch.long)] = 1
+        sizes = [float(p.numel()) for p in self.params]
+        self.numel = torch.tensor(sizes, device=device)
+        self._zero = torch.zeros(1, device=device)
+
+    def grads(self) -> list[torch.Tensor]:
+        return [p.grad if p.grad is not None else self._zero for p in self.params]
+
+    def per_layer_norm(self, per_param: torch.Tensor) -> torch.Tensor:
+        """sqrt of the summed squares of each layer's parameter norms."""
+        return (per_param.square() @ self.assign).sqrt()
+
+
+class GradNorms:
+    """Per-layer gradient norms summed on the device; no sync until `mean()`."""
+
+    def __init__(self, params: LayerParams) -> None:
+        self.p = params
+        self.total = torch.zeros(len(params.layers), device=params.assign.device)
+        self.count = 0
+
+    def add(self) -> None:
+        if self.p.params:
+            self.total += self.p.per_layer_norm(_norms(self.p.grads()))
+        self.count += 1
+
+    def mean(self) -> np.ndarray:
+        return self.total.cpu().double().numpy() / max(self.count, 1)
+
+    def reset(self) -> None:
+        self.total.zero_()
+        self.count = 0
+
+
+class Prober:
+    """Collects one `Probe` on a fixed probe batch; builds its grids once."""
+
+    def __init__(self, model: nn.Module, data, kinds_of: list[str],
+                 params: LayerParams, task: str) -> None:
+        self.model, self.data, self.params = model, data, params
+        self.kinds_of = kinds_of  # layer kind of each child, in order
+        self.names = [name for name, _ in model.named_children()]
+        self.x = data.inputs(data.x_val[:PROBE_BATCH])
+        self.grid, self.extent = _boundary_grid(data, task)
+        self.curve_x = _curve_grid(data, task)
+
+    def __call__(self, step: int, progress: float,
+                 request: ProbeRequest | None) -> Probe:
+        kinds = request.kinds if request is not None else frozenset(PROBE_KINDS)
+        sample = request.sample if request is not None else None
+        parts: dict = {"step": step, "progress": progress,
+                       "param_layers": tuple(self.params.layers)}
+        with torch.no_grad():
+            if "gradients" in kinds:
+                parts.update(self._gradients())
+            if "weights" in kinds:
+                parts.update(self._weights())
+            if kinds & {"activations", "feature_maps"}:
+                parts.update(self._activations(kinds, sample))
+            if "boundary" in kinds:
+                parts.update(self._boundary())
+        return Probe(**parts)
+
+    def _gradients(self) -> dict:
+        grads = self.params.grads()
+        if not grads:
+            return {}
+        norm = self.params.per_layer_norm(_norms(grads))
+        abs_sum = torch.stack([g.abs().sum() for g in grads]) @ self.params.assign
+        mean_abs = abs_sum / (self.params.numel @ self.params.assign).clamp_min(1)
+        both = torch.stack([norm, mean_abs]).cpu().double().numpy()
+        return {"grad_norm": both[0], "grad_mean_abs": both[1]}
+
+    def _weights(self) -> dict:
+        children = dict(self.model.named_children())
+        mains = [_main_weight(children[name]) for name in self.params.layers]
+        if not mains:
+            return {}
+        flat = [w.detach().float().flatten() for w in mains]
+        ranges = torch.stack([torch.stack(torch.aminmax(w)) for w in flat])
+        norms, ranges = _norms(flat).cpu().double().numpy(), ranges.cpu().tolist()
+        hists = tuple(_hist(w, lo, hi)
+                      for w, (lo, hi) in zip(flat, ranges, strict=True))
+        return {"weight_norm": norms, "weight_hist": hists,
+                "first_conv_filters": self._filters(children)}
+
+    def _filters(self, children: dict) -> np.ndarray | None:
+        for name, kind in zip(self.names, self.kinds_of, strict=True):
+            if kind == "Conv2d":
+                w = children[name].weight.detach().float().mean(dim=1)  # N x kh x kw
+                return _to_uint8(w).cpu().numpy()
+        return None
+
+    def _activations(self, kinds: frozenset[str], sample: np.ndarray | None) -> dict:
+        outputs = _run_hooked(self.model, self._batch(sample))
+        parts: dict = {}
+        if "activations" in kinds:
+            parts.update(_act_stats(outputs, self.names, self.kinds_of))
+            parts["vectors"] = {
+                n: out[0].flatten()[:MAX_VECTOR].float().cpu().numpy()
+                for n, k, out in zip(self.names, self.kinds_of, outputs, strict=True)
+                if k == "Linear"}
+        if "feature_maps" in kinds:
+            parts["feature_maps"] = {
+                n: _to_uint8(out[0, :MAX_MAPS].float()).cpu().numpy()
+                for n, k, out in zip(self.names, self.kinds_of, outputs, strict=True)
+                if k in MAP_KINDS and out.dim() == 4}
+        return parts
+
+    def _batch(self, sample: np.ndarray | None) -> torch.Tensor:
+        """The probe sample (row 0) followed by the probe batch."""
+        first = self.x[:1]
+        if sample is not None and tuple(sample.shape) == tuple(self.x.shape[1:]):
+            first = torch.as_tensor(sample, dtype=self.x.dtype, device=self.x.device)
+            first = first[None]
+        return torch.cat([first, self.x])
+
+    def _boundary(self) -> dict:
+        if self.grid is not None:
+            probs = _eval(self.model, lambda m: probabilities(m(self.grid)))
+            return {"boundary": probs.view(GRID, GRID, -1).cpu().numpy(),
+                    "boundary_extent": self.extent}
+        if self.curve_x is not None:
+            y = _eval(self.model, lambda m: m(self.curve_x)[:, 0])
+            x = self.curve_x[:, 0].cpu().numpy()
+            return {"curve": (x, y.float().cpu().numpy())}
+        return {}
+
+
+def probabilities(out: torch.Tensor) -> torch.Tensor:
+    """Class probabilities per row; one logit becomes the two columns (1 - p, p)."""
+    if out.shape[1] == 1:
+        p = torch.sigmoid(out)
+        return torch.cat([1 - p, p], dim=1)
+    return torch.softmax(out, dim=1)
+
+
+def _eval(model: nn.Module, fn: Callable) -> torch.Tensor:
+    """Run `fn(model)` in eval mode (BatchNorm's running stats stay untouched)."""
+    was_training = model.training
+    model.eval()
+    try:
+        return fn(model)
+    finally:
+        model.train(was_training)
+
+
+def _run_hooked(model: nn.Module, x: torch.Tensor) -> list[torch.Tensor]:
+    """Every child's output for `x`; the hooks never outlive the call."""
+    outputs: list[torch.Tensor] = []
+    handles = [child.register_forward_hook(lambda _m, _i, out: outputs.append(out))
+               for child in model.children()]
+    try:
+        _eval(model, lambda m: m(x))
+    finally:
+        for handle in handles:
+            handle.remove()
+    return outputs
+
+
+def _act_stats(outputs: list[torch.Tensor], names: list[str], kinds: list[str]) -> dict:
+    """mean, std, saturated and dead fractions, histograms: two syncs in all."""
+    batch = [out[1:].float() for out in outputs]  # row 0 is the probe sample
+    rows = torch.stack([_act_row(o, k) for o, k in zip(batch, kinds, strict=True)])
+    table = rows.cpu().double().numpy()
+    hists = [torch.histc(o, HIST_BINS, float(lo), float(hi) if hi > lo else lo + 1.0)
+             for o, lo, hi in zip(batch, table[:, 4], table[:, 5], strict=True)]
+    counts = torch.stack(hists).cpu().numpy()
+    act_hist = tuple(
+        (c, np.linspace(lo, hi if hi > lo else lo + 1, HIST_BINS + 1))
+        for c, lo, hi in zip(counts, table[:, 4], table[:, 5], strict=True))
+    return {"act_layers": tuple(names), "act_mean": table[:, 0], "act_std": table[:, 1],
+            "act_saturated": table[:, 2], "act_dead": table[:, 3], "act_hist": act_hist}
+
+
+def _act_row(out: torch.Tensor, kind: str) -> torch.Tensor:
+    nan = torch.full((), math.nan, device=out.device)
+    lo, hi = torch.aminmax(out)
+    saturated = nan
+    if kind in SATURATED:
+        low, high = SATURATED[kind]
+        saturated = ((out < low) | (out > high)).float().mean()
+    dead = nan
+    if kind in DEAD_KINDS:  # a unit (feature or channel) that is 0 for the whole batch
+        per_unit = out.transpose(0, 1).flatten(1).amax(dim=1)
+        dead = (per_unit <= 0).float().mean()
+    std = out.std() if out.numel() > 1 else torch.zeros((), device=out.device)
+    return torch.stack([out.mean(), std, saturated, dead, lo, hi])
+
+
+def _hist(values: torch.Tensor, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    hi = hi if hi > lo else lo + 1e-6
+    counts = torch.histc(values, HIST_BINS, lo, hi).cpu().numpy()
+    return counts, np.linspace(lo, hi, HIST_BINS + 1)
+
+
+def _main_weight(layer: nn.Module) -> torch.Tensor:
+    """The tensor a weight histogram shows: the first matrix/kernel, else the first."""
+    params = list(layer.parameters())
+    return next((p for p in params if p.dim() >= 2), params[0])
+
+
+def _to_uint8(maps: torch.Tensor) -> torch.Tensor:
+    """Each map (first dim) scaled to 0..255 on its own, so faint maps stay visible."""
+    flat = maps.flatten(1)
+    lo = flat.amin(dim=1, keepdim=True)
+    span = (flat.amax(dim=1, keepdim=True) - lo).clamp_min(1e-8)
+    return ((flat - lo) / span * 255).round_().to(torch.uint8).view_as(maps)
+
+
+def _extent(column: torch.Tensor) -> tuple[float, float]:
+    lo, hi = (float(v) for v in torch.aminmax(column.float()))
+    pad = max(hi - lo, 1e-6) * PAD
+    return lo - pad, hi + pad
+
+
+def _boundary_grid(data, task: str):
+    """GRID x GRID points over the 2-D training data, row i at y = y0 + i * dy."""
+    if task != "classification" or tuple(data.input_shape) != (2,):
+        return None, None
+    x0, x1 = _extent(data.x_train[:, 0])
+    y0, y1 = _extent(data.x_train[:, 1])
+    dev = data.x_train.device
+    ys, xs = torch.meshgrid(torch.linspace(y0, y1, GRID, device=dev),
+                            torch.linspace(x0, x1, GRID, device=dev), indexing="ij")
+    return torch.stack([xs.flatten(), ys.flatten()], dim=1), (x0, x1, y0, y1)
+
+
+def _curve_grid(data, task: str) -> torch.Tensor | None:
+    if task != "regression" or tuple(data.input_shape) != (1,):
+        return None
+    lo, hi = _extent(data.x_train[:, 0])
+    return torch.linspace(lo, hi, CURVE_POINTS, device=data.x_train.device)[:, None]
+
+
+def epoch_eval(epoch: int, y: torch.Tensor, pred: torch.Tensor, conf: torch.Tensor,
+               classes: int) -> EpochEval:
+    """Confusion matrix (rows true), per-class accuracy, the most confidently wrong
+    validation samples first."""
+    confusion = torch.bincount(y * classes + pred, minlength=classes * classes)
+    wrongness = torch.where(pred != y, conf, torch.full_like(conf, -1.0))
+    top, index = wrongness.topk(min(MISTAKES, len(y)))
+    picked = torch.stack([index, y[index], pred[index]]).cpu().numpy()
+    top = top.cpu().numpy()
+    cm = confusion.view(classes, classes).cpu().numpy()
+    totals = cm.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_class = np.where(totals > 0, np.diag(cm) / totals, np.nan)
+    mistakes = tuple((int(i), int(t), int(p), float(c))
+                     for (i, t, p), c in zip(picked.T, top, strict=True) if c >= 0)
+    return EpochEval(epoch, cm, per_class, mistakes)

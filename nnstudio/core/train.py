@@ -1,0 +1,366 @@
+"""The training loop as a plain generator of small events (no Qt).
+
+`run()` yields Started, Step, Probe, Epoch, EpochEval and always ends with exactly one
+Finished carrying a reason, plain words and CPU weights; every failure is caught and
+reported that way. The GUI worker, the CLI (`fit`) and the tests all consume it.
+
+The hot path keeps values on the device: per-step losses are kept as 0-d tensors and
+read in one sync inside the throttled branch (at most every STEP_S and at epoch end),
+so a GPU never waits for Python. Data is moved to the device once; a batch is an
+index slice of a seeded permutation.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import torch
+
+from nnstudio.core.build import build_model, parameter_layers
+from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
+from nnstudio.core.errors import NNStudioError
+from nnstudio.core.evaluate import Scorer, describe_device, preflight, training_targets
+from nnstudio.core.events import Epoch, Event, Finished, ProbeRequest, Started, Step
+from nnstudio.core.probes import (
+    GradNorms,
+    LayerParams,
+    LossMeter,
+    NonFiniteLoss,
+    Prober,
+    epoch_eval,
+)
+from nnstudio.core.spec import NetworkSpec
+
+__all__ = ["LOSSES", "OPTIMIZERS", "TrainConfig", "Summary", "fit",
+           "preflight", "run"]
+
+STEP_S = 0.05  # step metrics at most 20 times a second: one sync each
+PROBE_S = 0.3  # probes about 3 times a second by default (well under 10% of the time)
+SNAPSHOT_S = 1.0  # CPU copy of the last good weights, for a run that diverges
+PAUSE_POLL_S = 0.02
+LAST_EPOCH = ("train_loss", "val_loss", "val_accuracy", "val_r2", "train_accuracy")
+
+
+def run(spec: NetworkSpec, data, config: TrainConfig, *,
+        stop: threading.Event | None = None, pause: threading.Event | None = None,
+        probe_request: ProbeRequest | None = None, model: torch.nn.Module | None = None,
+        on_event: Callable[[Event], None] | None = None) -> Iterator[Event]:
+    """Train `spec` (or the given `model`, to continue) on `data`; yield events.
+
+    `stop`/`pause` are checked before every batch. `probe_request` says which probes
+    the consumer shows now (None: all). `on_event` also receives every event.
+    """
+    for event in _events(spec, data, config, stop, pause, probe_request, model):
+        if on_event is not None:
+            on_event(event)
+        yield event
+
+
+def _events(spec, data, config, stop, pause, request, model) -> Iterator[Event]:
+    trainer = None
+    try:
+        trainer = _Trainer(spec, data, config, stop, pause, request, model)
+        yield trainer.started()
+        yield from trainer.train()
+        return
+    except Exception as exc:  # every failure becomes a Finished event
+        finished = _failure(exc, trainer, config)
+    oom = finished.metrics.get("error") == "out-of-memory"
+    trainer = None  # drop the model and data before freeing the GPU cache
+    if oom and torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    yield finished
+
+
+def _failure(exc: Exception, trainer, config: TrainConfig) -> Finished:
+    try:
+        metrics: dict[str, Any] = trainer.metrics() if trainer else {}
+    except Exception:  # a broken device may refuse even this
+        metrics = {}
+    if isinstance(exc, NonFiniteLoss):
+        message = exc.describe(config.lr)
+        metrics["error"] = "non-finite"
+    elif isinstance(exc, torch.cuda.OutOfMemoryError):
+        message = (f"the GPU ran out of memory with batch size {config.batch_size} — "
+                   f"lower the batch size (e.g. to {max(1, config.batch_size // 2)}) "
+                   "or make the network smaller")
+        metrics["error"] = "out-of-memory"
+    elif isinstance(exc, NNStudioError):
+        message = str(exc)
+        metrics["error"] = exc.code
+    else:
+        detail = (str(exc).strip().splitlines() or [""])[0][:200]
+        message = f"training failed: {type(exc).__name__}: {detail}"
+        metrics["error"] = "internal"
+    metrics["stopped_reason"] = message
+    if trainer is None:
+        return Finished("failed", message, 0, 0, 0.0, metrics)
+    return Finished("failed", message, trainer.epochs_done, trainer.step,
+                    trainer.elapsed(), metrics, trainer.good_weights)
+
+
+class _Trainer:
+    """The state of one run; `train()` is the loop, the rest are its short steps."""
+
+    def __init__(self, spec, data, config, stop, pause, request, model) -> None:
+        self.t0, self.paused = time.perf_counter(), 0.0
+        self.config, self.stop, self.pause, self.request = config, stop, pause, request
+        self.device = preflight(spec, data, config)
+        torch.manual_seed(config.seed)  # dropout and anything else drawn from torch
+        model = model if model is not None else build_model(spec, seed=config.seed)
+        self.model = model.to(self.device).train()  # eval passes restore this mode
+        self.data = data.to(self.device)
+        self._setup_optimisation(config)
+        self.layers = parameter_layers(self.model)
+        self.lp = LayerParams(self.model, self.layers, self.device)
+        self.grads = GradNorms(self.lp)
+        kinds = [layer.kind for layer in spec.layers]
+        self.prober = (Prober(self.model, self.data, kinds, self.lp, data.task)
+                       if config.probes else None)
+        self.meter = LossMeter(data.task == "classification")
+        self.epochs_done, self.train_time, self.ep_start = 0, 0.0, None
+        self.last: dict[str, Any] = {}
+        self.grad_means: np.ndarray | None = None
+        self.best, self.bad_epochs = np.inf, 0
+        self.reason, self.message = "finished", ""
+        self.next_probe = self.last_eval = -PROBE_S  # first probe after step 1
+        self.good_weights, self.last_snapshot = self.cpu_weights(), 0.0
+
+    def _setup_optimisation(self, c: TrainConfig) -> None:
+        d = self.data
+        self.y_train = training_targets(d.y_train, d.task, c.loss, d.num_outputs)
+        y_val = training_targets(d.y_val, d.task, c.loss, d.num_outputs)
+        self.loss_fn = LOSSES[c.loss].make().to(self.device)
+        self.scorer = Scorer(d.x_val, d.y_val, y_val, d.inputs, self.loss_fn, d.task)
+        self.params = [p for p in self.model.parameters() if p.requires_grad]
+        self.l1_weights = [p for p in self.params if p.dim() >= 2] if c.l1 > 0 else []
+        self.opt = OPTIMIZERS[c.optimizer].make(self.params, c)
+        self.sched = _scheduler(self.opt, c)
+        self.shuffle = torch.Generator().manual_seed(c.seed)
+        n, b = len(d.x_train), c.batch_size
+        bn = any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
+                 for m in self.model.modules())
+        self.n_used = n - 1 if bn and n % b == 1 else n  # BatchNorm fails on 1 sample
+        self.steps_per_epoch = -(-self.n_used // b)
+
+    @property
+    def step(self) -> int:
+        return self.meter.step
+
+    def elapsed(self) -> float:
+        """Seconds since the start, pauses excluded."""
+        return time.perf_counter() - self.t0 - self.paused
+
+    def cpu_weights(self) -> dict[str, torch.Tensor]:
+        state = self.model.state_dict()
+        return {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
+
+    def started(self) -> Started:
+        d, names = self.data, tuple(n for n, _ in self.model.named_children())
+        return Started(uuid.uuid4().hex[:12], describe_device(self.device),
+                       self.config.epochs, self.steps_per_epoch, len(d.x_train),
+                       len(d.x_val), d.task, tuple(d.class_names), names,
+                       tuple(self.layers))
+
+    # --- the loop ---------------------------------------------------------------
+    def train(self) -> Iterator[Event]:
+        for epoch in range(self.config.epochs):
+            yield from self._epoch(epoch)
+            if self.reason == "finished":
+                yield from self._end_epoch(epoch)
+            if self.reason != "finished":
+                break
+        yield self._finished()
+
+    def _epoch(self, epoch: int) -> Iterator[Event]:
+        self.meter.new_epoch()
+        self.grads.reset()
+        self.ep_start = self.win_start = self.elapsed()
+        order = torch.randperm(len(self.data.x_train), generator=self.shuffle)
+        order = order[: self.n_used].to(self.device)
+        b = self.config.batch_size
+        for i, start in enumerate(range(0, self.n_used, b)):
+            if self._halted():
+                self.reason, self.message = "stopped", "stopped by the user"
+                return
+            self._train_step(order[start:start + b])
+            yield from self._throttled(epoch, i + 1)
+
+    def _halted(self) -> bool:
+        """Stop requested? Waits here (cheaply) while paused."""
+        if self.pause is not None and self.pause.is_set():
+            t = time.perf_counter()
+            while self.pause.is_set() and not (self.stop and self.stop.is_set()):
+                time.sleep(PAUSE_POLL_S)
+            self.paused += time.perf_counter() - t
+        return self.stop is not None and self.stop.is_set()
+
+    def _train_step(self, idx: torch.Tensor) -> None:
+        y = self.y_train[idx]
+        out = self.model(self.data.inputs(self.data.x_train[idx]))
+        loss = total = self.loss_fn(out, y)
+        if self.l1_weights:
+            total = loss + self.config.l1 * sum(p.abs().sum() for p in self.l1_weights)
+        self.opt.zero_grad(set_to_none=True)
+        total.backward()
+        self.grads.add()
+        if self.config.clip_norm > 0:
+            torch.nn.utils.clip_grad_norm_(self.params, self.config.clip_norm)
+        self.opt.step()
+        self.meter.add(loss, out, self.data.y_train[idx] if self.meter.classify else y)
+
+    def _throttled(self, epoch: int, batch: int) -> Iterator[Event]:
+        now = self.elapsed()
+        progress = epoch + batch / self.steps_per_epoch
+        if batch == self.steps_per_epoch or now - self.win_start >= STEP_S:
+            yield self._report(epoch, progress, now)
+        if self.prober and self._probe_due(now):
+            yield self.prober(self.step, progress, self.request)
+
+    def _probe_due(self, now: float) -> bool:
+        if self.config.probe_every > 0:
+            return self.step % self.config.probe_every == 0
+        if now - self.next_probe < PROBE_S:
+            return False
+        self.next_probe = now
+        return True
+
+    def _report(self, epoch: int, progress: float, now: float) -> Step:
+        mean = self.meter.flush()
+        rate = self.meter.window / max(now - self.win_start, 1e-9)
+        self.win_start, self.meter.window = now, 0
+        if now - self.last_snapshot >= SNAPSHOT_S:
+            self._snapshot(now)
+        return Step(self.step, epoch, progress, mean, self.meter.seen, rate, now,
+                    self.opt.param_groups[0]["lr"])
+
+    def _snapshot(self, now: float) -> None:
+        """Keep the weights if they are finite: what a diverging run hands back."""
+        weights = self.cpu_weights()
+        floats = [v for v in weights.values() if v.is_floating_point()]
+        if all(torch.isfinite(v).all() for v in floats):
+            self.good_weights, self.last_snapshot = weights, now
+
+    # --- epoch end ----------------------------------------------------------------
+    def _end_epoch(self, epoch: int) -> Iterator[Event]:
+        train_time = self.elapsed() - self.ep_start
+        self.train_time, self.ep_start = self.train_time + train_time, None
+        want_eval = self._eval_due(epoch)
+        scores = self.scorer(self.model, keep_preds=want_eval)
+        if not np.isfinite(scores.loss):
+            raise NonFiniteLoss(self.step, scores.loss, self.meter.first)
+        self.epochs_done, self.grad_means = epoch + 1, self.grads.mean()
+        yield self._epoch_event(epoch, scores, train_time)
+        if want_eval and scores.pred is not None:
+            yield epoch_eval(epoch + 1, self.data.y_val, scores.pred, scores.conf,
+                             len(self.data.class_names))
+        self._early_stopping(scores.loss)
+        if self.sched is not None:
+            self.sched.step()
+
+    def _eval_due(self, epoch: int) -> bool:
+        """Confusion/mistakes at most every PROBE_S (tiny data runs thousands of
+        epochs a second) and always after the last epoch."""
+        if self.prober is None or not self.meter.classify:
+            return False
+        now = self.elapsed()
+        if epoch + 1 < self.config.epochs and now - self.last_eval < PROBE_S:
+            return False
+        self.last_eval = now
+        return True
+
+    def _epoch_event(self, epoch: int, scores, train_time: float) -> Epoch:
+        m = self.meter
+        n = max(m.samples, 1)
+        train_acc = m.correct_sum / n if m.classify else None
+        event = Epoch(epoch + 1, m.loss_sum / n, scores.loss, scores.accuracy,
+                      scores.r2, train_acc, m.samples / max(train_time, 1e-9),
+                      self.elapsed(), self.grad_means.copy(),
+                      self.opt.param_groups[0]["lr"])
+        self.last = {k: getattr(event, k) for k in LAST_EPOCH}
+        return event
+
+    def _early_stopping(self, val_loss: float) -> None:
+        patience = self.config.early_stopping_patience
+        if val_loss < self.best:
+            self.best, self.bad_epochs = val_loss, 0
+            return
+        self.bad_epochs += 1
+        if patience and self.bad_epochs >= patience:
+            self.reason = "early-stopped"
+            self.message = (f"stopped early: the validation loss has not improved for "
+                            f"{patience} epochs (best {self.best:.4g})")
+
+    # --- the end ------------------------------------------------------------------
+    def metrics(self) -> dict[str, Any]:
+        """JSON-ready summary: the last epoch's values plus the run's figures."""
+        train_time = self.train_time  # training only: no validation, no setup
+        if self.ep_start is not None:
+            train_time += self.elapsed() - self.ep_start
+        grads = self.grad_means if self.grad_means is not None else self.grads.mean()
+        return {"epochs": self.epochs_done, **dict.fromkeys(LAST_EPOCH), **self.last,
+                "samples_per_s": self.meter.seen / max(train_time, 1e-9),
+                "device": str(self.device), "stopped_reason": None, "steps": self.step,
+                "elapsed": self.elapsed(), "grad_layers": list(self.layers),
+                "grad_norms": [float(g) for g in grads]}
+
+    def _finished(self) -> Finished:
+        self.meter.flush()
+        metrics = self.metrics()
+        if self.reason == "finished":
+            self.message = _finished_message(self.epochs_done, metrics)
+        else:
+            metrics["stopped_reason"] = self.message
+        return Finished(self.reason, self.message, self.epochs_done, self.step,
+                        self.elapsed(), metrics, self.cpu_weights())
+
+
+def _finished_message(epochs: int, m: dict[str, Any]) -> str:
+    if m.get("val_accuracy") is not None:
+        return f"finished {epochs} epochs: validation accuracy {m['val_accuracy']:.1%}"
+    return f"finished {epochs} epochs: validation loss {m['val_loss']:.4g}"
+
+
+def _scheduler(opt: torch.optim.Optimizer, c: TrainConfig):
+    """step: the rate drops 10x after each third of the run; cosine: to 0 at the end."""
+    if c.schedule == "step":
+        return torch.optim.lr_scheduler.StepLR(opt, max(1, c.epochs // 3), gamma=0.1)
+    if c.schedule == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=c.epochs)
+    return None
+
+
+class Summary(dict):
+    """The final metrics (a JSON-ready dict) plus the Finished event and every epoch."""
+
+    def __init__(self, finished: Finished, epochs: list[dict[str, Any]]) -> None:
+        super().__init__(finished.metrics)
+        self.finished, self.epochs = finished, epochs
+
+    @property
+    def weights(self) -> dict[str, torch.Tensor] | None:
+        return self.finished.weights
+
+
+def fit(spec: NetworkSpec, data, config: TrainConfig, **kw: Any) -> Summary:
+    """Run to the end and return the final metrics (used by the CLI and tests)."""
+    epochs: list[dict[str, Any]] = []
+    finished = None
+    for event in run(spec, data, config, **kw):
+        if isinstance(event, Epoch):
+            epochs.append(_epoch_record(event))
+        elif isinstance(event, Finished):
+            finished = event
+    assert finished is not None  # run() always ends with Finished
+    return Summary(finished, epochs)
+
+
+def _epoch_record(e: Epoch) -> dict[str, Any]:
+    record = {k: getattr(e, k) for k in ("epoch", *LAST_EPOCH, "samples_per_s", "lr")}
+    norms = e.grad_norms
+    return {**record, "grad_norms": None if norms is None else norms.tolist()}
