@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import torch
 from safetensors.torch import save as save_safetensors
@@ -15,15 +16,11 @@ from torch import nn
 
 from nnstudio.core.build import build_model
 from nnstudio.core.config import TrainConfig
-from nnstudio.core.errors import NNStudioError
+from nnstudio.core.export_data import ExportError
 from nnstudio.core.fileio import atomic_write_bytes
 from nnstudio.core.project import Project
 from nnstudio.core.resolve import Resolved
 from nnstudio.core.spec import NetworkSpec
-
-
-class ExportError(NNStudioError):
-    code = "export"
 
 
 def _target(what: Resolved | Project) -> Resolved:
@@ -41,41 +38,47 @@ def model_of(what: Resolved | Project) -> nn.Sequential:
     return build_model(target.spec, seed=target.config.seed)
 
 
-def export_json(what: Resolved | Project, path: Path) -> None:
+def export_json(what: Resolved | Project, path: Path, data: Any = None) -> None:
     """The network spec, as `nnstudio` reads it back (schema_version included)."""
     spec: NetworkSpec = _target(what).spec
     atomic_write_bytes(path, (spec.to_json() + "\n").encode("utf-8"))
 
 
-def export_safetensors(what: Resolved | Project, path: Path) -> None:
+def export_safetensors(what: Resolved | Project, path: Path, data: Any = None) -> None:
     """The state_dict with nnstudio's layer names ("1_linear.weight", ...)."""
     state = model_of(what).state_dict()
     tensors = {k: v.detach().cpu().contiguous() for k, v in state.items()}
     atomic_write_bytes(path, save_safetensors(tensors))
 
 
-def _export_script(what: Resolved | Project, path: Path) -> None:
-    from nnstudio.core.export_script import export_script
+def export_script(what: Resolved | Project, path: Path, data: Any = None) -> None:
+    """A standalone training script; `data` (the loaded Data) pins its exact recipe."""
+    from nnstudio.core.export_script import export_script as write
 
-    export_script(_target(what), path)
-
-
-def _export_onnx(what: Resolved | Project, path: Path) -> None:
-    from nnstudio.core.export_onnx import export_onnx
-
-    export_onnx(_target(what), model_of(what), path)
+    write(_target(what), path, data)
 
 
-EXPORTERS: dict[str, Callable[[Resolved | Project, Path], None]] = {
-    ".py": _export_script,
-    ".onnx": _export_onnx,
+def export_onnx(what: Resolved | Project, path: Path, data: Any = None) -> None:
+    """ONNX of the model in evaluation mode (needs onnx and onnxscript)."""
+    from nnstudio.core.export_onnx import export_onnx as write
+
+    write(_target(what).spec.input_shape, model_of(what), path)
+
+
+EXPORTERS: dict[str, Callable[[Resolved | Project, Path, Any], None]] = {
+    ".py": export_script,
+    ".onnx": export_onnx,
     ".safetensors": export_safetensors,
     ".json": export_json,
 }
 
 
-def export(what: Resolved | Project, path: str | Path) -> Path:
-    """Write `what` to `path` in the format its extension names; return the path."""
+def export(what: Resolved | Project, path: str | Path, data: Any = None) -> Path:
+    """Write `what` to `path` in the format its extension names; return the path.
+
+    `data` is the loaded dataset when there is one (the studio): the script then
+    loads it exactly as it was loaded; otherwise the project's settings say how.
+    """
     path = Path(path)
     writer = EXPORTERS.get(path.suffix.lower())
     if writer is None:
@@ -85,7 +88,7 @@ def export(what: Resolved | Project, path: str | Path) -> Path:
         )
     if not path.parent.is_dir():
         raise ExportError(f"cannot export to {path}: the folder does not exist")
-    writer(what, path)
+    writer(what, path, data)
     return path
 
 

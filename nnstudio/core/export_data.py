@@ -1,0 +1,419 @@
+"""The data part of an exported script: code that loads exactly what nnstudio loads.
+
+One function per kind of source. Each returns a `Section`: the imports, constants
+and helper blocks the script needs plus its `load_data(args) -> Data`. Registry
+datasets are written from their declaration; a path is inspected now (with
+nnstudio's own readers) and the script gets the facts as constants (files, label
+column, class names, image size), so it does not have to guess them again.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nnstudio.core import export_template as T
+from nnstudio.core.config import TrainConfig
+from nnstudio.core.errors import NNStudioError
+
+SUPPORTED = (
+    "generated datasets (spiral, moons, ...)",
+    "scikit-learn datasets (iris, wine, breast-cancer, diabetes, digits)",
+    "torchvision datasets (mnist, fashion-mnist, kmnist, cifar10)",
+    "IDX files, CSV tables, folders of class subfolders and CIFAR-10 binary files",
+)
+TORCHVISION = {
+    "mnist": "MNIST",
+    "fashion-mnist": "FashionMNIST",
+    "kmnist": "KMNIST",
+    "cifar10": "CIFAR10",
+}
+
+
+class ExportError(NNStudioError):
+    code = "export"
+
+
+@dataclass
+class Recipe:
+    """How the app loaded (or will load) the data: a registry name or a path."""
+
+    source: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def seed(self) -> int:
+        return int(self.options.get("seed", 0))
+
+    @classmethod
+    def from_config(cls, config: TrainConfig) -> Recipe:
+        """The project's dataset; its seed is the training seed unless set apart."""
+        return cls(config.dataset, {"seed": config.seed, **config.dataset_options})
+
+    @classmethod
+    def from_data(cls, data: Any) -> Recipe:
+        """From a loaded `Data`: its options record exactly how it was made."""
+        return cls(data.source_path or data.name, dict(data.options))
+
+
+@dataclass
+class Section:
+    """The data part of a script: imports, constants, helper blocks, load_data()."""
+
+    task: str
+    imports: set[str] = field(default_factory=set)
+    constants: dict[str, Any] = field(default_factory=dict)
+    blocks: list[str] = field(default_factory=list)
+    load: str = ""
+    args: str = ""
+    needs: str = ""  # packages besides torch/torchvision, named in the docstring
+    numpy: bool = True
+    input_shape: tuple[int, ...] | None = None
+
+
+def data_section(recipe: Recipe) -> Section:
+    """The data part for a registry name or a path; ExportError when unsupported."""
+    from nnstudio.core.datasets import DATASETS
+
+    key = recipe.source.strip().lower().replace("_", "-")
+    key = {"cifar-10": "cifar10", "fashionmnist": "fashion-mnist"}.get(key, key)
+    info = DATASETS.get(key)
+    if info is None:
+        return path_section(recipe)
+    section = _registry_section(info, recipe)
+    section.input_shape = section.input_shape or tuple(info.input_shape)
+    return section
+
+
+def unsupported(source: str) -> ExportError:
+    return ExportError(
+        f"the script exporter cannot write loading code for the dataset '{source}' — "
+        f"it supports {'; '.join(SUPPORTED)}; export the weights (.safetensors) or "
+        "ONNX instead"
+    )
+
+
+def _with_limit(section: Section, recipe: Recipe, call: str) -> str:
+    """`return call`, or the seeded subset of it when the project asked for a size."""
+    size = recipe.options.get("size")
+    if size is None:
+        return f"    return {call}\n"
+    section.constants["SIZE"] = int(size)
+    section.blocks.append(T.LIMIT)
+    return f"    return limit({call}, SIZE, DATA_SEED)\n"
+
+
+# --- registry datasets -------------------------------------------------------------
+def _registry_section(info: Any, recipe: Recipe) -> Section:
+    from nnstudio.core.datasets import generated, sklearn_sets
+
+    loader = info.loader
+    partial = isinstance(loader, functools.partial)
+    if info.name == "backprop-example":
+        return _backprop_section()
+    if partial and loader.func is generated.load_generated:
+        return _generated_section(info, recipe, loader.args[0])
+    if partial and loader.func is sklearn_sets.load_table:
+        return _sklearn_table_section(info, recipe, loader.args[0])
+    if loader is sklearn_sets.load_digits:
+        return _digits_section(recipe)
+    if info.name in TORCHVISION:
+        return _torchvision_section(info, recipe)
+    raise unsupported(info.name)
+
+
+def _backprop_section() -> Section:
+    load = '''\
+def load_data(args) -> Data:
+    """The one sample of the worked backpropagation example (train = test)."""
+    x = torch.tensor([[0.05, 0.10]], dtype=torch.float32)
+    y = torch.tensor([[0.01, 0.99]], dtype=torch.float32)
+    return Data(x, y, x.clone(), y.clone())
+'''
+    return Section("regression", load=load, numpy=False)
+
+
+def _generated_section(info: Any, recipe: Recipe, make: Callable) -> Section:
+    opts = dict(recipe.options)
+    size, noise = opts.pop("size", info.size), opts.pop("noise", info.noise)
+    opts.pop("seed", None)
+    unknown = sorted(set(opts) - set(info.options))
+    if unknown:
+        raise ExportError(f"unknown option(s) for {info.name}: {', '.join(unknown)}")
+    kwargs = "".join(
+        f", {k}={T.py_literal(v)}" for k, v in {**info.options, **opts}.items()
+    )
+    load = f'''\
+def load_data(args) -> Data:
+    """{info.name}: the same formula and seed as nnstudio, so the same points."""
+    rng = np.random.default_rng(DATA_SEED)
+    x, y = {make.__name__}(SIZE, NOISE, rng{kwargs})
+    return table(x, y, DATA_SEED, "{info.task}")
+'''
+    constants = {"DATA_SEED": recipe.seed, "SIZE": size, "NOISE": noise}
+    return Section(
+        info.task,
+        constants=constants,
+        needs="numpy",
+        load=load,
+        blocks=[T.TABULAR, inspect.getsource(make)],
+    )
+
+
+def _sklearn_table_section(info: Any, recipe: Recipe, loader_name: str) -> Section:
+    section = Section(
+        info.task,
+        constants={"DATA_SEED": recipe.seed},
+        blocks=[T.TABULAR],
+        needs="numpy, scikit-learn",
+    )
+    call = (
+        f'table(bunch.data, bunch.target, DATA_SEED, "{info.task}", scale_targets=True)'
+    )
+    section.load = (
+        "def load_data(args) -> Data:\n"
+        f'    """{info.name}, as it ships inside scikit-learn."""\n'
+        "    from sklearn import datasets  # pip install scikit-learn\n\n"
+        f"    bunch = datasets.{loader_name}()\n" + _with_limit(section, recipe, call)
+    )
+    return section
+
+
+def _digits_section(recipe: Recipe) -> Section:
+    section = Section(
+        "classification",
+        constants={"DATA_SEED": recipe.seed},
+        blocks=[T.IMAGES, T.SPLIT_IMAGES],
+        needs="numpy, scikit-learn",
+    )
+    upsample = ""
+    if recipe.options.get("upsample"):
+        upsample = (
+            "    # stretched to 28x28 like MNIST (bilinear), as with upsample=True\n"
+            "    big = nn.functional.interpolate(images.float(), size=(28, 28),\n"
+            '                                    mode="bilinear",\n'
+            "                                    align_corners=False)\n"
+            "    images = big.round().clamp(0, 255).to(torch.uint8)\n"
+        )
+    section.load = (
+        "def load_data(args) -> Data:\n"
+        '    """scikit-learn\'s 8x8 digits, grey levels 0..16 scaled to 0..255."""\n'
+        "    from sklearn import datasets  # pip install scikit-learn\n\n"
+        "    bunch = datasets.load_digits()\n"
+        "    scaled = np.rint(bunch.images * (255.0 / 16.0)).astype(np.uint8)\n"
+        "    images = torch.from_numpy(scaled).unsqueeze(1)\n"
+        + upsample
+        + "    labels = torch.from_numpy(bunch.target.astype(np.int64))\n"
+        + _with_limit(section, recipe, "split_images(images, labels, DATA_SEED)")
+    )
+    if recipe.options.get("upsample"):
+        section.input_shape = (1, 28, 28)
+    return section
+
+
+def _torchvision_section(info: Any, recipe: Recipe) -> Section:
+    cls = TORCHVISION[info.name]
+    section = Section(
+        "classification",
+        imports={"from torchvision import datasets"},
+        constants={"DATA_SEED": recipe.seed},
+        blocks=[T.IMAGES],
+        numpy=False,
+    )
+    if info.name == "cifar10":
+        convert = (
+            "    def images(split):  # N x H x W x 3 numpy -> N x 3 x H x W\n"
+            "        return torch.from_numpy(split.data).permute(0, 3, 1, 2)\n\n"
+            "    def labels(split):\n"
+            "        return torch.tensor(split.targets)\n\n"
+        )
+    else:
+        convert = (
+            "    def images(split):  # N x H x W -> N x 1 x H x W\n"
+            "        return split.data.unsqueeze(1)\n\n"
+            "    def labels(split):\n"
+            "        return split.targets\n\n"
+        )
+    call = "image_data(images(train), labels(train), images(test), labels(test))"
+    section.load = (
+        "def load_data(args) -> Data:\n"
+        f'    """{cls} from torchvision: the official training set trains, the test\n'
+        '    set tests (downloaded into --data-dir the first time)."""\n'
+        f"    train = datasets.{cls}(args.data_dir, train=True, download=True)\n"
+        f"    test = datasets.{cls}(args.data_dir, train=False, download=True)\n\n"
+        + convert
+        + _with_limit(section, recipe, call)
+    )
+    section.args = (
+        '    parser.add_argument("--data-dir", default="data",\n'
+        '                        help="where torchvision keeps the data")\n'
+    )
+    return section
+
+
+# --- a path: IDX files, CIFAR-10 binaries, class folders, a CSV table -----------------
+def path_section(recipe: Recipe) -> Section:
+    """Inspect the data at the path with nnstudio's readers, then write its loader."""
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.datasets.cifar import find_cifar
+    from nnstudio.core.datasets.idx import IMAGES_RE, find_pairs
+    from nnstudio.core.datasets.imported import class_folders
+
+    path = Path(recipe.source).expanduser()
+    if not path.exists():
+        raise unsupported(recipe.source)
+    options = {k: v for k, v in recipe.options.items() if k in ("label", "task")}
+    data = load_dataset(str(path), seed=recipe.seed, **options)  # fails plainly
+    if path.is_dir() and find_pairs(path):
+        section = _idx_section(path, find_pairs(path), recipe)
+    elif path.is_file() and IMAGES_RE.match(path.name):
+        pairs = [p for p in find_pairs(path.parent) if p[0] == path]
+        section = _idx_section(path.parent, pairs, recipe)
+    elif path.is_dir() and find_cifar(path) is not None:
+        section = _cifar_section(find_cifar(path), recipe)
+    elif path.is_file() and path.name.endswith((".tar.gz", ".tgz")):
+        section = _cifar_section(path, recipe)
+    elif path.is_dir() and class_folders(path):
+        section = _folder_section(path, data, recipe)
+    elif path.is_file():
+        section = _csv_section(path, data, recipe)
+    else:
+        raise unsupported(recipe.source)
+    section.input_shape = tuple(data.input_shape)
+    section.args = (
+        '    parser.add_argument("--data", default=DATA_PATH,\n'
+        '                        help="the dataset\'s file or folder")\n'
+    )
+    return section
+
+
+def _idx_section(
+    folder: Path, pairs: list[tuple[Path, Path]], recipe: Recipe
+) -> Section:
+    names = [(i.name, lbl.name) for i, lbl in pairs]
+    train = [p for p in names if p[0].startswith("train-")]
+    test = [p for p in names if p[0].startswith("t10k-")]
+    official = bool(train) and bool(test) and len(train) + len(test) == len(names)
+    section = Section(
+        "classification",
+        constants={"DATA_PATH": str(folder.resolve()), "DATA_SEED": recipe.seed},
+        imports={
+            "import gzip",
+            "import shutil",
+            "import tempfile",
+            "from pathlib import Path",
+            "from torchvision.datasets.mnist import read_image_file, read_label_file",
+        },
+        blocks=[T.IMAGES, T.IDX],
+    )
+    if official:  # train-* trains, t10k-* tests: the official MNIST split
+        section.constants |= {"TRAIN_FILES": train, "TEST_FILES": test}
+        call = (
+            "image_data(*read_pairs(folder, TRAIN_FILES),\n"
+            "                      *read_pairs(folder, TEST_FILES))"
+        )
+    else:  # other names: pooled, then split 80/20 with the seed
+        section.constants["FILES"] = names
+        section.blocks.append(T.SPLIT_IMAGES)
+        call = "split_images(*read_pairs(folder, FILES), DATA_SEED)"
+    section.load = (
+        "def load_data(args) -> Data:\n"
+        '    """The IDX (MNIST format) files in the data folder."""\n'
+        "    folder = Path(args.data)\n" + _with_limit(section, recipe, call)
+    )
+    return section
+
+
+def _cifar_section(path: Path, recipe: Recipe) -> Section:
+    section = Section(
+        "classification",
+        constants={"DATA_PATH": str(path.resolve()), "DATA_SEED": recipe.seed},
+        imports={"import re", "import tarfile", "from pathlib import Path"},
+        blocks=[T.IMAGES, T.CIFAR],
+    )
+    section.load = (
+        "def load_data(args) -> Data:\n"
+        '    """CIFAR-10\'s binary batches: data_batch_* train, test_batch tests."""\n'
+        "    batches = read_batches(Path(args.data))\n"
+        "    train = [records(raw) for name, raw in batches.items()\n"
+        "             if name != TEST_BATCH]\n"
+        "    x_val, y_val = records(batches[TEST_BATCH])\n"
+        "    x_train = torch.cat([x for x, _ in train])\n"
+        "    y_train = torch.cat([y for _, y in train])\n"
+        + _with_limit(section, recipe, "image_data(x_train, y_train, x_val, y_val)")
+    )
+    return section
+
+
+def _folder_section(folder: Path, data: Any, recipe: Recipe) -> Section:
+    channels, height, width = data.input_shape
+    section = Section(
+        "classification",
+        constants={
+            "DATA_PATH": str(folder.resolve()),
+            "DATA_SEED": recipe.seed,
+            "CLASSES": list(data.class_names),
+            "IMAGE_SIZE": (width, height),
+            "MODE": "L" if channels == 1 else "RGB",
+        },
+        imports={"from pathlib import Path", "from PIL import Image"},
+        blocks=[T.IMAGES, T.SPLIT_IMAGES, T.FOLDER],
+        needs="numpy, Pillow",
+    )
+    section.load = (
+        "def load_data(args) -> Data:\n"
+        '    """One subfolder of images per class, all resized to one size."""\n'
+        "    images, labels = read_folder(Path(args.data))\n"
+        + _with_limit(section, recipe, "split_images(images, labels, DATA_SEED)")
+    )
+    return section
+
+
+def _csv_section(path: Path, data: Any, recipe: Recipe) -> Section:
+    from nnstudio.core.datasets import csv_table
+
+    rows = csv_table._read_rows(path)
+    header = rows[0][1] if csv_table._has_header(rows) else None
+    label = csv_table._label_column(
+        header, len(rows[0][1]), recipe.options.get("label")
+    )
+    dialect = csv_table._dialect(path.read_text(encoding="utf-8-sig")[:65536], path)
+    labels = [row[label].strip() for _, row in (rows[1:] if header else rows)]
+    numeric = all(csv_table._is_number(v) for v in labels)
+    constants: dict[str, Any] = {
+        "DATA_PATH": str(path.resolve()),
+        "DATA_SEED": recipe.seed,
+        "DELIMITER": dialect.delimiter,
+        "QUOTECHAR": dialect.quotechar or '"',
+        "HEADER": header is not None,
+        "LABEL_COLUMN": label,
+    }
+    if data.task == "classification":
+        keys = sorted({float(v) for v in labels}) if numeric else sorted(set(labels))
+        constants["CLASS_KEYS"] = keys
+        to_y = (
+            "[CLASS_KEYS.index(float(v)) for v in labels]"
+            if numeric
+            else "[CLASS_KEYS.index(v) for v in labels]"
+        )
+    else:
+        to_y = "[float(v) for v in labels]"
+    section = Section(
+        data.task,
+        constants=constants,
+        imports={"import csv"},
+        blocks=[T.TABULAR, T.CSV],
+        needs="numpy",
+    )
+    call = f'table(x, np.asarray(y), DATA_SEED, "{data.task}", scale_targets=True)'
+    section.load = (
+        "def load_data(args) -> Data:\n"
+        '    """The CSV table: numeric feature columns and one label column."""\n'
+        "    x, labels = read_csv(args.data)\n"
+        f"    y = {to_y}\n" + _with_limit(section, recipe, call)
+    )
+    return section

@@ -1,0 +1,78 @@
+"""ONNX export with torch's exporter (dynamo=True), for Netron and other runtimes.
+
+The batch dimension is left dynamic so the file takes any batch size. onnx and
+onnxscript are optional dependencies: when missing, the user is told what to install.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import warnings
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from nnstudio.core.export_data import ExportError
+from nnstudio.core.fileio import atomic_write_bytes
+
+OPSET = 18  # the exporter's default in torch 2.x; Netron and onnxruntime read it
+
+
+def export_onnx(
+    spec_input_shape: tuple[int, ...], model: nn.Module, path: Path
+) -> None:
+    """Write `model` (evaluation mode) as ONNX with input 'input', output 'output'."""
+    _require("onnx", "onnxscript")
+    example = torch.randn(
+        (2, *spec_input_shape), generator=torch.Generator().manual_seed(0)
+    )
+    model = model.eval()
+    batch = torch.export.Dim("batch", min=1)
+    try:
+        with _quiet():
+            program = torch.onnx.export(
+                model,
+                (example,),
+                dynamo=True,
+                input_names=["input"],
+                output_names=["output"],
+                dynamic_shapes=({0: batch},),
+                opset_version=OPSET,
+            )
+            buffer = io.BytesIO()
+            program.save(buffer)
+    except Exception as exc:  # the exporter raises many kinds; the user needs one line
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise ExportError(f"ONNX export failed: {detail}") from None
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def _require(*modules: str) -> None:
+    missing = []
+    for name in modules:
+        try:
+            __import__(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise ExportError(
+            f"ONNX export needs the Python package(s) {', '.join(missing)} — install "
+            f"them with: pip install {' '.join(missing)}"
+        )
+
+
+@contextlib.contextmanager
+def _quiet():
+    """The exporter prints progress and warnings meant for torch developers."""
+    logger = logging.getLogger("torch.onnx")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)

@@ -1,0 +1,389 @@
+"""Spec + settings + dataset -> one readable, standalone PyTorch training script.
+
+The script imports torch and torchvision (numpy where the data needs it), never
+nnstudio: the model is written out layer by layer with nnstudio's layer names, the
+two custom modules are copied in as source, and the data loading repeats what
+nnstudio's loaders do for the project's dataset. `DATA_KINDS` lists what can be
+written; anything else is refused with a plain message.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from nnstudio import __version__
+from nnstudio.core import export_template as T
+from nnstudio.core.build import require_valid
+from nnstudio.core.config import HalfSumSquares, TrainConfig
+from nnstudio.core.export_data import ExportError, Recipe, Section, data_section
+from nnstudio.core.fileio import atomic_write_bytes
+from nnstudio.core.layers import LayerSpec
+from nnstudio.core.modules import ResidualBlock, SharedBiasLinear
+from nnstudio.core.spec import NetworkSpec
+
+LOSS_CODE = {
+    "cross-entropy": "nn.CrossEntropyLoss()",
+    "mse": "nn.MSELoss()",
+    "bce-with-logits": "nn.BCEWithLogitsLoss()",
+    "l1": "nn.L1Loss()",
+    "huber": "nn.HuberLoss()",
+    "half-sse": "HalfSumSquares()",
+}
+INIT_CODE = {
+    "zeros": "nn.init.zeros_(module.weight)",
+    "normal": "nn.init.normal_(module.weight, 0.0, {std!r})",
+    "xavier_uniform": "nn.init.xavier_uniform_(module.weight)",
+    "xavier_normal": "nn.init.xavier_normal_(module.weight)",
+    "kaiming_uniform": 'nn.init.kaiming_uniform_(module.weight, nonlinearity="relu")',
+    "kaiming_normal": 'nn.init.kaiming_normal_(module.weight, nonlinearity="relu")',
+}
+
+
+def export_script(target: Any, path: Path, data: Any = None) -> None:
+    """Write the training script for `target` (a Resolved) to `path`."""
+    recipe = (
+        Recipe.from_data(data)
+        if data is not None
+        else Recipe.from_config(target.config)
+    )
+    text = script_text(target.spec, target.config, recipe, Path(path).stem)
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def script_text(
+    spec: NetworkSpec, config: TrainConfig, recipe: Recipe, name: str = "model"
+) -> str:
+    """The whole script as text (see the module docstring)."""
+    report = require_valid(spec)
+    section = data_section(recipe)
+    if section.input_shape and tuple(section.input_shape) != tuple(spec.input_shape):
+        raise ExportError(
+            f"the network takes input {list(spec.input_shape)} but the dataset "
+            f"'{recipe.source}' gives {list(section.input_shape)} — fix the input "
+            "shape before exporting the script"
+        )
+    if config.loss not in LOSS_CODE:
+        raise ExportError(f"the script exporter does not know the loss '{config.loss}'")
+    outputs = int(report.output_shape[0]) if report.output_shape else 1
+    top = [
+        _header(name, section),
+        _imports(section),
+        _settings(config, section, name, outputs),
+    ]
+    blocks = _data(section, config) + model_code(spec, report)
+    blocks += _training(spec, config, section)
+    text = "\n\n".join(p.strip("\n") for p in top) + "\n\n\n"
+    return text + "\n\n\n".join(b.strip("\n") for b in blocks) + "\n"
+
+
+# --- the parts -------------------------------------------------------------------
+def _header(name: str, section: Section) -> str:
+    needs = ["torch", "torchvision"] + [
+        n.strip() for n in section.needs.split(",") if n.strip()
+    ]
+    listed = ", ".join(needs[:-1]) + " and " + needs[-1]
+    return T.HEADER.format(
+        title=name, version=__version__, file=f"{name}.py", needs=listed
+    )
+
+
+def _imports(section: Section) -> str:
+    stdlib = {"import argparse", "import os", "from typing import NamedTuple"}
+    stdlib |= {i for i in section.imports if not _third_party(i)}
+    third = {i for i in section.imports if _third_party(i)}
+    if section.numpy:
+        third.add("import numpy as np")
+    torch_lines = [
+        "import torch",
+        "import torch.distributed as dist",
+        "from torch import nn",
+        "from torch.nn.parallel import DistributedDataParallel",
+        "from torch.utils.data import DataLoader, Sampler, TensorDataset",
+        "from torch.utils.data.distributed import DistributedSampler",
+    ]
+    blocks = [
+        sorted(stdlib, key=_import_key),
+        sorted(third | set(torch_lines), key=_import_key),
+    ]
+    return "\n\n".join("\n".join(b) for b in blocks if b)
+
+
+def _third_party(line: str) -> bool:
+    return line.split()[1].split(".")[0] in ("numpy", "PIL", "torchvision", "sklearn")
+
+
+def _import_key(line: str) -> tuple[bool, str]:
+    return (line.startswith("from"), line.split()[1])
+
+
+def _settings(config: TrainConfig, section: Section, name: str, outputs: int) -> str:
+    text = T.SETTINGS.format(
+        seed=config.seed,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        lr=config.lr,
+        weights_file=T.py_literal(f"{name}.pt"),
+    )
+    extra = {"OUTPUTS": outputs, **section.constants}
+    if config.l1 > 0:
+        extra["L1"] = config.l1
+    if config.clip_norm > 0:
+        extra["CLIP_NORM"] = config.clip_norm
+    lines = [f"{key} = {T.py_literal(value)}" for key, value in extra.items()]
+    return text + "\n".join(lines)
+
+
+def _data(section: Section, config: TrainConfig) -> list[str]:
+    blocks = [T.DATA_COMMON if section.numpy else T.DATA_NUMPY_FREE, *section.blocks]
+    blocks.append(section.load)
+    if section.task == "classification" and config.loss != "cross-entropy":
+        blocks.append(T.ONE_HOT.format(loss=config.loss))
+    else:
+        blocks.append(T.NO_ONE_HOT)
+    return _headed("data", blocks)
+
+
+def _headed(title: str, blocks: list[str]) -> list[str]:
+    """The blocks of one part, the first one under a `# --- title ---` rule."""
+    rule = f"# --- {title} ".ljust(88, "-")
+    return [rule + "\n" + blocks[0].strip("\n"), *blocks[1:]]
+
+
+# --- the model -------------------------------------------------------------------
+def model_code(spec: NetworkSpec, report: Any = None) -> list[str]:
+    """Custom modules as source, then `class Net(nn.Sequential)` with nnstudio names."""
+    report = report or require_valid(spec)
+    kinds = {layer.kind for layer in spec.layers}
+    shared = any(
+        layer.kind == "Linear" and layer["bias"] == "shared" for layer in spec.layers
+    )
+    blocks = []
+    if shared:
+        blocks.append(inspect.getsource(SharedBiasLinear))
+    if "Residual" in kinds:
+        blocks.append(inspect.getsource(ResidualBlock))
+    blocks.append(_net_class(spec, report))
+    return _headed("model", blocks)
+
+
+def _net_class(spec: NetworkSpec, report: Any) -> str:
+    lines = [
+        "class Net(nn.Sequential):",
+        '    """The network as designed in nnstudio: input '
+        f"{' x '.join(map(str, spec.input_shape))}, {len(spec.layers)} layers.",
+        "",
+        "    The children carry nnstudio's names, so the state_dict keys (and saved",
+        '    weights) are the same as the app\'s ("1_linear.weight", ...)."""',
+        "",
+        "    def __init__(self) -> None:",
+        "        super().__init__()",
+    ]
+    for row, layer in zip(report.layers, spec.layers, strict=True):
+        line = f'self.add_module("{row.name}", {layer_code(layer, row.in_shape)})'
+        if len(line) > 80:  # keep the script within 88 columns
+            line = line.replace("(", "(\n            ", 1)
+        lines.append("        " + line)
+    frozen = [
+        row.name
+        for row, layer in zip(report.layers, spec.layers, strict=True)
+        if layer.kind == "Linear"
+        and layer["bias"] != "none"
+        and not layer["train_bias"]
+    ]
+    if frozen:
+        lines += [
+            "        for name in ("
+            + ", ".join(f'"{n}"' for n in frozen)
+            + ("," if len(frozen) == 1 else "")
+            + "):  # biases that do not train",
+            "            getattr(self, name).bias.requires_grad_(False)",
+        ]
+    if spec.init != "default":
+        lines += _init_lines(spec)
+    if spec.initial_weights:
+        lines += _initial_lines(spec.initial_weights)
+    return "\n".join(lines) + "\n"
+
+
+def layer_code(layer: LayerSpec, shape: tuple[int, ...]) -> str:
+    """The constructor call nnstudio's catalog makes for this layer and input shape."""
+    p = layer.params
+    make = _LAYER_CODE.get(layer.kind)
+    if make is None:
+        raise ExportError(f"the script exporter cannot write a {layer.kind} layer yet")
+    return make(shape, p)
+
+
+def _linear(s: tuple[int, ...], p: Mapping[str, Any]) -> str:
+    if p["bias"] == "shared":
+        return f"SharedBiasLinear({s[0]}, {p['out_features']})"
+    bias = "" if p["bias"] == "per-unit" else ", bias=False"
+    return f"nn.Linear({s[0]}, {p['out_features']}{bias})"
+
+
+def _conv(s: tuple[int, ...], p: Mapping[str, Any]) -> str:
+    extra = "".join(
+        f", {k}={v}"
+        for k, v, default in (
+            ("stride", p["stride"], 1),
+            ("padding", p["padding"], 0),
+            ("bias", bool(p["bias"]), True),
+        )
+        if v != default
+    )
+    return f"nn.Conv2d({s[0]}, {p['out_channels']}, {p['kernel_size']}{extra})"
+
+
+def _pool(kind: str) -> Callable[[tuple[int, ...], Mapping[str, Any]], str]:
+    return lambda s, p: (
+        f"nn.{kind}(kernel_size={p['kernel_size']}, "
+        f"stride={p['stride'] or p['kernel_size']})"
+    )
+
+
+_LAYER_CODE: dict[str, Callable[[tuple[int, ...], Mapping[str, Any]], str]] = {
+    "Linear": _linear,
+    "Conv2d": _conv,
+    "MaxPool2d": _pool("MaxPool2d"),
+    "AvgPool2d": _pool("AvgPool2d"),
+    "AdaptiveAvgPool2d": lambda s, p: f"nn.AdaptiveAvgPool2d({p['output_size']})",
+    "Flatten": lambda s, p: "nn.Flatten()",
+    "ReLU": lambda s, p: "nn.ReLU()",
+    "LeakyReLU": lambda s, p: f"nn.LeakyReLU({p['negative_slope']!r})",
+    "Sigmoid": lambda s, p: "nn.Sigmoid()",
+    "Tanh": lambda s, p: "nn.Tanh()",
+    "GELU": lambda s, p: "nn.GELU()",
+    "Softmax": lambda s, p: "nn.Softmax(dim=1)",
+    "Dropout": lambda s, p: f"nn.Dropout({p['p']!r})",
+    "BatchNorm": lambda s, p: (
+        f"nn.BatchNorm2d({s[0]})" if len(s) == 3 else f"nn.BatchNorm1d({s[0]})"
+    ),
+    "LayerNorm": lambda s, p: f"nn.LayerNorm({list(s)})",
+    "Residual": lambda s, p: (
+        f"ResidualBlock({s[0]}, {p['out_channels'] or s[0]}, {p['stride']})"
+    ),
+}
+
+
+def _init_lines(spec: NetworkSpec) -> list[str]:
+    fill = INIT_CODE[spec.init].format(std=spec.init_std)
+    return [
+        f'        # nnstudio\'s "{spec.init}" init: Linear/Conv2d weights, biases 0',
+        "        for module in self.modules():",
+        "            if isinstance(module, (nn.Linear, nn.Conv2d)):",
+        "                with torch.no_grad():",
+        f"                    {fill}",
+        "                    if module.bias is not None:",
+        "                        module.bias.zero_()",
+    ]
+
+
+def _initial_lines(weights: Mapping[str, Any]) -> list[str]:
+    rows = [
+        f"            {json.dumps(k)}: {json.dumps(v)}," for k, v in weights.items()
+    ]
+    return [
+        "        initial = {  # the starting weights written in the network's spec",
+        *rows,
+        "        }",
+        "        state = self.state_dict()",
+        "        for key, value in initial.items():",
+        "            state[key].copy_(torch.tensor(value, dtype=state[key].dtype))",
+    ]
+
+
+# --- training --------------------------------------------------------------------
+def _training(spec: NetworkSpec, config: TrainConfig, section: Section) -> list[str]:
+    blocks = []
+    if config.loss == "half-sse":
+        blocks.append(inspect.getsource(HalfSumSquares))
+    if section.task == "classification":
+        blocks.append(T.PREDICT)
+    blocks += [T.SAMPLER, _train_block(config, section), _main(spec, config, section)]
+    return _headed("training", blocks)
+
+
+def _train_block(config: TrainConfig, section: Section) -> str:
+    penalty, backward, clip, params = "", "loss", "", ""
+    if config.l1 > 0:
+        penalty = (
+            "        penalty = sum(p.abs().sum() for p in params if p.dim() >= 2)\n"
+            "        total = loss + L1 * penalty  # L1 on the weights\n"
+        )
+        backward = "total"
+    if config.clip_norm > 0:
+        clip = "        torch.nn.utils.clip_grad_norm_(params, CLIP_NORM)\n"
+    if penalty or clip:
+        params = "    params = [p for p in model.parameters() if p.requires_grad]\n"
+    name, expr, result = T.ACCURACY if section.task == "classification" else T.R2
+    return T.TRAIN.format(
+        penalty=penalty,
+        backward=backward,
+        clip=clip,
+        params=params,
+        quality_name=name,
+        quality_expr=expr,
+        quality_result=result,
+    )
+
+
+def _main(spec: NetworkSpec, config: TrainConfig, section: Section) -> str:
+    bn = any(layer.kind in ("BatchNorm", "Residual") for layer in spec.layers)
+    used, used_arg = "", ""
+    if bn:  # as nnstudio: a last batch of one sample is left out (BatchNorm needs 2+)
+        used = (
+            "    n = len(train_set)\n"
+            "    used = n - 1 if n % args.batch_size == 1 else n  # BatchNorm: 2+\n"
+        )
+        used_arg = ", used"
+    sched, sched_step = "", ""
+    if config.schedule == "step":
+        sched = (
+            "    scheduler = torch.optim.lr_scheduler.StepLR(\n"
+            "        optimizer, max(1, args.epochs // 3), gamma=0.1)\n"
+        )
+    elif config.schedule == "cosine":
+        sched = (
+            "    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(\n"
+            "        optimizer, T_max=args.epochs)\n"
+        )
+    if sched:
+        sched_step = "        scheduler.step()\n"
+    report = T.ACCURACY_REPORT if section.task == "classification" else T.R2_REPORT
+    return T.MAIN.format(
+        data_args=section.args,
+        used_line=used,
+        used_arg=used_arg,
+        loss_fn=LOSS_CODE[config.loss],
+        optimizer=_optimizer(config),
+        scheduler=sched,
+        scheduler_step=sched_step,
+        report=report,
+    )
+
+
+def _optimizer(c: TrainConfig) -> str:
+    """The optimizer call nnstudio's registry makes, non-default arguments only."""
+    names = {
+        "sgd": "SGD",
+        "adam": "Adam",
+        "adamw": "AdamW",
+        "adagrad": "Adagrad",
+        "rmsprop": "RMSprop",
+    }
+    if c.optimizer not in names:
+        raise ExportError(
+            f"the script exporter does not know the optimizer '{c.optimizer}'"
+        )
+    args = ["params", "lr=args.lr"]
+    if c.optimizer in ("sgd", "rmsprop") and c.momentum:
+        args.append(f"momentum={c.momentum!r}")
+    if c.optimizer == "sgd" and c.nesterov and c.momentum > 0:
+        args.append("nesterov=True")
+    if c.weight_decay or c.optimizer == "adamw":  # AdamW's own default is 0.01
+        args.append(f"weight_decay={c.weight_decay!r}")
+    return f"torch.optim.{names[c.optimizer]}({', '.join(args)})"
