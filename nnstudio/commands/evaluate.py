@@ -1,22 +1,51 @@
-"""`nnstudio evaluate PROJECT --dataset D`: score a saved model on every sample of D."""
+"""`nnstudio evaluate PROJECT --dataset D`: score a saved model on every sample of D
+(its training and validation parts together), with the project's loss."""
 
 from __future__ import annotations
 
 import argparse
+import json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score a saved model on a dataset")
     p.add_argument("project", help="a .nnstudio project with trained weights")
     p.add_argument("--dataset", help="dataset name or path (default: the project's)")
-    p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
-    p.add_argument("--batch-size", type=int, default=1024)
-    p.add_argument("--mirror", help="download mirror URL for the dataset")
-    p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument("--mirror", metavar="URL", help="download mirror for the dataset")
+    p.add_argument("--json", action="store_true",
+                   help="the last line of stdout is one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnstudio.cli import say
+    from nnstudio.core.config import TrainConfig
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.errors import ProjectFileError
+    from nnstudio.core.evaluate import preflight, score_model
+    from nnstudio.core.project import load_project
 
-    say("nnstudio: evaluate is not ready yet")
-    return 1
+    project = load_project(args.project)
+    if project.weights is None:
+        raise ProjectFileError(f"{args.project} has no trained weights — train it first "
+                               "(nnstudio train NET --save FILE.nnstudio)")
+    config = TrainConfig.from_dict({**project.config, "device": args.device})
+    if args.dataset and args.dataset != config.dataset:
+        config = config.with_(dataset=args.dataset, dataset_options={})
+    data = load_dataset(config.dataset, mirror=args.mirror,
+                        **dict(config.dataset_options))
+    device = preflight(project.spec, data, config)
+    scores = score_model(project.model(), data, config.loss, device)
+    result = {"samples": scores.samples, "loss": scores.loss,
+              "accuracy": scores.accuracy, "r2": scores.r2, "dataset": data.name,
+              "device": str(device)}
+    if args.json:
+        from nnstudio.commands.train import json_safe
+
+        print(json.dumps(json_safe(result)))
+        return 0
+    print(f"{data.name}: {scores.samples:,} samples, loss {scores.loss:.4g}")
+    if scores.accuracy is not None:
+        print(f"accuracy {scores.accuracy:.2%}")
+    if scores.r2 is not None:
+        print(f"R² {scores.r2:.4f}")
+    return 0

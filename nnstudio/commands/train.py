@@ -41,7 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--schedule", help="learning-rate schedule: none, step or cosine")
     p.add_argument("--patience", type=int, help="stop early after N epochs without a "
                    "better validation loss (0 = off)")
-    p.add_argument("--loss", help="cross-entropy, mse, bce-with-logits, l1, huber, half-sse")
+    p.add_argument("--loss",
+                   help="cross-entropy, mse, bce-with-logits, l1, huber or half-sse")
     p.add_argument("--init", help="weight initialisation of the network")
     p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--seed", type=int)
@@ -51,27 +52,38 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue from the weights of the project given as NET")
     p.add_argument("--save", metavar="FILE.nnstudio", help="save the trained project")
-    p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object")
+    p.add_argument("--json", action="store_true",
+                   help="the last line of stdout is one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
     from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.evaluate import resolve_device
     from nnstudio.core.resolve import resolve_net
+    from nnstudio.core.runs import RunRecorder
     from nnstudio.core.train import fit, preflight
 
     resolved = resolve_net(args.net)
     config = settings(resolved.config, args)
     spec = _spec(resolved.spec, args.init)
     model = _resume_model(resolved, args.resume)
+    resolve_device(config.device)  # a missing GPU is refused before loading data
     options = dict(config.dataset_options)
     data = load_dataset(config.dataset, mirror=args.mirror, **options)
+    if args.dataset and model is None:  # as `summary --dataset`: take its input shape
+        spec = spec.with_input_shape(tuple(data.input_shape))
     preflight(spec, data, config)  # refuse before any work: exit 2
-    progress = None if args.json else Progress(config.epochs)
-    summary = fit(spec, data, config, model=model, on_event=progress)
-    if progress:
-        progress.close()
+    recorder = RunRecorder(spec, config, name=args.net)
+    progress = Progress(config.epochs, show=not args.json)
+
+    def on_event(event: Any) -> None:
+        recorder.feed(event)
+        progress(event)
+
+    summary = fit(spec, data, config, model=model, on_event=on_event)
+    progress.close()
     if args.save:
-        _save(args.save, resolved, spec, config, summary)
+        _save(args.save, resolved, spec, config, summary, recorder.finish())
     _report(summary, args.json)
     return EXIT_FAILED if summary.finished.reason == "failed" else 0
 
@@ -119,20 +131,24 @@ def _resume_model(resolved, resume: bool):
     if not resume:
         return None
     if resolved.project is None:
-        raise ConfigError("--resume continues a saved project: give a .nnstudio file as NET")
+        raise ConfigError("--resume continues a saved project: give a .nnstudio file "
+                          "as NET")
     if resolved.project.weights is None:
-        raise ConfigError("the project has no trained weights to resume from — train it "
-                          "without --resume first")
+        raise ConfigError("the project has no trained weights to resume from — train "
+                          "it without --resume first")
     return resolved.project.model()
 
 
-def _save(path: str, resolved, spec, config, summary) -> None:
+def _save(path: str, resolved, spec, config, summary, record: dict) -> None:
+    """Spec, settings, weights, and this run appended to the project's history
+    (the studio's run record plus the last epoch's mean gradient norm per layer)."""
     from nnstudio.core.project import Project, save_project
-    from nnstudio.core.train import history_record
 
+    record["grad_norm_summary"] = dict(zip(summary["grad_layers"],
+                                           summary["grad_norms"], strict=True))
     history = list(resolved.project.history) if resolved.project else []
-    history.append(history_record(config, summary))
-    save_project(path, Project(spec, config.to_dict(), summary.weights, history))
+    save_project(path, Project(spec, config.to_dict(), summary.weights,
+                               [*history, json_safe(record)]))
 
 
 def _report(summary, as_json: bool) -> None:
@@ -165,14 +181,15 @@ class Progress:
     """Epoch, bar, loss and ETA on stderr: redrawn in place on a terminal, a few
     lines on a log. Called with every event of the run."""
 
-    def __init__(self, epochs: int) -> None:
+    def __init__(self, epochs: int, show: bool = True) -> None:
         self.epochs, self.shown, self.line = epochs, 0.0, ""
-        self.tty = bool(sys.stderr is not None and sys.stderr.isatty())
+        self.show = show and sys.stderr is not None
+        self.tty = bool(self.show and sys.stderr.isatty())
 
     def __call__(self, event: Any) -> None:
         from nnstudio.core.events import Step
 
-        if not isinstance(event, Step) or sys.stderr is None:
+        if not self.show or not isinstance(event, Step):
             return
         now = time.monotonic()
         done = event.progress >= self.epochs
@@ -180,8 +197,9 @@ class Progress:
             return
         self.shown = now
         self.line = self._line(event)
-        print(("\r" + self.line) if self.tty else self.line, end="" if self.tty else "\n",
-              file=sys.stderr, flush=True)
+        end = "" if self.tty else "\n"
+        print(("\r" + self.line) if self.tty else self.line, end=end, file=sys.stderr,
+              flush=True)
 
     def _line(self, e: Any) -> str:
         frac = min(e.progress / self.epochs, 1.0)

@@ -160,14 +160,16 @@ class Scorer:
             model.train(was_training)
 
     def _pass(self, model: nn.Module, keep_preds: bool) -> Scores:
-        totals = torch.zeros(2, device=self.x.device)  # float32: MPS has no float64
-        preds, confs = [], []
+        sums, preds, confs = [], [], []
+        keep = keep_preds and (preds, confs)
         for start in range(0, self.n, CHUNK):
             end = min(start + CHUNK, self.n)
             out = model(self.inputs(self.x[start:end]))
-            totals[0] += self.loss_fn(out, self.targets[start:end]) * (end - start)
-            totals[1] += self._quality(out, self.y[start:end], preds, confs)
-        loss, quality = totals.tolist()  # the one sync of the pass
+            loss = self.loss_fn(out, self.targets[start:end]).float() * (end - start)
+            quality = self._quality(out, self.y[start:end], keep)
+            sums.append(torch.stack([loss, quality]))
+        total = sums[0] if len(sums) == 1 else torch.stack(sums).sum(dim=0)
+        loss, quality = total.tolist()  # the one sync of the pass
         scores = Scores(loss / max(self.n, 1), self.n)
         if self.task == "classification":
             scores.accuracy = quality / max(self.n, 1)
@@ -177,13 +179,17 @@ class Scorer:
             scores.r2 = 1.0 - quality / self.ss_tot
         return scores
 
-    def _quality(self, out, y, preds, confs) -> torch.Tensor:
-        """Correct count (classification) or squared residuals (regression)."""
+    def _quality(self, out, y, keep) -> torch.Tensor:
+        """Correct count (classification) or squared residuals (regression);
+        `keep` is (preds, confs) lists to fill, or False when not wanted."""
         if self.task == "regression":
             return (out.float() - y).pow(2).sum()
-        pred, conf = predictions(out)
-        preds.append(pred)
-        confs.append(conf)
+        if keep:
+            pred, conf = predictions(out)
+            keep[0].append(pred)
+            keep[1].append(conf)
+        else:  # the cheap path: no softmax
+            pred = out.argmax(1) if out.shape[1] > 1 else (out[:, 0] > 0).long()
         return (pred == y).sum().float()
 
 
