@@ -232,12 +232,20 @@ def tabular_data(
         y_train=_targets(y[tr], task),
         x_val=torch.from_numpy(x_va.astype(np.float32)),
         y_val=_targets(y[va], task),
-        preview_kind=info.preview_kind if info else "table",
+        preview_kind=info.preview_kind if info else _guess_kind(x.shape[1], task),
         feature_mean=tuple(float(v) for v in mean),
         feature_std=tuple(float(v) for v in std),
         **extra,
     )
     return _scale_targets(data) if scale_targets and task == "regression" else data
+
+
+def _guess_kind(features: int, task: str) -> str:
+    """Imported tables with 2 features are scattered (and get a boundary view),
+    1-feature regressions are drawn as a curve, wider tables as rows."""
+    if features == 2 and task == "classification":
+        return "points"
+    return "curve" if features == 1 and task == "regression" else "table"
 
 
 def _targets(y: np.ndarray, task: str) -> torch.Tensor:
@@ -291,6 +299,9 @@ def image_data(
     """Wrap uint8 train/val images (N x C x H x W) and int labels as a `Data`."""
     x_tr, x_va = images
     check_task_targets(labels[0].numpy(), "classification", name)
+    top = int(torch.cat(labels).max())
+    if top >= len(class_names):
+        fail("bad_labels", where=name, top=top, count=len(class_names))
     mean, std = image_stats(x_tr)
     return Data(
         name=name,

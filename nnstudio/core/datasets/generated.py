@@ -127,23 +127,34 @@ def _declare(make: Generator, name: str, **kw) -> DatasetInfo:
 
 INFOS: tuple[DatasetInfo, ...] = (
     _declare(
-        spiral, "spiral", class_names=("0", "1", "2"), size=300, noise=0.2,
+        spiral,
+        "spiral",
+        class_names=("0", "1", "2"),
+        size=300,
+        noise=0.2,
         options={"classes": 3},
         description={
             "en": "Three interleaved spiral arms in 2-D: a straight line cannot "
             "separate them, one hidden ReLU layer can.",
-            "zh": "二维平面上三条交错的螺旋臂：直线无法把它们分开，一个 ReLU 隐藏层就能。",
+            "zh": "二维平面上三条交错的螺旋臂：直线无法把它们分开，"
+            "一个 ReLU 隐藏层就能。",
         },
     ),
     _declare(
-        moons, "moons", size=250, noise=0.1,
+        moons,
+        "moons",
+        size=250,
+        noise=0.1,
         description={
             "en": "Two interleaving half moons in 2-D: a gently curved boundary.",
             "zh": "二维平面上两个交错的半月形：需要一条略微弯曲的边界。",
         },
     ),
     _declare(
-        circles, "circles", size=250, noise=0.08,
+        circles,
+        "circles",
+        size=250,
+        noise=0.08,
         description={
             "en": "A ring around a smaller ring in 2-D: the boundary must close on "
             "itself.",
@@ -151,7 +162,10 @@ INFOS: tuple[DatasetInfo, ...] = (
         },
     ),
     _declare(
-        xor, "xor", size=250, noise=0.05,
+        xor,
+        "xor",
+        size=250,
+        noise=0.05,
         description={
             "en": "XOR: opposite quadrants share a class; impossible without a "
             "hidden layer.",
@@ -159,7 +173,11 @@ INFOS: tuple[DatasetInfo, ...] = (
         },
     ),
     _declare(
-        gaussians, "gaussians", class_names=("0", "1", "2"), size=200, noise=0.6,
+        gaussians,
+        "gaussians",
+        class_names=("0", "1", "2"),
+        size=200,
+        noise=0.6,
         options={"classes": 3},
         description={
             "en": "Round Gaussian blobs in 2-D, one per class: almost linearly "
@@ -168,16 +186,28 @@ INFOS: tuple[DatasetInfo, ...] = (
         },
     ),
     _declare(
-        sincos, "sincos", task="regression", input_shape=(1,), class_names=(),
-        size=500, noise=0.05, preview_kind="curve",
+        sincos,
+        "sincos",
+        task="regression",
+        input_shape=(1,),
+        class_names=(),
+        size=500,
+        noise=0.05,
+        preview_kind="curve",
         description={
             "en": "Regression of y = sin(x) + cos(x) from one input: fit a curve.",
             "zh": "回归 y = sin(x) + cos(x)（一个输入）：拟合一条曲线。",
         },
     ),
     _declare(
-        house_prices, "house-prices", task="regression", input_shape=(1,),
-        class_names=(), size=200, noise=0.2, preview_kind="curve",
+        house_prices,
+        "house-prices",
+        task="regression",
+        input_shape=(1,),
+        class_names=(),
+        size=200,
+        noise=0.2,
+        preview_kind="curve",
         description={
             "en": "House price against floor area: linear regression with one "
             "weight and one bias.",
@@ -185,8 +215,14 @@ INFOS: tuple[DatasetInfo, ...] = (
         },
     ),
     DatasetInfo(
-        "backprop-example", "regression", (2,), (), offline=True, source="generated",
-        loader=load_backprop, preview_kind="table",
+        "backprop-example",
+        "regression",
+        (2,),
+        (),
+        offline=True,
+        source="generated",
+        loader=load_backprop,
+        preview_kind="table",
         description={
             "en": "The single sample [0.05, 0.10] -> [0.01, 0.99] of the classic "
             "step-by-step backpropagation example.",

@@ -22,6 +22,10 @@ MESSAGES: dict[str, Text] = {
         "en": "Dataset '{name}' has no option '{option}' (its options: {options}).",
         "zh": "数据集“{name}”没有选项“{option}”（可用选项：{options}）。",
     },
+    "bad_value": {
+        "en": "Option '{option}' cannot be '{value}'; use one of: {choices}.",
+        "zh": "选项“{option}”不能是“{value}”；可选值：{choices}。",
+    },
     "bad_size": {
         "en": "The dataset size must be a whole number of at least 1, not {size}.",
         "zh": "数据集大小必须是不小于 1 的整数，而不是 {size}。",
@@ -43,6 +47,11 @@ MESSAGES: dict[str, Text] = {
         "en": "The dataset '{where}' has only one class; a classifier needs at least "
         "two.",
         "zh": "数据集“{where}”只有一个类别；分类至少需要两个类别。",
+    },
+    "bad_labels": {
+        "en": "The labels of '{where}' go up to {top} but there are only {count} "
+        "class names; check the label file.",
+        "zh": "“{where}”的标签最大为 {top}，但只有 {count} 个类别名；请检查标签文件。",
     },
     "nan": {
         "en": "The dataset '{where}' contains NaN or infinite values; remove or fill "
@@ -108,8 +117,8 @@ MESSAGES: dict[str, Text] = {
         "地址，或者手动导入：{manual}",
     },
     "dl_checksum": {
-        "en": "The downloaded file {file} of {title} has the wrong checksum (damaged or "
-        "changed on the server) and was deleted; try again, use another mirror "
+        "en": "The downloaded file {file} of {title} has the wrong checksum (damaged "
+        "or changed on the server) and was deleted; try again, use another mirror "
         "(NNSTUDIO_MIRROR), or import it by hand: {manual}",
         "zh": "下载的 {title} 文件 {file} 校验和不符（已损坏或服务器上的文件已变），已"
         "删除；请重试、换一个镜像（NNSTUDIO_MIRROR），或者手动导入：{manual}",
@@ -150,7 +159,10 @@ def say(key: str, **fmt: Any) -> str:
 
 
 def fail(
-    key: str, *, error: type[DatasetError] = DatasetError, code: str | None = None,
+    key: str,
+    *,
+    error: type[DatasetError] = DatasetError,
+    code: str | None = None,
     **fmt: Any,
 ) -> NoReturn:
     """Raise the user-facing error for `key`."""

@@ -75,8 +75,14 @@ def _table(name: str, loader_name: str, classes: tuple[str, ...], **kw) -> Datas
 
 INFOS: tuple[DatasetInfo, ...] = (
     DatasetInfo(
-        "digits", "classification", (1, 8, 8), tuple(str(i) for i in range(10)),
-        offline=True, source="sklearn", loader=load_digits, preview_kind="image",
+        "digits",
+        "classification",
+        (1, 8, 8),
+        tuple(str(i) for i in range(10)),
+        offline=True,
+        source="sklearn",
+        loader=load_digits,
+        preview_kind="image",
         options={"upsample": False},
         description={
             "en": "1,797 handwritten digits, 8x8 pixels (upsample=True gives 28x28); "
@@ -86,21 +92,29 @@ INFOS: tuple[DatasetInfo, ...] = (
         },
     ),
     _table(
-        "iris", "load_iris", ("setosa", "versicolor", "virginica"), input_shape=(4,),
+        "iris",
+        "load_iris",
+        ("setosa", "versicolor", "virginica"),
+        input_shape=(4,),
         description={
             "en": "150 iris flowers, 4 measurements, 3 species.",
             "zh": "150 朵鸢尾花，4 项测量值，3 个品种。",
         },
     ),
     _table(
-        "wine", "load_wine", ("class_0", "class_1", "class_2"), input_shape=(13,),
+        "wine",
+        "load_wine",
+        ("class_0", "class_1", "class_2"),
+        input_shape=(13,),
         description={
             "en": "178 wines, 13 chemical measurements, 3 cultivars.",
             "zh": "178 种葡萄酒，13 项化学测量值，3 个品种。",
         },
     ),
     _table(
-        "breast-cancer", "load_breast_cancer", ("malignant", "benign"),
+        "breast-cancer",
+        "load_breast_cancer",
+        ("malignant", "benign"),
         input_shape=(30,),
         description={
             "en": "569 breast tumour samples, 30 cell measurements: malignant or "
@@ -109,11 +123,16 @@ INFOS: tuple[DatasetInfo, ...] = (
         },
     ),
     _table(
-        "diabetes", "load_diabetes", (), task="regression", input_shape=(10,),
+        "diabetes",
+        "load_diabetes",
+        (),
+        task="regression",
+        input_shape=(10,),
         description={
             "en": "442 diabetes patients, 10 measurements: regress disease "
             "progression one year later (target standardized).",
-            "zh": "442 名糖尿病患者，10 项测量值：回归一年后的病情进展（目标已标准化）。",
+            "zh": "442 名糖尿病患者，10 项测量值：回归一年后的病情进展"
+            "（目标已标准化）。",
         },
     ),
 )
