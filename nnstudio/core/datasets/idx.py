@@ -60,8 +60,16 @@ def read_idx(path: Path, kind: str) -> torch.Tensor:
             with gzip.open(path, "rb") as src, open(plain, "wb") as dst:
                 shutil.copyfileobj(src, dst)
             return reader(str(plain))
-    except (OSError, EOFError, zlib.error, AssertionError, ValueError, TypeError,
-            KeyError, RuntimeError) as exc:
+    except (
+        OSError,
+        EOFError,
+        zlib.error,
+        AssertionError,
+        ValueError,
+        TypeError,
+        KeyError,
+        RuntimeError,
+    ) as exc:
         fail("bad_file", path=str(path), kind=f"IDX {kind}", reason=_reason(exc))
 
 
