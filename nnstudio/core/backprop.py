@@ -456,7 +456,9 @@ class LabNetwork:
         scale = 0.5 if self.loss_name == "half-sse" else 1.0 / len(self.targets)
         shares = scale * (t - out) ** 2
         rows = [
-            LossRow(u, float(t[u.index]), float(out[u.index]), float(shares[u.index]))
+            LossRow(
+                u, self.targets[u.index], float(out[u.index]), float(shares[u.index])
+            )
             for u in self.units()[-1]
         ]
         return rows, float(p.loss)
@@ -597,7 +599,16 @@ def _first_sample(dataset: str, seed: int) -> tuple[list[float], list[float]]:
     from nnstudio.core.datasets import load_dataset
 
     data = load_dataset(dataset, seed=seed)
-    return data.inputs(data.x_train[:1])[0].tolist(), data.y_train[0].float().tolist()
+    x = data.inputs(data.x_train[:1])[0]
+    return short_floats(x), short_floats(data.y_train[0])
+
+
+def short_floats(values: torch.Tensor) -> list[float]:
+    """float32 values as the short decimals they stand for (0.01, not 0.0099999998).
+
+    numpy prints the shortest decimal that reads back as the same float32.
+    """
+    return [float(str(v)) for v in values.detach().float().cpu().numpy()]
 
 
 def _prefix(layer: int, last: int, hidden: int) -> str:
