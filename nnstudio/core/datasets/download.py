@@ -211,7 +211,7 @@ def _translate(exc: Exception, name: str, fname: str, url: str, timeout: float):
 
     errors = requests.exceptions
     title = TITLES.get(name, name)
-    manual = manual_hint(name, url)
+    manual = manual_hint(name)
     if isinstance(exc, Cancelled):
         return DownloadError(say("dl_cancelled", title=title), "cancelled")
     if isinstance(exc, ValueError) and "hash" in str(exc):
@@ -234,10 +234,12 @@ def _translate(exc: Exception, name: str, fname: str, url: str, timeout: float):
     return DownloadError(say("dl_failed", title=title, reason=reason, manual=manual))
 
 
-def manual_hint(name: str, url: str | None = None) -> str:
-    """How to get the files without nnstudio's downloader."""
-    files = ", ".join(FILES[name])
-    return say("manual", files=files, url=url or base_url(name))
+def manual_hint(name: str) -> str:
+    """How to get the files without nnstudio's downloader: from the official site,
+    since the mirror in use may be the very thing that failed."""
+    files = FILES[name]
+    key = "manual" if len(files) > 1 else "manual_one"
+    return say(key, files=", ".join(files), url=BASE_URLS[name])
 
 
 def identify(folder: Path) -> str | None:

@@ -132,6 +132,11 @@ MESSAGES: dict[str, Text] = {
         "folder as the dataset.",
         "zh": "从 {url} 下载 {files}，放进同一个文件夹，然后把该文件夹选为数据集。",
     },
+    "manual_one": {
+        "en": "download {files} from {url}, put it in a folder and choose that folder "
+        "as the dataset.",
+        "zh": "从 {url} 下载 {files}，放进一个文件夹，然后把该文件夹选为数据集。",
+    },
     "r_timeout": {
         "en": "the server did not answer within {seconds:g} s",
         "zh": "服务器在 {seconds:g} 秒内没有响应",

@@ -55,6 +55,7 @@ def load_dataset(
     `mirror` (default: NNSTUDIO_MIRROR, else the official site), reporting
     `progress(bytes_done, total_or_None)` and stopping when `cancel` is set.
     Raises DatasetError (DownloadError for downloads) with a one-line message.
+    A registry name wins over a same-named folder: write "./mnist" for the folder.
     """
     size, noise = _checked_size(size), _checked_noise(noise)
     info = _lookup(name_or_path)
