@@ -1,0 +1,462 @@
+"""Live training curves: loss per batch (raw, faint, and smoothed), per epoch, and the
+validation loss and accuracy per epoch.
+
+Events are only buffered (`on_event`, cheap, any rate); the FrameClock calls
+`refresh()` at most 20 times a second, which calls `setData` on the existing items.
+Per-batch buffers are bounded: when full they keep every other point and from then on
+store every other step, so a 20-minute run costs the same memory as a 20-second one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Slot
+from PySide6.QtGui import QColor, QImage, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnstudio.core.events import Epoch, Finished, Started, Step
+
+BATCH_CAPACITY = 4096  # per-batch points kept; decimated by 2 when full
+EPOCH_CAPACITY = 2048  # epoch points kept; longer runs decimate like batches
+SMOOTHING = 0.9  # EMA weight, TensorBoard's default feel
+COLORS = {
+    "raw": "#90a4ae",
+    "smooth": "#1e88e5",
+    "train": "#3949ab",
+    "val": "#e53935",
+    "val_acc": "#43a047",
+    "train_acc": "#8e24aa",
+}
+
+
+class Series:
+    """A growing (x, y) buffer of fixed capacity; `stride` grows as it decimates."""
+
+    def __init__(self, capacity: int) -> None:
+        self.x = np.full(capacity, np.nan)
+        self.y = np.full(capacity, np.nan)
+        self.n = 0
+        self.stride = 1
+        self._skipped = 0
+
+    def clear(self) -> None:
+        self.n, self.stride, self._skipped = 0, 1, 0
+
+    def append(self, x: float, y: float) -> None:
+        self._skipped += 1
+        if self._skipped < self.stride:
+            return
+        self._skipped = 0
+        if self.n == len(self.x):
+            half = self.n // 2
+            self.x[:half] = self.x[1 : self.n : 2]
+            self.y[:half] = self.y[1 : self.n : 2]
+            self.n, self.stride = half, self.stride * 2
+        self.x[self.n], self.y[self.n] = x, y
+        self.n += 1
+
+    def view(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.x[: self.n], self.y[: self.n]
+
+    def nearest(self, x: float) -> tuple[float, float] | None:
+        if self.n == 0:
+            return None
+        xs = self.x[: self.n]
+        i = int(np.nanargmin(np.abs(xs - x)))
+        return float(xs[i]), float(self.y[i])
+
+
+def _plot(name: str, title: str, left: str, bottom: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget()
+    widget.setObjectName(name)
+    item = widget.getPlotItem()
+    item.setTitle(title)
+    item.setLabel("left", left)
+    item.setLabel("bottom", bottom)
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.addLegend(offset=(-10, 10))
+    item.setClipToView(True)
+    item.setDownsampling(auto=True, mode="peak")
+    widget.setMenuEnabled(False)
+    return widget
+
+
+def _curve(
+    plot: pg.PlotWidget,
+    color: str,
+    name: str,
+    width: float = 2.0,
+    symbol: str | None = None,
+    alpha: int = 255,
+) -> pg.PlotDataItem:
+    pen_color = QColor(color)
+    pen_color.setAlpha(alpha)
+    item = plot.plot(
+        [],
+        [],
+        pen=pg.mkPen(pen_color, width=width),
+        name=name,
+        connect="finite",
+        symbol=symbol,
+        symbolSize=6,
+        symbolBrush=color,
+        symbolPen=None,
+    )
+    item.setClipToView(True)
+    item.setDownsampling(auto=True, method="peak")
+    return item
+
+
+class CurvesView(QWidget):
+    """objectName `curvesView`; holds `lossPlot` and `accuracyPlot`."""
+
+    view_id = "curves"
+    probe_kinds: frozenset[str] = frozenset()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("curvesView")
+        self.dirty = False
+        self.task = "classification"
+        self._ema = float("nan")
+        self._ema_steps = 0
+        self.raw = Series(BATCH_CAPACITY)
+        self.smooth = Series(BATCH_CAPACITY)
+        self.epoch = {
+            k: Series(EPOCH_CAPACITY) for k in ("train", "val", "val_acc", "train_acc")
+        }
+        epoch = self.tr("epoch")
+        self.loss_plot = _plot("lossPlot", self.tr("Loss"), self.tr("loss"), epoch)
+        self.accuracy_plot = _plot(
+            "accuracyPlot", self.tr("Validation accuracy"), self.tr("accuracy %"), epoch
+        )
+        self.loss_plot.setToolTip(
+            self.tr(
+                "Training loss per batch (faint: raw, solid: "
+                "smoothed) and per epoch, validation loss per "
+                "epoch. Lower is better."
+            )
+        )
+        self.accuracy_plot.setToolTip(
+            self.tr(
+                "Share of validation samples classified correctly after each epoch."
+            )
+        )
+        self.items = self._make_items()
+        self.log_check = QCheckBox(self.tr("Log scale"), self)
+        self.log_check.setObjectName("logScaleCheck")
+        self.log_check.setToolTip(
+            self.tr(
+                "Show the loss on a logarithmic axis: small "
+                "late improvements become visible."
+            )
+        )
+        self.log_check.toggled.connect(self._on_log_check_toggled)
+        self.readout = QLabel(
+            self.tr("Move the mouse over a plot to read values."), self
+        )
+        self.readout.setObjectName("curveReadout")
+        self._build_layout()
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.scene().sigMouseMoved.connect(
+                lambda pos, p=plot: self._on_plot_mouse_moved(p, pos)
+            )
+        self.apply_palette()
+
+    def _make_items(self) -> dict[str, pg.PlotDataItem]:
+        lp, ap = self.loss_plot, self.accuracy_plot
+        return {
+            "raw": _curve(lp, COLORS["raw"], self.tr("batch (raw)"), 1.0, alpha=110),
+            "smooth": _curve(lp, COLORS["smooth"], self.tr("batch (smoothed)"), 2.0),
+            "train": _curve(lp, COLORS["train"], self.tr("train / epoch"), 2.0, "o"),
+            "val": _curve(lp, COLORS["val"], self.tr("validation / epoch"), 2.0, "o"),
+            "val_acc": _curve(ap, COLORS["val_acc"], self.tr("validation"), 2.0, "o"),
+            "train_acc": _curve(ap, COLORS["train_acc"], self.tr("train"), 1.5, "t"),
+        }
+
+    def _build_layout(self) -> None:
+        bar = QHBoxLayout()
+        bar.addWidget(self.log_check)
+        bar.addStretch(1)
+        bar.addWidget(self.readout)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.loss_plot, 3)
+        layout.addWidget(self.accuracy_plot, 2)
+
+    # --- data in ----------------------------------------------------------------------
+    def on_event(self, event: Any) -> None:
+        if isinstance(event, Step):
+            self._add_step(event)
+        elif isinstance(event, Epoch):
+            self._add_epoch(
+                event.epoch,
+                event.train_loss,
+                event.val_loss,
+                event.val_accuracy,
+                event.val_r2,
+                event.train_accuracy,
+            )
+        elif isinstance(event, Started):
+            self.clear()
+            self.task = event.task
+            self._retitle()
+        elif isinstance(event, Finished):
+            self.refresh()  # once, even when hidden: the plots keep the final curves
+
+    def _add_step(self, event: Step) -> None:
+        loss = float(event.loss)
+        self.raw.append(event.progress, loss)
+        if np.isfinite(loss):
+            self._ema_steps += 1
+            prev = 0.0 if self._ema != self._ema else self._ema
+            self._ema = SMOOTHING * prev + (1 - SMOOTHING) * loss
+            debiased = self._ema / (1 - SMOOTHING**self._ema_steps)
+            self.smooth.append(event.progress, debiased)
+        self.dirty = True
+
+    def _add_epoch(
+        self,
+        epoch: float,
+        train: float,
+        val: float,
+        acc: float | None,
+        r2: float | None,
+        train_acc: float | None,
+    ) -> None:
+        self.epoch["train"].append(epoch, train)
+        self.epoch["val"].append(epoch, val)
+        score = acc if acc is not None else r2
+        if score is not None:
+            self.epoch["val_acc"].append(
+                epoch, 100.0 * score if acc is not None else score
+            )
+        if train_acc is not None:
+            self.epoch["train_acc"].append(epoch, 100.0 * train_acc)
+        self.dirty = True
+
+    def load_history(self, history: list[dict[str, Any]]) -> None:
+        """Show the per-epoch curves of a saved project."""
+        self.clear()
+        for row in history:
+            if "epoch" in row and "train_loss" in row:
+                self._add_epoch(
+                    row["epoch"],
+                    row["train_loss"],
+                    row.get("val_loss", np.nan),
+                    row.get("val_accuracy"),
+                    row.get("val_r2"),
+                    row.get("train_accuracy"),
+                )
+        self.dirty = True
+
+    def clear(self) -> None:
+        for series in (self.raw, self.smooth, *self.epoch.values()):
+            series.clear()
+        self._ema, self._ema_steps = float("nan"), 0
+        self.dirty = True
+
+    def _retitle(self) -> None:
+        item = self.accuracy_plot.getPlotItem()
+        if self.task == "regression":
+            item.setTitle(self.tr("Validation R² (1 = perfect fit)"))
+            item.setLabel("left", "R²")
+        else:
+            item.setTitle(self.tr("Validation accuracy"))
+            item.setLabel("left", self.tr("accuracy %"))
+
+    # --- drawing ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Called by the FrameClock: push the buffers into the existing items."""
+        self.dirty = False
+        sources = {"raw": self.raw, "smooth": self.smooth, **self.epoch}
+        for name, series in sources.items():
+            x, y = series.view()
+            if self.log_check.isChecked() and name in ("raw", "smooth", "train", "val"):
+                y = np.where(y > 0, y, np.nan)
+            self.items[name].setData(x, y, connect="finite")
+
+    def point_count(self) -> int:
+        """Points the loss plot holds (tests check the curves really received data)."""
+        return sum(
+            len(item.xData) if item.xData is not None else 0
+            for name, item in self.items.items()
+            if name in ("raw", "train")
+        )
+
+    @Slot(bool)
+    def _on_log_check_toggled(self, on: bool) -> None:
+        self.loss_plot.getPlotItem().setLogMode(y=on)
+        self.refresh()
+
+    def _on_plot_mouse_moved(self, plot: pg.PlotWidget, pos: QPointF) -> None:
+        view = plot.getPlotItem().vb
+        if not view.sceneBoundingRect().contains(pos):
+            return
+        x = view.mapSceneToView(pos).x()
+        names = (
+            ("smooth", "train", "val")
+            if plot is self.loss_plot
+            else ("val_acc", "train_acc")
+        )
+        parts = [self.tr("epoch {x}").format(x=f"{x:.2f}")]
+        sources = {"smooth": self.smooth, **self.epoch}
+        for name in names:
+            hit = sources[name].nearest(x)
+            if hit is not None:
+                label = self.items[name].name() or name
+                parts.append(f"{label}: {hit[1]:.4g}")
+        self.readout.setText("   ".join(parts))
+
+    # --- theme ------------------------------------------------------------------------
+    def apply_palette(self) -> None:
+        """Plots follow the window palette (light or dark)."""
+        pal = self.palette()
+        background = pal.color(QPalette.ColorRole.Base)
+        foreground = pal.color(QPalette.ColorRole.Text)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.setBackground(background)
+            item = plot.getPlotItem()
+            for axis in ("left", "bottom"):
+                item.getAxis(axis).setPen(foreground)
+                item.getAxis(axis).setTextPen(foreground)
+            item.titleLabel.setText(item.titleLabel.text, color=foreground.name())
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.dirty:
+            self.refresh()
+
+    def changeEvent(self, event: Any) -> None:
+        if event.type() == event.Type.PaletteChange:
+            self.apply_palette()
+        super().changeEvent(event)
+
+
+CLASS_COLORS = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)  # tab10, as the views use
+MAX_SCATTER = 3000  # points drawn in the preview; more only blur into each other
+TILES = 12  # image samples in the preview grid
+
+
+class DataPreview(QWidget):
+    """A few samples of the dataset: a scatter for 2-D points and 1-D curves, a grid
+    of labelled images, or the first rows of a table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataPreview")
+        self.plot = pg.PlotWidget(self)
+        self.plot.setObjectName("dataScatter")
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMinimumHeight(150)
+        self.plot.setMaximumHeight(220)
+        self.plot.getPlotItem().setAspectLocked(False)
+        self.scatter = pg.ScatterPlotItem(size=4, pen=None)
+        self.plot.addItem(self.scatter)
+        self.grid = QWidget(self)
+        self.grid_layout = QGridLayout(self.grid)
+        self.grid_layout.setContentsMargins(0, 0, 0, 0)
+        self.grid_layout.setSpacing(4)
+        self.table = QLabel(self)
+        self.table.setObjectName("dataTable")
+        self.table.setWordWrap(True)
+        self.table.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.plot, self.grid, self.table):
+            layout.addWidget(widget)
+        self.kind = ""
+        self.show_data(None)
+
+    def show_data(self, data: Any) -> None:
+        self.kind = (
+            "" if data is None else ("image" if data.is_image else data.preview_kind)
+        )
+        self.plot.setVisible(self.kind in ("points", "curve"))
+        self.grid.setVisible(self.kind == "image")
+        self.table.setVisible(self.kind in ("table", ""))
+        if data is None:
+            self.table.setText(self.tr("No data loaded yet."))
+        elif self.kind in ("points", "curve"):
+            self._show_points(data)
+        elif self.kind == "image":
+            self._show_images(data)
+        else:
+            self._show_table(data)
+
+    def _show_points(self, data: Any) -> None:
+        x = data.x_train[:MAX_SCATTER].numpy()
+        y = data.y_train[:MAX_SCATTER].numpy()
+        self.plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        if self.kind == "curve":
+            self.scatter.setData(
+                x[:, 0], y.reshape(len(y), -1)[:, 0], brush=pg.mkBrush(CLASS_COLORS[0])
+            )
+            return
+        brushes = [pg.mkBrush(CLASS_COLORS[int(c) % len(CLASS_COLORS)]) for c in y]
+        self.scatter.setData(
+            x[:, 0], x[:, 1] if x.shape[1] > 1 else np.zeros(len(x)), brush=brushes
+        )
+        self.plot.setToolTip(self.tr("Training points; colour = class"))
+
+    def _show_images(self, data: Any) -> None:
+        while self.grid_layout.count():
+            item = self.grid_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for i, (image, label) in enumerate(data.preview(TILES)):
+            tile = QLabel(self.grid)
+            tile.setPixmap(_pixmap(image, 40))
+            tile.setToolTip(label)
+            caption = QLabel(label, self.grid)
+            caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            self.grid_layout.addWidget(
+                tile, (i // 6) * 2, i % 6, Qt.AlignmentFlag.AlignHCenter
+            )
+            self.grid_layout.addWidget(caption, (i // 6) * 2 + 1, i % 6)
+
+    def _show_table(self, data: Any) -> None:
+        rows = [
+            ", ".join(f"{v:.3g}" for v in np.ravel(x)[:6]) + f"  →  {label}"
+            for x, label in data.preview(6)
+        ]
+        self.table.setText("\n".join(rows))
+
+
+def _pixmap(image: np.ndarray, size: int) -> QPixmap:
+    """uint8 H x W (gray) or H x W x 3 as a pixmap scaled (crisply) to `size`."""
+    image = np.ascontiguousarray(image)
+    h, w = image.shape[:2]
+    if image.ndim == 2:
+        qimage = QImage(image.data, w, h, w, QImage.Format.Format_Grayscale8)
+    else:
+        qimage = QImage(image.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+    return QPixmap.fromImage(qimage.copy()).scaled(
+        size,
+        size,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.FastTransformation,
+    )

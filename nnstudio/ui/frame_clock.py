@@ -1,0 +1,82 @@
+"""Redraw dirty panels at a fixed rate, whatever the training step rate.
+
+Panels buffer what `on_event` gives them and set `dirty = True`; the clock calls
+`refresh()` on the dirty ones that can be seen, at most FRAME_MS apart. A panel with
+no `dirty` attribute is refreshed on every tick while it is visible.
+
+A window that was never shown (tests, self-test) counts as visible: nobody sees it,
+but its plots must still hold the data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Slot
+
+FRAME_MS = 50  # 20 Hz: smooth curves, leaves the GUI thread idle most of the time
+
+
+def _can_be_seen(panel: Any) -> bool:
+    window = panel.window()
+    return panel.isVisible() or not window.isVisible()
+
+
+class FrameClock(QObject):
+    """One QTimer for every live panel; started while a run goes, poked otherwise."""
+
+    def __init__(
+        self, parent: QObject | None = None, interval_ms: int = FRAME_MS
+    ) -> None:
+        super().__init__(parent)
+        self._panels: list[Any] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self.frames = 0
+
+    def register(self, panel: Any) -> None:
+        """Refresh `panel` (a QWidget with `refresh()`) when it is dirty and visible."""
+        if panel not in self._panels:
+            self._panels.append(panel)
+            panel.destroyed.connect(lambda *_: self._forget(panel))
+
+    def unregister(self, panel: Any) -> None:
+        self._forget(panel)
+
+    def panels(self) -> list[Any]:
+        return list(self._panels)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop ticking after one last frame, so the final values are drawn."""
+        self._timer.stop()
+        self.tick()
+
+    def poke(self) -> None:
+        """Draw soon (a tab became visible, a project was opened) without a run."""
+        if not self._timer.isActive():
+            QTimer.singleShot(0, self.tick)
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self.tick()
+
+    def tick(self) -> None:
+        self.frames += 1
+        for panel in list(self._panels):
+            try:
+                if getattr(panel, "dirty", True) and _can_be_seen(panel):
+                    panel.refresh()
+            except RuntimeError:  # the C++ widget is gone
+                self._forget(panel)
+
+    def _forget(self, panel: Any) -> None:
+        if panel in self._panels:
+            self._panels.remove(panel)

@@ -1,0 +1,144 @@
+"""What the window says: core problems and run outcomes worded in the UI language,
+and the non-modal message bar that shows them.
+
+Core objects carry both languages (`Problem.message(language)`); UI-only sentences go
+through `QCoreApplication.translate` with plain literals so lupdate can find them.
+Nothing here imports torch: the message bar is part of the first paint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
+
+from nnstudio.core.i18n import lang, text
+
+ERROR_COLOR = "#d32f2f"  # the red of a bad card, the error bar and the Train reason
+WARNING_COLOR = "#ef6c00"
+_LEVEL_COLORS = {"info": "#1565c0", "warning": WARNING_COLOR, "error": ERROR_COLOR}
+
+
+def tr(source: str) -> str:
+    """Translate a UI sentence that does not live in a QObject method."""
+    return QCoreApplication.translate("nnstudio", source)
+
+
+def ui_language() -> str:
+    """'en' or 'zh': the same choice the core makes (NNSTUDIO_LANG, then the locale)."""
+    return lang()
+
+
+def core_text(value: Any) -> str:
+    """A bilingual core text (dict with 'en'/'zh') in the UI language."""
+    return text(value, ui_language())
+
+
+def problem_text(problem: Any) -> str:
+    """A shape problem as one sentence that always names the layer it is about.
+
+    The core's own wording is used; network-level problems pinned to a layer (the
+    output width) get the "layer N Kind:" prefix so the user knows where to look.
+    """
+    message = problem.message(ui_language())
+    if problem.index is None:
+        return message
+    pos = problem.index + 1
+    if str(pos) in message and (problem.kind or "") in message:
+        return message
+    prefix = tr("layer {pos} {kind}").format(pos=pos, kind=problem.kind)
+    return f"{prefix}: {message}"
+
+
+def finish_text(reason: str, message: str) -> str:
+    """How a run ended, in one line for the status bar and the message bar."""
+    heads = {
+        "finished": tr("Training finished"),
+        "stopped": tr("Training stopped"),
+        "early-stopped": tr("Stopped early: validation loss stopped improving"),
+        "failed": tr("Training failed"),
+    }
+    head = heads.get(reason, reason)
+    return f"{head}: {message}" if message else head
+
+
+def format_duration(seconds: float) -> str:
+    """0:05, 3:12, 1:02:03: an ETA a student reads at a glance."""
+    if seconds != seconds or seconds < 0 or seconds == float("inf"):
+        return "–"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class MessageBar(QFrame):
+    """A closable line above the views: errors from the worker, crash recovery offers.
+
+    Never modal, so nothing the training thread reports can block the window (or a
+    test). `last_text` and `last_level` keep what was said for tests and the log.
+    """
+
+    sig_closed = Signal()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._label = QLabel(self)
+        self._label.setObjectName("messageText")
+        self._label.setWordWrap(True)
+        self._label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self._close = QToolButton(self)
+        self._close.setText("✕")
+        self._close.setToolTip(self.tr("Hide this message"))
+        self._close.clicked.connect(self._on_close_clicked)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(8, 4, 4, 4)
+        self._layout.addWidget(self._label, 1)
+        self._layout.addWidget(self._close)
+        self._buttons: list[QPushButton] = []
+        self.last_text = ""
+        self.last_level = ""
+        self.hide()
+
+    def show_message(
+        self,
+        message: str,
+        level: str = "info",
+        actions: Sequence[tuple[str, Callable[[], None]]] = (),
+    ) -> None:
+        """Show one message (replacing the previous one) with optional buttons."""
+        self.last_text, self.last_level = message, level
+        color = _LEVEL_COLORS.get(level, _LEVEL_COLORS["info"])
+        self.setStyleSheet(
+            f"#messageBar {{ border: 1px solid {color}; "
+            f"border-left: 4px solid {color}; }}"
+        )
+        self._label.setText(message)
+        self._label.setToolTip(message)
+        self._set_actions(actions)
+        self.show()
+
+    def _set_actions(self, actions: Sequence[tuple[str, Callable[[], None]]]) -> None:
+        for button in self._buttons:
+            button.deleteLater()
+        self._buttons = []
+        for label, callback in actions:
+            button = QPushButton(label, self)
+            button.clicked.connect(callback)
+            button.clicked.connect(self._on_close_clicked)
+            self._layout.insertWidget(self._layout.count() - 1, button)
+            self._buttons.append(button)
+
+    def buttons(self) -> list[QPushButton]:
+        return list(self._buttons)
+
+    @Slot()
+    def _on_close_clicked(self) -> None:
+        self.hide()
+        self.sig_closed.emit()

@@ -1,0 +1,409 @@
+"""Training and dataset loading off the GUI thread.
+
+A worker QObject lives on its own QThread and consumes the core's generator
+(`core.train.run`); every event goes out as `sig_event(object)` and the controller,
+which lives in the GUI thread, re-emits it there. Stop and pause are
+`threading.Event`s the loop checks every batch. Every exception inside the worker
+becomes a `Finished(reason="failed")` event with one plain sentence.
+
+Shutdown (DESIGN.md §3): set stop, clear pause, `thread.quit()` directly, then a
+bounded `wait()`; `worker.finished` is never connected to `thread.quit`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from nnstudio.core.events import Epoch, Finished, ProbeRequest, Started, Step
+from nnstudio.core.runs import RunRecorder
+
+log = logging.getLogger(__name__)
+JOIN_MS = 5000  # longest a close waits for the worker; one batch is far shorter
+STEP_MIN_S = 0.004  # safety net if the core ever emits every batch: <= 250 Steps/s
+
+
+def failure_text(exc: BaseException) -> str:
+    """One sentence for an exception raised inside a run or a dataset load."""
+    from nnstudio.core.errors import NNStudioError
+    from nnstudio.ui.messages import tr
+
+    if isinstance(exc, NNStudioError):
+        return str(exc)
+    if "out of memory" in str(exc).lower() or type(exc).__name__ == "OutOfMemoryError":
+        return tr(
+            "the device ran out of memory — use a smaller batch size or a "
+            "smaller network"
+        )
+    return f"{type(exc).__name__}: {exc}"
+
+
+class TrainingWorker(QObject):
+    """Runs one training generator to its end in the worker thread."""
+
+    sig_event = Signal(object)
+    sig_done = Signal()
+
+    def __init__(
+        self,
+        spec: Any,
+        data: Any,
+        config: Any,
+        model: Any,
+        stop: threading.Event,
+        pause: threading.Event,
+        probe_request: ProbeRequest,
+    ) -> None:
+        super().__init__()
+        self._job = (spec, data, config, model)
+        self._stop, self._pause, self._probe = stop, pause, probe_request
+
+    def _events(self) -> Any:
+        from nnstudio.core import train
+
+        spec, data, config, model = self._job
+        return train.run(
+            spec,
+            data,
+            config,
+            stop=self._stop,
+            pause=self._pause,
+            probe_request=self._probe,
+            model=model,
+        )
+
+    @Slot()
+    def run(self) -> None:
+        finished, started, last_step = False, time.perf_counter(), 0.0
+        try:
+            for event in self._events():
+                if isinstance(event, Step):
+                    now = time.perf_counter()
+                    if now - last_step < STEP_MIN_S:
+                        continue
+                    last_step = now
+                finished = finished or isinstance(event, Finished)
+                self.sig_event.emit(event)
+        except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
+            log.exception("training failed")
+            finished = True
+            self.sig_event.emit(
+                Finished(
+                    "failed", failure_text(exc), 0, 0, time.perf_counter() - started
+                )
+            )
+        if not finished:
+            reason = "stopped" if self._stop.is_set() else "finished"
+            self.sig_event.emit(
+                Finished(reason, "", 0, 0, time.perf_counter() - started)
+            )
+        self.sig_done.emit()
+
+
+class TrainingController(QObject):
+    """Owns the run: start, pause, stop, shutdown; re-emits events in the GUI thread.
+
+    `probe_request` is what the visible views ask the loop to collect.
+    """
+
+    sig_event = Signal(object)  # every core event, in the GUI thread
+    sig_state_changed = Signal(str)  # "idle" | "running" | "paused" | "stopping"
+    sig_finished = Signal(object)  # the Finished event, after the thread ended
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.probe_request = ProbeRequest(kinds=frozenset())
+        self.state = "idle"
+        self._thread: QThread | None = None
+        self._worker: TrainingWorker | None = None
+        self._stop, self._pause = threading.Event(), threading.Event()
+        self.spec: Any = None
+        self.started: Started | None = None
+        self.last_step: Step | None = None
+        self.last_epoch: Epoch | None = None
+        self.finished: Finished | None = None
+        self.recorder = RunRecorder()
+        self.events = 0
+
+    @property
+    def running(self) -> bool:
+        return self.state != "idle"
+
+    def start(self, spec: Any, data: Any, config: Any, model: Any = None) -> bool:
+        """Start a run on a snapshot of the spec (frozen, so it is safe to share)."""
+        if self._thread is not None:
+            return False
+        self._stop.clear()
+        self._pause.clear()
+        self.spec, self.started, self.last_step = spec, None, None
+        self.last_epoch, self.finished, self.events = None, None, 0
+        self.recorder = RunRecorder(spec, config)
+        self._thread = QThread(self)
+        self._thread.setObjectName("nnstudio-training")
+        self._worker = TrainingWorker(
+            spec, data, config, model, self._stop, self._pause, self.probe_request
+        )
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.sig_event.connect(self._on_worker_event)
+        self._worker.sig_done.connect(self._on_worker_done)
+        self._set_state("running")
+        self._thread.start()
+        return True
+
+    def pause(self, paused: bool) -> None:
+        if self.state not in ("running", "paused"):
+            return
+        if paused:
+            self._pause.set()
+        else:
+            self._pause.clear()
+        self._set_state("paused" if paused else "running")
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the current batch (it also leaves a pause)."""
+        if self.state in ("running", "paused"):
+            self._stop.set()
+            self._pause.clear()
+            self._set_state("stopping")
+
+    def shutdown(self, timeout_ms: int = JOIN_MS) -> bool:
+        """Stop and join the worker thread; True when no thread is left running."""
+        thread = self._thread
+        if thread is None:
+            return True
+        self._stop.set()
+        self._pause.clear()
+        thread.quit()  # thread-safe; takes effect as soon as the run slot returns
+        joined = thread.wait(timeout_ms)
+        if joined:
+            self._cleanup()
+        return joined
+
+    @Slot(object)
+    def _on_worker_event(self, event: Any) -> None:
+        self.events += 1
+        self.recorder.feed(event)
+        if isinstance(event, Step):
+            self.last_step = event
+        elif isinstance(event, Epoch):
+            self.last_epoch = event
+        elif isinstance(event, Started):
+            self.started = event
+        elif isinstance(event, Finished):
+            self.finished = event
+        self.sig_event.emit(event)
+
+    @Slot()
+    def _on_worker_done(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait(JOIN_MS)
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        thread, worker = self._thread, self._worker
+        self._thread, self._worker = None, None
+        if worker is not None:
+            worker.deleteLater()
+        if thread is not None:
+            thread.deleteLater()
+        if self.state != "idle":
+            self._set_state("idle")
+            if self.finished is None:
+                self.finished = Finished("stopped", "", 0, 0, 0.0)
+            self.sig_finished.emit(self.finished)
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.sig_state_changed.emit(state)
+
+    def record(self) -> dict[str, Any]:
+        """The JSON-ready history record of the current (or last) run."""
+        return self.recorder.finish()
+
+    def eta(self) -> float:
+        """Seconds left, from the pace so far (NaN before the first step)."""
+        step, started = self.last_step, self.started
+        if step is None or started is None or step.progress <= 0:
+            return float("nan")
+        return step.elapsed / step.progress * max(0.0, started.epochs - step.progress)
+
+
+class DatasetWorker(QObject):
+    """Loads one dataset in a worker thread, reporting progress; cancellable."""
+
+    sig_progress = Signal(int, int)  # done, total (-1 when unknown)
+    sig_loaded = Signal(object)
+    sig_failed = Signal(str)
+    sig_done = Signal()
+
+    def __init__(
+        self, name: str, seed: int, options: dict[str, Any], cancel: threading.Event
+    ) -> None:
+        super().__init__()
+        self._args, self._cancel = (name, seed, options), cancel
+
+    def _progress(self, done: int, total: int | None) -> None:
+        self.sig_progress.emit(int(done), -1 if total is None else int(total))
+
+    @Slot()
+    def run(self) -> None:
+        name, seed, options = self._args
+        try:
+            from nnstudio.core.datasets import load_dataset
+
+            data = load_dataset(
+                name, seed=seed, progress=self._progress, cancel=self._cancel, **options
+            )
+            if self._cancel.is_set():
+                raise InterruptedError
+            self.sig_loaded.emit(data)
+        except BaseException as exc:  # noqa: BLE001 - reported, never a dead thread
+            if self._cancel.is_set():
+                self.sig_failed.emit("")
+            else:
+                log.exception("dataset %s failed to load", name)
+                self.sig_failed.emit(failure_text(exc))
+        self.sig_done.emit()
+
+
+class DataSource(QObject):
+    """The current dataset: generated sets load at once, others in a worker thread.
+
+    `data` is the loaded `Data` (CPU tensors) the runs and the views read. A newer
+    request cancels an older load; a cancelled or failed load leaves `data` None
+    and `error` set, and the Train button says so.
+    """
+
+    sig_data_changed = Signal(object)  # Data | None
+    sig_loading = Signal(str)  # the dataset name being loaded, "" when none
+    sig_progress = Signal(int, int)  # done, total (-1 when unknown)
+    sig_failed = Signal(str)  # plain sentence; "" when the user cancelled
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.data: Any = None
+        self.key: tuple | None = None
+        self.loading_key: tuple | None = None
+        self.error = ""
+        self._jobs: dict[DatasetWorker, tuple[QThread, threading.Event]] = {}
+        self._current: DatasetWorker | None = None
+
+    @property
+    def loading(self) -> bool:
+        return self.loading_key is not None
+
+    def request(self, name: str, seed: int = 0, options: dict | None = None) -> None:
+        options = dict(options or {})
+        key = (name, seed, tuple(sorted(options.items(), key=lambda kv: kv[0])))
+        if (key == self.key and self.data is not None) or key == self.loading_key:
+            return
+        self.cancel()
+        self.error, self.data, self.key = "", None, key
+        self.sig_data_changed.emit(None)
+        if self._is_quick(name):
+            self._load_now(key)
+        else:
+            self._load_async(key)
+
+    def reload(self) -> None:
+        key, self.key = self.key, None
+        if key is not None:
+            self.request(key[0], key[1], dict(key[2]))
+
+    @staticmethod
+    def _is_quick(name: str) -> bool:
+        from nnstudio.core.datasets import DATASETS
+
+        info = DATASETS.get(name)
+        return info is not None and info.source in ("generated", "sklearn")
+
+    def _load_now(self, key: tuple) -> None:
+        from nnstudio.core.datasets import load_dataset
+
+        try:
+            data = load_dataset(key[0], seed=key[1], **dict(key[2]))
+        except Exception as exc:  # noqa: BLE001 - shown in the window
+            self._fail(failure_text(exc))
+            return
+        self.data = data
+        self.sig_data_changed.emit(data)
+
+    def _load_async(self, key: tuple) -> None:
+        cancel = threading.Event()
+        thread = QThread(self)
+        thread.setObjectName("nnstudio-dataset")
+        worker = DatasetWorker(key[0], key[1], dict(key[2]), cancel)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.sig_progress.connect(self._on_worker_progress)
+        worker.sig_loaded.connect(self._on_worker_loaded)
+        worker.sig_failed.connect(self._on_worker_failed)
+        worker.sig_done.connect(self._on_worker_done)
+        self._jobs[worker] = (thread, cancel)
+        self._current, self.loading_key = worker, key
+        self.sig_loading.emit(key[0])
+        thread.start()
+
+    def cancel(self) -> None:
+        """Cancel the load in progress (its thread ends on its own, soon)."""
+        if self._current is not None:
+            self._jobs[self._current][1].set()
+            self._current, self.loading_key = None, None
+            self.sig_loading.emit("")
+
+    def shutdown(self, timeout_ms: int = JOIN_MS) -> bool:
+        self.cancel()
+        ok = True
+        for worker, (thread, cancel) in list(self._jobs.items()):
+            cancel.set()
+            thread.quit()
+            ok = thread.wait(timeout_ms) and ok
+            self._jobs.pop(worker, None)
+        return ok
+
+    def _fail(self, message: str) -> None:
+        self.error = message
+        self.sig_failed.emit(message)
+
+    @Slot(int, int)
+    def _on_worker_progress(self, done: int, total: int) -> None:
+        if self.sender() is self._current:
+            self.sig_progress.emit(done, total)
+
+    @Slot(object)
+    def _on_worker_loaded(self, data: Any) -> None:
+        if self.sender() is self._current:
+            self._current, self.loading_key = None, None
+            self.data = data
+            self.sig_loading.emit("")
+            self.sig_data_changed.emit(data)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        if self.sender() is self._current:
+            self._current, self.loading_key = None, None
+            self.sig_loading.emit("")
+            self._fail(message or tr_cancelled())
+
+    @Slot()
+    def _on_worker_done(self) -> None:
+        worker = self.sender()
+        job = self._jobs.pop(worker, None)  # type: ignore[call-overload]
+        if job is not None:
+            job[0].quit()
+            job[0].wait(JOIN_MS)
+            job[0].deleteLater()
+            worker.deleteLater()
+
+
+def tr_cancelled() -> str:
+    from nnstudio.ui.messages import tr
+
+    return tr("loading was cancelled — choose the dataset again to retry")
