@@ -11,14 +11,17 @@ import functools
 import gzip
 import hashlib
 import http.server
+import io
 import socket
 import struct
+import tarfile
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from nnstudio.core.datasets import DownloadError, load_dataset
 from nnstudio.core.datasets import download as dl
@@ -253,6 +256,31 @@ def test_cache_dir_defaults_to_platformdirs(monkeypatch):
     monkeypatch.delenv("NNSTUDIO_CACHE_DIR", raising=False)
     expected = Path(platformdirs.user_cache_dir("nnstudio")) / "datasets" / "mnist"
     assert dl.dataset_folder("mnist") == expected
+
+
+def cifar_archive(path: Path, sizes=(("data_batch_1.bin", 30), ("test_batch.bin", 10))):
+    """A tiny CIFAR-10 binary release: label byte + 3072 pixel bytes per record."""
+    rng = np.random.default_rng(2)
+    with tarfile.open(path, "w:gz") as tar:
+        for name, n in sizes:
+            labels = (np.arange(n) % 10).astype(np.uint8)[:, None]
+            raw = np.hstack([labels, rng.integers(0, 256, (n, 3072), dtype=np.uint8)])
+            info = tarfile.TarInfo(f"cifar-10-batches-bin/{name}")
+            info.size = raw.nbytes
+            tar.addfile(info, io.BytesIO(raw.tobytes()))
+    return path
+
+
+def test_cifar10_download_reads_the_binary_archive(server, tmp_path, monkeypatch):
+    body = cifar_archive(tmp_path / "a.tar.gz").read_bytes()
+    server.files = {dl.ARCHIVE: body}
+    digest = hashlib.md5(body).hexdigest()
+    monkeypatch.setitem(dl.FILES, "cifar10", {dl.ARCHIVE: f"md5:{digest}"})
+    data = load_dataset("cifar10", mirror=url(server), cache_dir=tmp_path / "cache")
+    assert data.x_train.shape == (30, 3, 32, 32) and data.x_val.shape[0] == 10
+    assert data.class_names[-1] == "truck" and data.name == "cifar10"
+    again = load_dataset(str(tmp_path / "a.tar.gz"))  # the archive imported by hand
+    assert torch.equal(again.x_val, data.x_val)
 
 
 def test_cifar_binary_records_are_parsed_without_pickle(tmp_path):
