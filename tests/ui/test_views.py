@@ -286,3 +286,64 @@ def test_runs_view_overlays_and_names_the_difference(qtbot, tmp_path):
     path = view.export_report(tmp_path)
     assert path is not None and "Sigmoid" in path.read_text(encoding="utf-8")
     assert any(p.suffix == ".png" for p in path.parent.iterdir())
+
+
+def test_exploding_gradient_banner(qtbot):
+    view = GradientsView()
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    view.on_event(started())
+    for s in range(1, 13):
+        view.on_event(Probe(s, s / 10, PARAMS, grad_norm=np.full(3, 10.0**s)))
+    view.refresh()
+    text = view.banner.text()
+    assert not view.banner.isHidden() and "exploding" in text
+    assert "learning rate" in text and "clip" in text
+    save(view, "gradients-exploding")
+
+
+def test_regression_curve_over_the_data(qtbot):
+    from nnstudio.core.datasets import load_dataset
+
+    data = load_dataset("sincos")
+    view = DecisionBoundaryView()
+    qtbot.addWidget(view)
+    view.resize(800, 500)
+    view.set_data(data)
+    x = np.linspace(-2, 2, 50)
+    view.on_event(Probe(1, 0.1, (), curve=(x, np.sin(x))))
+    view.refresh()
+    xs, ys = view.fit_curve.getData()
+    assert len(xs) == 50 and view.add_mode.isHidden()
+    save(view, "boundary-regression")
+
+
+def test_clicked_points_become_training_data(qtbot):
+    from nnstudio.core.datasets import load_dataset
+
+    data = load_dataset("spiral", size=20)
+    view = DecisionBoundaryView()
+    qtbot.addWidget(view)
+    view.set_data(data)
+    view.add_mode.setChecked(True)
+    view.class_box.setCurrentIndex(2)
+    view.click_at(0.5, -0.25)
+    with qtbot.waitSignal(view.sig_retrain_requested) as signal:
+        view.retrain.click()
+    new = signal.args[0]
+    assert len(new.x_train) == len(data.x_train) + 1 and int(new.y_train[-1]) == 2
+    assert new.x_train[-1].tolist() == [0.5, -0.25]
+
+
+def test_predict_drawing_becomes_the_feature_map_sample(qtbot):
+    class Predict(QObject):
+        sig_send_to_feature_maps = Signal(object)
+
+    window = FakeWindow()
+    qtbot.addWidget(window)
+    window.predict_panel = Predict()
+    views = install_views(window)
+    drawing = np.zeros((1, 28, 28), np.float32)
+    window.predict_panel.sig_send_to_feature_maps.emit(drawing)
+    assert window.controller.probe_request.sample is not None
+    assert views["feature-maps"].sample_label.text() == "your drawing"

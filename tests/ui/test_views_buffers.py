@@ -44,3 +44,27 @@ def test_exploding_when_norms_run_away_or_overflow():
     broken[-1, 1] = np.inf
     assert diagnose(broken).kind == "exploding"
     assert diagnose(np.ones((20, 3))).kind is None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.cpu = self.wall = 0.0
+
+    def run(self, seconds: float, gui_share: float) -> None:
+        self.wall += seconds
+        self.cpu += seconds * gui_share
+
+
+def test_draw_budget_slows_views_while_the_gui_thread_is_over_budget():
+    from nnstudio.ui.views.budget import MAX_SCALE, DrawBudget
+
+    clock = Clock()
+    budget = DrawBudget(0.08, cpu=lambda: clock.cpu, wall=lambda: clock.wall)
+    for _ in range(20):
+        clock.run(0.6, gui_share=0.5)
+        budget.tick()
+    assert budget.scale == MAX_SCALE
+    for _ in range(20):
+        clock.run(0.6, gui_share=0.01)
+        budget.tick()
+    assert budget.scale == 1.0

@@ -48,7 +48,7 @@ def train_into(
             every_probe(view)
         finished = event
     assert isinstance(finished, Finished) and finished.reason == "finished", finished
-    view.refresh()
+    view.draw()  # the last frame (refresh() may wait for the frame budget)
     return finished
 
 
@@ -89,7 +89,7 @@ def test_decision_boundary_changes_while_training(qtbot, spiral):
     seen: list[np.ndarray] = []
 
     def snapshot(v: DecisionBoundaryView) -> None:
-        v.refresh()
+        v.draw()  # what a frame shows now (refresh() is rate-limited)
         seen.append(v.rgb.copy())
 
     train_into(view, "spiral-relu", spiral, epochs=3, every_probe=snapshot)

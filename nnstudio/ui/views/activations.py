@@ -26,6 +26,7 @@ ROW_PX = 150
 class ActivationsView(View):
     PROBES = frozenset({"activations"})
     TITLE = "Activations"
+    MIN_INTERVAL_S = 0.5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +36,7 @@ class ActivationsView(View):
         self.plots: list[pg.PlotItem] = []
         self.curves: list[pg.PlotDataItem] = []
         self._shown_layers: tuple[str, ...] = ()
+        self._titles: dict[str, str] = {}
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setObjectName("activationPlots")
         self.note = QLabel(
@@ -84,7 +86,10 @@ class ActivationsView(View):
         ):
             self.curves[i].setData(np.asarray(edges), np.asarray(counts))
             sat, dead = stats.get(name, (math.nan, math.nan))
-            self.plots[i].setTitle(self._title(name, sat, dead), size="8pt")
+            title = self._title(name, sat, dead)
+            if self._titles.get(name) != title:  # setHtml is costly: only on change
+                self._titles[name] = title
+                self.plots[i].setTitle(title, size="8pt")
 
     def _title(self, name: str, saturated: float, dead: float) -> str:
         parts = [short_layer(name)]
@@ -100,7 +105,7 @@ class ActivationsView(View):
 
     def _rebuild(self, layers: tuple[str, ...]) -> None:
         self.graphics.clear()
-        self.plots, self.curves = [], []
+        self.plots, self.curves, self._titles = [], [], {}
         for i, (name, color) in enumerate(
             zip(layers, depth_colors(len(layers)), strict=True)
         ):

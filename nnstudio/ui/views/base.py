@@ -8,12 +8,13 @@ trainer for probe data only while it is shown, so hidden views cost nothing.
 
 from __future__ import annotations
 
+import time
 import weakref
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from nnstudio.core.events import (
@@ -25,6 +26,7 @@ from nnstudio.core.events import (
     Started,
     Step,
 )
+from nnstudio.ui.views.budget import BUDGET
 
 BANNER_STYLE = (
     "QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0b84c;"
@@ -101,12 +103,19 @@ class View(QWidget):
 
     PROBES: frozenset[str] = frozenset()  # probe kinds needed while visible
     TITLE = "View"
+    # Seconds between two draws while training. Painting pyqtgraph holds the GIL, so
+    # every frame a view paints is time the training thread waits (see §4 and
+    # benchmarks/bench_views.py); probes come ~3 times a second anyway.
+    MIN_INTERVAL_S = 0.0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dirty = False
         self.main_window: Any = None
         self._demand: ProbeDemand | None = None
+        self._last_draw = -1e9
+        self._deferred = False
+        self._live = False  # a run is going: draws are rate-limited
 
     # --- the view contract ------------------------------------------------------------
     def wanted_probes(self) -> frozenset[str]:
@@ -114,15 +123,38 @@ class View(QWidget):
 
     def on_event(self, event: Any) -> None:
         """Keep the data, mark dirty. Cheap by design: it runs for every event."""
-        handler = _DISPATCH.get(type(event))
+        kind = type(event)
+        if kind in (Started, Finished):
+            self._live = kind is Started
+        handler = _DISPATCH.get(kind)
         if handler is not None and getattr(self, handler)(event) is not False:
             self.dirty = True
 
     def refresh(self) -> None:
-        """Draw if there is something new; the frame clock calls this ~20 times/s."""
-        if self.dirty:
-            self.dirty = False
-            self.draw()
+        """Draw if there is something new; the frame clock calls this ~20 times/s.
+
+        While a run goes, within MIN_INTERVAL_S of the last draw it stays dirty and
+        draws when the interval is over (a timer: no frame is lost). Once the run
+        has finished every refresh draws at once.
+        """
+        if not self.dirty:
+            return
+        interval = self.MIN_INTERVAL_S * BUDGET.tick() if self._live else 0.0
+        wait = self._last_draw + interval - time.monotonic()
+        if wait > 0:
+            if not self._deferred:
+                self._deferred = True
+                QTimer.singleShot(int(wait * 1000) + 1, self._on_deferred_timeout)
+            return
+        self.dirty = False
+        self._last_draw = time.monotonic()
+        self.draw()
+
+    @Slot()
+    def _on_deferred_timeout(self) -> None:
+        self._deferred = False
+        if can_be_seen(self):
+            self.refresh()
 
     def reset(self, started: Started | None = None) -> None:
         """Forget the previous run."""

@@ -46,6 +46,7 @@ def boundary_rgb(probs: np.ndarray) -> np.ndarray:
 class DecisionBoundaryView(View):
     PROBES = frozenset({"boundary"})
     TITLE = "Decision boundary"
+    MIN_INTERVAL_S = 0.2
     sig_point_added = Signal(float, float, int)
     sig_retrain_requested = Signal(object)  # the Data with the added points
 
@@ -115,7 +116,28 @@ class DecisionBoundaryView(View):
         self.retrain.setEnabled(False)
         if data is not None:
             self._set_classes(tuple(data.class_names))
+        self._explain(data)
         self._draw_points()
+
+    def _explain(self, data: Any) -> None:
+        shape = tuple(data.input_shape) if data is not None else ()
+        self.prediction.setVisible(shape == (2,))
+        self.plot.setVisible(shape in ((2,), (1,)))
+        if shape == (1,):
+            self.legend_label.setText(
+                self.tr("dots: training data, line: what the network predicts")
+            )
+        elif shape == (2,):
+            self.legend_label.setText(
+                self.tr("dots: training points, squares: test points")
+            )
+        else:
+            self.legend_label.setText(
+                self.tr(
+                    "The decision boundary needs a dataset with 2 inputs (or 1 input "
+                    "for a fitted curve); this one has {n}."
+                ).format(n=" x ".join(map(str, shape)) or "none")
+            )
 
     def _set_classes(self, names: tuple[str, ...]) -> None:
         if names != self.class_names:

@@ -34,6 +34,7 @@ ICON_PX = 48
 class EvaluationView(View):
     PROBES: frozenset[str] = frozenset()  # EpochEval comes with every epoch anyway
     TITLE = "Evaluation"
+    MIN_INTERVAL_S = 0.5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -8,7 +8,6 @@ layers or channels is shown at once.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -25,9 +24,14 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.events import Probe, Started
 from nnstudio.ui.views.base import View, short_layer
-from nnstudio.ui.views.tiles import HeatStrip, ImageTile, TileGrid, to_qimage
+from nnstudio.ui.views.tiles import (
+    HeatStrip,
+    ImageTile,
+    TileGrid,
+    scale_to_uint8,
+    to_qimage,
+)
 
-PIXEL_INTERVAL_S = 0.5  # the issue: feature maps refresh at most twice a second
 ENLARGED_PX = 220
 THUMB_PX = 56
 
@@ -35,6 +39,7 @@ THUMB_PX = 56
 class FeatureMapView(View):
     PROBES = frozenset({"feature_maps", "activations"})
     TITLE = "Feature maps"
+    MIN_INTERVAL_S = 0.5  # the issue: at most twice a second during training
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,7 +51,6 @@ class FeatureMapView(View):
         self.strips: dict[str, HeatStrip] = {}
         self.selected: tuple[str, int] | None = None
         self._layout_key: tuple = ()
-        self._last_pixels = -1e9
         self._build()
 
     def _build(self) -> None:
@@ -96,7 +100,6 @@ class FeatureMapView(View):
     def reset(self, started: Started | None = None) -> None:
         self.maps, self.vectors = {}, {}
         self.order = tuple(started.layer_names) if started else ()
-        self._last_pixels = -1e9
         data = getattr(self.main_window, "data", None)
         if data is not None and data is not getattr(self, "data", None):
             self.update_data(data)
@@ -116,13 +119,10 @@ class FeatureMapView(View):
 
     # --- drawing ----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Structure at once; pixels at most every PIXEL_INTERVAL_S."""
-        if not self.dirty:
-            return
-        structural = self._wanted_layout() != self._layout_key
-        if structural or time.monotonic() - self._last_pixels >= PIXEL_INTERVAL_S:
-            self.dirty = False
-            self.draw()
+        """New layers or channel counts show at once; pixels at most twice a second."""
+        if self.dirty and self._wanted_layout() != self._layout_key:
+            self._last_draw = -1e9
+        super().refresh()
 
     def _sorted(self, names: Any) -> list[str]:
         rank = {n: i for i, n in enumerate(self.order)}
@@ -140,7 +140,6 @@ class FeatureMapView(View):
         for name, strip in self.strips.items():
             strip.set_vector(self.vectors[name])
         self._draw_enlarged()
-        self._last_pixels = time.monotonic()
 
     def _rebuild(self) -> None:
         while self.rows.count() > 1:  # keep the placeholder at 0
@@ -204,6 +203,17 @@ class FeatureMapView(View):
     def bind(self, main_window: Any, demand: Any = None) -> None:
         super().bind(main_window, demand)
         self.update_data(getattr(main_window, "data", None))
+        predict = getattr(main_window, "predict_panel", None)
+        if predict is not None and hasattr(predict, "sig_send_to_feature_maps"):
+            predict.sig_send_to_feature_maps.connect(self._on_predict_send)
+
+    @Slot(object)
+    def _on_predict_send(self, sample: object) -> None:
+        """The Predict tab's drawing: look at it from the next probe on."""
+        self.set_sample(np.asarray(sample, dtype=np.float32), self.tr("your drawing"))
+        select = getattr(self.main_window, "select_view", None)
+        if callable(select):
+            select("feature-maps")
 
     def update_data(self, data: Any) -> None:
         """Offer the validation samples of `data` (a core Data) to pick from."""
@@ -245,6 +255,8 @@ class FeatureMapView(View):
         if request is not None:
             request.set(sample=sample)
         self.sample_label.setText(caption)
+        if picture is None and sample.ndim == 3:
+            picture = scale_to_uint8(sample)  # normalized input back to 0..255
         if picture is not None and picture.ndim == 3 and picture.shape[0] == 1:
             image = to_qimage(picture[0], "CET-L1")
             self.thumb.setPixmap(QPixmap.fromImage(image).scaled(THUMB_PX, THUMB_PX))

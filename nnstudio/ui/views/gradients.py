@@ -21,6 +21,7 @@ from nnstudio.ui.views.gradient_diagnosis import Diagnosis, diagnose
 class GradientsView(View):
     PROBES = frozenset({"gradients"})
     TITLE = "Gradients"
+    MIN_INTERVAL_S = 0.2
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

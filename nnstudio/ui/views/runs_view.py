@@ -40,6 +40,7 @@ ROLE_ID = Qt.ItemDataRole.UserRole
 class RunsView(View):
     PROBES: frozenset[str] = frozenset()  # records from events that come anyway
     TITLE = "Runs"
+    MIN_INTERVAL_S = 1.0
     sig_compare_requested = Signal(object, object)  # NetworkSpec, TrainConfig
     sig_report_written = Signal(str)  # path of report.md
 
@@ -138,15 +139,21 @@ class RunsView(View):
         self.dirty = True
 
     def _on_started(self, e: Started) -> None:
-        doc = getattr(self.main_window, "document", None)
-        controller = getattr(self.main_window, "controller", None)
-        spec = getattr(controller, "spec", None) or getattr(doc, "spec", None)
-        config = getattr(controller, "config", None) or getattr(doc, "config", None)
-        self.recorder = runs.RunRecorder(spec, config)
+        self.recorder = runs.RunRecorder(*self._run_settings())
         self.recorder.feed(e)
         self.runs.append(self.recorder.record)
         self.checked.add(e.run_id)
         self._fill_list()
+
+    def _run_settings(self) -> tuple[Any, Any]:
+        """(spec, config) of the run that just started: the controller's snapshot."""
+        controller = getattr(self.main_window, "controller", None)
+        record = getattr(getattr(controller, "recorder", None), "record", None)
+        settings = record.get("settings", {}) if isinstance(record, dict) else {}
+        if settings.get("spec"):
+            return settings["spec"], settings.get("config")
+        doc = getattr(self.main_window, "document", None)
+        return getattr(doc, "spec", None), getattr(doc, "config", None)
 
     def _on_step(self, e: Any) -> bool:
         return self._record(e)
@@ -169,7 +176,11 @@ class RunsView(View):
         return True
 
     def _store(self, record: dict[str, Any]) -> None:
-        """Into the project's history (replacing an entry with the same id)."""
+        """Into the project's history (replacing an entry with the same id), unless
+        the controller keeps the history itself (it has `record()`)."""
+        controller = getattr(self.main_window, "controller", None)
+        if callable(getattr(controller, "record", None)):
+            return
         doc = getattr(self.main_window, "document", None)
         history = getattr(doc, "history", None)
         if not isinstance(history, list):
@@ -207,11 +218,18 @@ class RunsView(View):
             self.checked.add(run_id)
         else:
             self.checked.discard(run_id)
+        self.redraw_now()
+
+    def redraw_now(self) -> None:
+        """A click deserves an answer now, whatever the frame budget."""
         self.dirty = True
+        self._last_draw = -1e9
+        self.refresh()
 
     def select_runs(self, ids: list[str]) -> None:
         self.checked = set(ids)
         self._fill_list()
+        self.redraw_now()
 
     def selected(self) -> list[dict[str, Any]]:
         if self.recorder is not None:

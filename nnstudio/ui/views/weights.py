@@ -24,6 +24,7 @@ ROW_PX = 160
 class WeightsView(View):
     PROBES = frozenset({"weights"})
     TITLE = "Weights"
+    MIN_INTERVAL_S = 0.5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
