@@ -13,7 +13,6 @@ recompiles at run time whatever is missing or stale after that.
 from __future__ import annotations
 
 import importlib.util
-import logging
 import os
 import shutil
 from pathlib import Path
@@ -41,7 +40,12 @@ def copy_assets(target: Path, source: Path = HERE / "assets") -> None:
     shutil.copytree(source, target)
 
 
-def build_translations(source: Path, target: Path, announce=print) -> None:
+def say(message: str) -> None:
+    """Plain print: distutils' announce() levels differ between setuptools versions."""
+    print(f"nnstudio build: {message}", flush=True)
+
+
+def build_translations(source: Path, target: Path, announce=say) -> None:
     """Compile ``source/*.ts`` into ``target``; no lrelease: warn (or fail if strict).
 
     Not fatal by default: the wheel still ships the .ts and the app compiles them into
@@ -64,14 +68,11 @@ class BuildPy(build_py):
         super().run()
         source = HERE / "nnstudio" / "translations"
         if self.editable_mode:
-            build_translations(source, source, self._say)
+            build_translations(source, source)
             return
         package = Path(self.build_lib) / "nnstudio"
         copy_assets(package / "assets")
-        build_translations(source, package / "translations", self._say)
-
-    def _say(self, message: str) -> None:
-        self.announce(message, level=logging.INFO)
+        build_translations(source, package / "translations")
 
 
 if __name__ == "__main__":  # build backends run this file as __main__; tests import it

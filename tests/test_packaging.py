@@ -1,7 +1,8 @@
 """Packaging files: desktop entry, MIME type, icons, PyInstaller spec, wheel build hook.
 
-The wheel test really builds one (no build isolation, ~3 s) from a copy of the repo with
-a throwaway .ts, and looks inside: assets and a compiled .qm must be there.
+The build-hook tests really build (setup.py build_py, and a wheel where bdist_wheel is
+available offline) from a copy of the sources with a throwaway .ts, and look inside:
+the assets and a compiled .qm must be there.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import setuptools
 from PIL import Image
 
 from nnstudio import paths
@@ -148,8 +150,17 @@ def test_missing_lrelease_warns_or_fails_when_strict(
         setup_py.build_translations(tmp_path, tmp_path / "out", said.append)
 
 
-@pytest.mark.skipif(paths.find_lrelease() is None, reason="no lrelease")
-def test_wheel_carries_assets_and_compiled_translations(tmp_path: Path) -> None:
+needs_lrelease = pytest.mark.skipif(paths.find_lrelease() is None, reason="no lrelease")
+# bdist_wheel is built into setuptools >= 70.1, else it comes from the `wheel` package;
+# a fresh Python 3.11 venv has neither, and this test must not download build tools.
+CAN_BUILD_WHEEL = importlib.util.find_spec("wheel") is not None or tuple(
+    int(p) for p in setuptools.__version__.split(".")[:2]
+) >= (70, 1)
+
+
+@pytest.fixture
+def source_copy(tmp_path: Path) -> Path:
+    """The package sources copied to tmp with a throwaway .ts, to build from."""
     src = tmp_path / "src"
     shutil.copytree(REPO / "nnstudio", src / "nnstudio", ignore=_build_junk)
     shutil.copytree(REPO / "assets", src / "assets")
@@ -158,33 +169,45 @@ def test_wheel_carries_assets_and_compiled_translations(tmp_path: Path) -> None:
     ts_dir = src / "nnstudio" / "translations"
     ts_dir.mkdir(exist_ok=True)
     (ts_dir / "zz_test.ts").write_text(TS_DEMO, encoding="utf-8")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--no-cache-dir",
-            "-q",
-            "-w",
-            str(tmp_path / "dist"),
-            str(src),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    (wheel,) = (tmp_path / "dist").glob("nnstudio-*.whl")
+    return src
+
+
+@needs_lrelease
+def test_build_py_adds_assets_and_compiled_translations(source_copy: Path) -> None:
+    build_lib = source_copy.parent / "build-lib"
+    run = [sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(build_lib)]
+    subprocess.run(run, cwd=source_copy, check=True, capture_output=True, timeout=120)
+    package = build_lib / "nnstudio"
+    assert (package / "assets" / "icons" / "nnstudio.svg").is_file()
+    assert (package / "translations" / "zz_test.qm").is_file()
+    assert (package / "translations" / "zz_test.ts").is_file()  # for the run-time path
+
+
+@needs_lrelease
+@pytest.mark.skipif(not CAN_BUILD_WHEEL, reason="no bdist_wheel offline")
+def test_wheel_carries_assets_and_compiled_translations(source_copy: Path) -> None:
+    dist = source_copy.parent / "dist"
+    run = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-cache-dir",
+        "-q",
+        "-w",
+        str(dist),
+        str(source_copy),
+    ]
+    subprocess.run(run, check=True, capture_output=True, timeout=120)
+    (wheel,) = dist.glob("nnstudio-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "nnstudio/paths.py" in names
     assert "nnstudio/assets/icons/nnstudio.svg" in names
     assert "nnstudio/assets/icons/hicolor/16x16/apps/nnstudio.png" in names
-    assert {
-        "nnstudio/translations/zz_test.ts",
-        "nnstudio/translations/zz_test.qm",
-    } <= names
+    assert "nnstudio/translations/zz_test.ts" in names
+    assert "nnstudio/translations/zz_test.qm" in names
 
 
 TS_DEMO = """<?xml version="1.0" encoding="utf-8"?>
