@@ -166,3 +166,21 @@ def test_open_spec_takes_fitting_networks_only(lab) -> None:
     lab.update_step()
     lab.reset_button.click()
     assert lab.lab.value("w5") == pytest.approx(0.4)
+
+
+def test_follows_the_studio_document(lab, qtbot) -> None:
+    """bind() with the studio's Document (a stand-in window: no other views)."""
+    from types import SimpleNamespace
+
+    from nnstudio.ui.document import Document
+
+    doc = Document()
+    lab.bind(SimpleNamespace(document=doc, data=None))
+    assert "does not fit" in lab.message.text()  # the default spiral network
+    doc.apply_preset(PRESETS["backprop-2-2-2"])
+    qtbot.waitUntil(lambda: not lab.message.isVisible())
+    assert lab.lab.inputs == [0.05, 0.1] and lab.lab.targets == [0.01, 0.99]
+    assert lab.lab.value("w5") == pytest.approx(0.4)
+    lab.update_step()
+    doc.set_config(doc.config.with_(lr=0.1), "learning rate")  # not a spec change
+    assert lab.lab.value("w5") != pytest.approx(0.4)

@@ -140,7 +140,7 @@ class BackpropGraph(QGraphicsView):
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        self.setMinimumSize(420, 300)
+        self.setMinimumSize(300, 260)
         self.edges: dict[str, _Edge] = {}
         self.edge_labels: dict[str, _Label] = {}
         self.unit_labels: dict[str, _Label] = {}
@@ -276,7 +276,7 @@ class BackpropGraph(QGraphicsView):
         edge.setToolTip(note)
         self.scene().addItem(edge)
         self.edges[w.name] = edge
-        return a, b
+        return [(a + (b - a) * t, "centre") for t in LABEL_SPOTS]
 
     def _draw_bias(
         self,
@@ -313,25 +313,23 @@ class BackpropGraph(QGraphicsView):
         name = QGraphicsSimpleTextItem(w.name, node)
         name.setBrush(QBrush(QColor("#202020")))
         name.setPos(box - name.boundingRect().center())
-        return box + QPointF(0, -34), box + QPointF(0, -34)
+        return [
+            (box + QPointF(0, -14), "above"),
+            (box + QPointF(-16, 0), "left"),
+            (box + QPointF(16, 0), "right"),
+            (box + QPointF(0, 14), "below"),
+        ]
 
     def _place_label(
-        self, name: str, spot: tuple[QPointF, QPointF], note: str, colour: QColor
+        self, name: str, spots: list[tuple[QPointF, str]], note: str, colour: QColor
     ) -> None:
-        """At the first free spot along the edge (the least crowded if none is)."""
+        """At the first free spot offered (the least crowded one if none is free)."""
         label = _Label(note)
         label.setBrush(QBrush(SELECTED if colour == SELECTED else self._text))
-        size = label.boundingRect()
-        a, b = spot
+        size = label.boundingRect().size()
         best, best_overlap = None, math.inf
-        for t in LABEL_SPOTS:
-            at = a + (b - a) * t
-            rect = QRectF(
-                at.x() - size.width() / 2,
-                at.y() - size.height() / 2,
-                size.width(),
-                size.height(),
-            )
+        for point, side in spots:
+            rect = _rect_at(point, size, side)
             overlap = sum(_area(rect.intersected(r)) for r in self._taken)
             if overlap < best_overlap:
                 best, best_overlap = rect, overlap
@@ -341,6 +339,14 @@ class BackpropGraph(QGraphicsView):
         self.scene().addItem(label)
         self._taken.append(best.adjusted(-2, -2, 2, 2))
         self.edge_labels[name] = label
+
+
+def _rect_at(point: QPointF, size: Any, side: str) -> QRectF:
+    """A label's rectangle centred on `point`, or beside it on `side`."""
+    w, h = size.width(), size.height()
+    x = {"left": point.x() - w, "right": point.x()}.get(side, point.x() - w / 2)
+    y = {"above": point.y() - h, "below": point.y()}.get(side, point.y() - h / 2)
+    return QRectF(x, y, w, h)
 
 
 def _area(rect: QRectF) -> float:
@@ -389,7 +395,10 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
     table.setObjectName(name)
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    # numbers are never cut to "0.751…": a narrow panel scrolls instead
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
     table.setAlternatingRowColors(True)
     return table
 
@@ -398,6 +407,7 @@ class BackpropLab(QWidget):
     """The lab view. Owns one LabNetwork; `bind(main_window)` follows the document."""
 
     sig_changed = Signal()  # the numbers on screen changed (tests, screenshots)
+    TITLE = "Backprop lab"  # as the live views name themselves (views.view_title)
 
     def __init__(self, parent: QWidget | None = None, lab: LabNetwork | None = None):
         super().__init__(parent)
@@ -421,25 +431,48 @@ class BackpropLab(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(self._settings_row())
+        for row in self._settings_rows():
+            layout.addLayout(row)
         layout.addLayout(self._buttons_row())
+        self.status = QLabel(self)
+        self.status.setObjectName("labStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         self.message = QLabel(self)
         self.message.setObjectName("labMessage")
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
+        self.chain_text = QLabel(self)
+        self.chain_text.setObjectName("chainRuleText")
+        self.chain_text.setTextFormat(Qt.TextFormat.RichText)
+        self.chain_text.setWordWrap(True)
+        self.chain_text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.chain_text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        self.chain_text.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding
+        )
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.graph = BackpropGraph(split)
+        left = QSplitter(Qt.Orientation.Vertical, split)  # the drawing over its maths
+        self.graph = BackpropGraph(left)
         self.graph.sig_picked.connect(self._on_graph_picked)
-        split.addWidget(self.graph)
+        left.addWidget(self.graph)
+        left.addWidget(self._chain_box())
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        self.left = left
+        split.addWidget(left)
         split.addWidget(self._side_panel())
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([600, 400])
+        self.split = split
         layout.addWidget(split, 1)
 
-    def _settings_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _settings_rows(self) -> list[QHBoxLayout]:
+        """Two short rows: the lab must fit the studio's view area (~950 px)."""
         self.layers_edit = QLineEdit(self)
         self.layers_edit.setObjectName("layersEdit")
         self.layers_edit.setMaximumWidth(110)
@@ -503,15 +536,22 @@ class BackpropLab(QWidget):
         )
         self.labels_check.setChecked(True)
         self.labels_check.toggled.connect(self._on_labels_check_toggled)
-        for label, widget in (
+        first = (
             (self.tr("Layers"), self.layers_edit),
             (self.tr("Activation"), self.activation_combo),
             (self.tr("Loss"), self.loss_combo),
+        )
+        second = (
             (self.tr("Bias"), self.bias_combo),
             (None, self.train_bias_check),
             (self.tr("Learning rate"), self.lr_spin),
             (None, self.labels_check),
-        ):
+        )
+        return [self._row(first), self._row(second)]
+
+    def _row(self, pairs: tuple[tuple[str | None, QWidget], ...]) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for label, widget in pairs:
             if label:
                 row.addWidget(QLabel(label, self))
             row.addWidget(widget)
@@ -582,10 +622,24 @@ class BackpropLab(QWidget):
         row.addWidget(self.steps_spin)
         row.addWidget(self.run_button)
         row.addWidget(self.reset_button)
-        self.status = QLabel(self)
-        self.status.setObjectName("labStatus")
-        row.addWidget(self.status, 1)
+        row.addStretch(1)
         return row
+
+    def _chain_box(self) -> QWidget:
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(4, 4, 4, 4)
+        heading = QLabel(
+            self.tr(
+                "<b>Backward</b>: the chain rule for the selected weight "
+                "(click an edge or a bias box)"
+            ),
+            box,
+        )
+        heading.setWordWrap(True)
+        column.addWidget(heading)
+        column.addWidget(self.chain_text, 1)
+        return box
 
     def _side_panel(self) -> QWidget:
         tabs = QTabWidget(self)
@@ -611,17 +665,6 @@ class BackpropLab(QWidget):
             "lossTable",
             [self.tr("Output"), self.tr("target"), self.tr("out"), self.tr("error")],
         )
-        self.chain_text = QLabel(self)
-        self.chain_text.setObjectName("chainRuleText")
-        self.chain_text.setTextFormat(Qt.TextFormat.RichText)
-        self.chain_text.setWordWrap(True)
-        self.chain_text.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.chain_text.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        self.chain_text.setSizePolicy(
-            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding
-        )
         self.loss_plot = pg.PlotWidget()
         self.loss_plot.setObjectName("lossPlot")
         self.loss_plot.setLabel("left", self.tr("E"))
@@ -643,16 +686,10 @@ class BackpropLab(QWidget):
                 self.loss_table,
                 2,
             ),
-            (
-                self.tr(
-                    "<b>Backward</b>: the chain rule for the selected weight "
-                    "(click an edge or a bias box)"
-                ),
-                self.chain_text,
-                4,
-            ),
         ):
-            column.addWidget(QLabel(title, self))
+            heading = QLabel(title, self)
+            heading.setWordWrap(True)  # long headings must not widen the panel
+            column.addWidget(heading)
             column.addWidget(widget, stretch)
         tabs.addTab(work, self.tr("Worked step"))
         tabs.addTab(self.weights_table, self.tr("Weights"))
@@ -660,6 +697,16 @@ class BackpropLab(QWidget):
         tabs.addTab(self.loss_plot, self.tr("Loss curve"))
         self.tabs = tabs
         return tabs
+
+    def showEvent(self, event: Any) -> None:
+        """First show: the drawing gets 60% of the width and of the height."""
+        super().showEvent(event)
+        if not getattr(self, "_sized", False):
+            self._sized = True
+            width = max(self.split.width(), 1)
+            self.split.setSizes([int(width * 0.6), width - int(width * 0.6)])
+            height = max(self.left.height(), 1)
+            self.left.setSizes([int(height * 0.62), height - int(height * 0.62)])
 
     # --- the four actions -------------------------------------------------------------
     @Slot()
@@ -1127,22 +1174,52 @@ class BackpropLab(QWidget):
         return True
 
     def bind(self, main_window: Any, demand: Any = None) -> None:
-        """Follow the main window's document: open its network whenever it fits."""
+        """Follow the main window's document: open its network whenever it fits.
+
+        `demand` is accepted (and unused) so `install_views` can bind the lab like
+        the live views; the lab asks the trainer for nothing.
+        """
         self.main_window = main_window
         doc = getattr(main_window, "document", None)
-        if doc is not None:
-            doc.sig_loaded.connect(self._on_document_changed)
-            doc.sig_spec_changed.connect(self._on_document_changed)
-            self._on_document_changed()
+        if doc is None:
+            return
+        doc.sig_spec_changed.connect(self._on_document_changed)
+        doc.sig_weights_changed.connect(self._on_document_changed)
+        source = getattr(main_window, "data_source", None)
+        if source is not None and hasattr(source, "sig_data_changed"):
+            source.sig_data_changed.connect(self._on_document_changed)
+        self._on_document_changed()
 
     @Slot()
     def _on_document_changed(self, *_: Any) -> None:
-        window = self.main_window
-        doc = getattr(window, "document", None)
-        if doc is None:
+        if self.running:
             return
-        data = getattr(window, "data", None)
-        self.open_spec(doc.spec, doc.config, data, doc.weights)
+        doc = getattr(self.main_window, "document", None)
+        if doc is not None:
+            data = _dataset_of(self.main_window, doc.config)
+            self.open_spec(doc.spec, doc.config, data, doc.weights)
+
+    def wanted_probes(self) -> frozenset[str]:
+        """Nothing: the lab computes its own numbers (the live views' contract)."""
+        return frozenset()
+
+
+def _dataset_of(window: Any, config: Any) -> Any:
+    """The studio's loaded data if it is the project's dataset; a generated dataset
+    (backprop-example, ...) is made here at once, as it costs nothing."""
+    data = getattr(window, "data", None)
+    wanted = getattr(config, "dataset", None)
+    if data is not None and wanted in (data.name, data.source_path):
+        return data
+    from nnstudio.core.datasets import DATASETS, load_dataset
+
+    info = DATASETS.get(str(wanted))
+    if info is None or info.source != "generated":
+        return None
+    try:
+        return load_dataset(info.name, seed=config.seed, **config.dataset_options)
+    except NNStudioError:  # a bad option: the training panel says so already
+        return None
 
 
 def _sample(data: Any, spec: Any) -> tuple[list[float] | None, list[float] | None]:
