@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
 
     project = load_project(args.project)
     if project.weights is None:
-        raise ProjectFileError(f"{args.project} has no trained weights — train it first "
-                               "(nnstudio train NET --save FILE.nnstudio)")
+        raise ProjectFileError(f"{args.project} has no trained weights — train it "
+                               "first (nnstudio train NET --save FILE.nnstudio)")
     config = TrainConfig.from_dict({**project.config, "device": args.device})
     if args.dataset and args.dataset != config.dataset:
         config = config.with_(dataset=args.dataset, dataset_options={})

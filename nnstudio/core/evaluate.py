@@ -8,16 +8,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
 from nnstudio.core.build import require_valid
 from nnstudio.core.config import LOSSES, TrainConfig, validate
 from nnstudio.core.errors import ConfigError, SpecError
+from nnstudio.core.events import EpochEval
 from nnstudio.core.spec import NetworkSpec
 
 BN_KINDS = ("BatchNorm", "Residual")  # layers that need 2+ samples per batch
 CHUNK = 2048  # samples per forward when scoring: bounded memory on any device
+MISTAKES = 64  # most confidently wrong validation samples sent with each EpochEval
+
+
+class NonFiniteLoss(Exception):
+    """The loss became NaN or Inf, or exploded toward Inf: `step` is the 1-based step
+    that produced it, `first` the run's first loss."""
+
+    def __init__(self, step: int, value: float, first: float = np.nan) -> None:
+        super().__init__(step, value)
+        self.step, self.value, self.first = step, value, first
+
+    def describe(self, lr: float) -> str:
+        if np.isfinite(self.value):
+            what = (f"the loss exploded to {self.value:.3g} at step {self.step} (it "
+                    f"started at {self.first:.3g}) and is heading for Inf")
+        else:
+            kind = "NaN" if np.isnan(self.value) else "Inf"
+            what = f"the loss became {kind} at step {self.step}"
+        return (f"{what} — the learning rate ({lr:g}) is probably too high: lower it "
+                f"(e.g. to {lr / 10:g}) or turn on gradient clipping (clip norm 1)")
 
 
 def resolve_device(name: str | None) -> torch.device:
@@ -124,6 +146,14 @@ def mode_matters(model: nn.Module) -> bool:
     return any(isinstance(m, _MODE_SENSITIVE) for m in model.modules())
 
 
+def probabilities(out: torch.Tensor) -> torch.Tensor:
+    """Class probabilities per row; one logit becomes the two columns (1 - p, p)."""
+    if out.shape[1] == 1:
+        p = torch.sigmoid(out)
+        return torch.cat([1 - p, p], dim=1)
+    return torch.softmax(out, dim=1)
+
+
 @dataclass
 class Scores:
     """One pass over a split; `pred`/`conf` stay on the device for the confusion."""
@@ -215,3 +245,21 @@ def model_width(model: nn.Module, data) -> int:
         return int(model(data.inputs(data.x_val[:1])).shape[1])
     finally:
         model.train(was_training)
+
+
+def epoch_eval(epoch: int, y: torch.Tensor, pred: torch.Tensor, conf: torch.Tensor,
+               classes: int) -> EpochEval:
+    """Confusion matrix (rows true), per-class accuracy, the most confidently wrong
+    validation samples first."""
+    confusion = torch.bincount(y * classes + pred, minlength=classes * classes)
+    wrongness = torch.where(pred != y, conf, torch.full_like(conf, -1.0))
+    top, index = wrongness.topk(min(MISTAKES, len(y)))
+    picked = torch.stack([index, y[index], pred[index]]).cpu().numpy()
+    top = top.cpu().numpy()
+    cm = confusion.view(classes, classes).cpu().numpy()
+    totals = cm.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_class = np.where(totals > 0, np.diag(cm) / totals, np.nan)
+    mistakes = tuple((int(i), int(t), int(p), float(c))
+                     for (i, t, p), c in zip(picked.T, top, strict=True) if c >= 0)
+    return EpochEval(epoch, cm, per_class, mistakes)

@@ -67,6 +67,9 @@ class Step:
 
 @dataclass(frozen=True)
 class Epoch:
+    """One per epoch; only tiny epochs (under 4 steps, e.g. the one-sample backprop
+    example) are reported at most every 50 ms, so their numbers may skip."""
+
     epoch: int  # 1-based number of epochs completed
     train_loss: float
     val_loss: float

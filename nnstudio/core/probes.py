@@ -3,8 +3,7 @@
 Three parts: `GradNorms` sums per-layer gradient norms on the device after every
 training step (read once per epoch, for the vanishing-gradient comparison); `Prober`
 collects a `Probe` event on a fixed probe batch with forward hooks that are always
-removed in `finally`; `epoch_eval` turns validation predictions into a confusion
-matrix and the most confidently wrong samples. Only what `ProbeRequest.kinds` asks
+removed in `finally`. Only what `ProbeRequest.kinds` asks
 for is computed: a hidden view costs nothing.
 """
 
@@ -17,16 +16,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from nnstudio.core.events import PROBE_KINDS, EpochEval, Probe, ProbeRequest
+from nnstudio.core.evaluate import NonFiniteLoss, probabilities
+from nnstudio.core.events import PROBE_KINDS, Probe, ProbeRequest
 
 PROBE_BATCH = 64  # validation samples the probes look at: stable stats, ~1 step's cost
 HIST_BINS = 30
+SAMPLE_VALUES = 8192  # values per layer behind a histogram/moments: cost stays flat
 GRID = 100  # boundary grid is GRID x GRID points
 CURVE_POINTS = 200
 PAD = 0.10  # the boundary/curve extent is the data's, padded 10% on each side
 MAX_MAPS = 64  # feature-map channels sent per conv layer
 MAX_VECTOR = 512  # Linear outputs sent per layer for the probe sample
-MISTAKES = 64
 DIVERGED = 1e4  # a loss 10,000x its first value (at least 1) counts as diverged
 SATURATED = {"Sigmoid": (0.02, 0.98), "Tanh": (-0.96, 0.96)}  # "near the limits"
 DEAD_KINDS = ("ReLU", "Residual")  # outputs that are exactly zero when dead
@@ -42,25 +42,6 @@ def _norms(tensors: list[torch.Tensor]) -> torch.Tensor:
     return torch.stack([torch.linalg.vector_norm(t) for t in tensors])
 
 
-class NonFiniteLoss(Exception):
-    """The loss became NaN or Inf, or exploded toward Inf: `step` is the 1-based step
-    that produced it, `first` the run's first loss."""
-
-    def __init__(self, step: int, value: float, first: float = np.nan) -> None:
-        super().__init__(step, value)
-        self.step, self.value, self.first = step, value, first
-
-    def describe(self, lr: float) -> str:
-        if np.isfinite(self.value):
-            what = (f"the loss exploded to {self.value:.3g} at step {self.step} (it "
-                    f"started at {self.first:.3g}) and is heading for Inf")
-        else:
-            kind = "NaN" if np.isnan(self.value) else "Inf"
-            what = f"the loss became {kind} at step {self.step}"
-        return (f"{what} — the learning rate ({lr:g}) is probably too high: lower it "
-                f"(e.g. to {lr / 10:g}) or turn on gradient clipping (clip norm 1)")
-
-
 class LossMeter:
     """Per-step values kept on the device, read in one sync per report.
 
@@ -70,16 +51,19 @@ class LossMeter:
     """
 
     def __init__(self, classify: bool) -> None:
-        self.classify, self.step, self.seen = classify, 0, 0
+        self.classify, self.step, self.seen, self.window = classify, 0, 0, 0
         self.first, self.limit = np.nan, np.inf
-        self.new_epoch()
-
-    def new_epoch(self) -> None:
         self.losses: list[torch.Tensor] = []
         self.correct: list[torch.Tensor] = []
         self.sizes: list[int] = []
+        self.new_epoch()
+
+    def new_epoch(self) -> None:
+        """Restart the epoch's sums; values still pending belong to earlier epochs
+        (tiny epochs are not flushed one by one) and count only toward the totals."""
+        self.mark = len(self.sizes)
         self.loss_sum = self.correct_sum = 0.0
-        self.samples = self.window = 0
+        self.samples = 0
 
     def add(self, loss: torch.Tensor, out: torch.Tensor, y: torch.Tensor) -> None:
         self.step += 1
@@ -99,12 +83,13 @@ class LossMeter:
         values = torch.stack(rows).cpu().double().numpy()
         sizes = np.asarray(self.sizes, dtype=np.float64)
         self._check(values[0])
+        m = self.mark
+        self.loss_sum += float(values[0, m:] @ sizes[m:])
+        self.correct_sum += float(values[1, m:].sum()) if len(values) > 1 else 0.0
+        self.samples += int(sizes[m:].sum())
         total, count = float(values[0] @ sizes), int(sizes.sum())
-        self.loss_sum += total
-        self.correct_sum += float(values[1].sum()) if len(values) > 1 else 0.0
-        self.samples, self.window, self.seen = (self.samples + count,
-                                                self.window + count, self.seen + count)
-        self.losses, self.correct, self.sizes = [], [], []
+        self.window, self.seen = self.window + count, self.seen + count
+        self.losses, self.correct, self.sizes, self.mark = [], [], [], 0
         return total / max(count, 1)
 
     def _check(self, losses: np.ndarray) -> None:
@@ -173,6 +158,7 @@ class Prober:
                  params: LayerParams, task: str) -> None:
         self.model, self.data, self.params = model, data, params
         self.kinds_of = kinds_of  # layer kind of each child, in order
+        self.sampler = Sampler()
         self.names = [name for name, _ in model.named_children()]
         self.x = data.inputs(data.x_val[:PROBE_BATCH])
         self.grid, self.extent = _boundary_grid(data, task)
@@ -210,9 +196,10 @@ class Prober:
         mains = [_main_weight(children[name]) for name in self.params.layers]
         if not mains:
             return {}
-        flat = [w.detach().float().flatten() for w in mains]
-        ranges = torch.stack([torch.stack(torch.aminmax(w)) for w in flat])
-        norms, ranges = _norms(flat).cpu().double().numpy(), ranges.cpu().tolist()
+        norms = _norms([w.detach() for w in mains]).cpu().double().numpy()
+        flat = [self.sampler(name, w.detach().float())
+                for name, w in zip(self.params.layers, mains, strict=True)]
+        ranges = torch.stack([torch.stack(torch.aminmax(w)) for w in flat]).tolist()
         hists = tuple(_hist(w, lo, hi)
                       for w, (lo, hi) in zip(flat, ranges, strict=True))
         return {"weight_norm": norms, "weight_hist": hists,
@@ -226,10 +213,12 @@ class Prober:
         return None
 
     def _activations(self, kinds: frozenset[str], sample: np.ndarray | None) -> dict:
-        outputs = _run_hooked(self.model, self._batch(sample))
+        """One hooked forward: the probe sample alone when only its maps are wanted."""
+        stats = "activations" in kinds
+        outputs = _run_hooked(self.model, self._batch(sample, with_batch=stats))
         parts: dict = {}
-        if "activations" in kinds:
-            parts.update(_act_stats(outputs, self.names, self.kinds_of))
+        if stats:
+            parts.update(_act_stats(outputs, self.names, self.kinds_of, self.sampler))
             parts["vectors"] = {
                 n: out[0].flatten()[:MAX_VECTOR].float().cpu().numpy()
                 for n, k, out in zip(self.names, self.kinds_of, outputs, strict=True)
@@ -241,13 +230,13 @@ class Prober:
                 if k in MAP_KINDS and out.dim() == 4}
         return parts
 
-    def _batch(self, sample: np.ndarray | None) -> torch.Tensor:
-        """The probe sample (row 0) followed by the probe batch."""
+    def _batch(self, sample: np.ndarray | None, with_batch: bool) -> torch.Tensor:
+        """The probe sample (row 0), followed by the probe batch if wanted."""
         first = self.x[:1]
         if sample is not None and tuple(sample.shape) == tuple(self.x.shape[1:]):
             first = torch.as_tensor(sample, dtype=self.x.dtype, device=self.x.device)
             first = first[None]
-        return torch.cat([first, self.x])
+        return torch.cat([first, self.x]) if with_batch else first
 
     def _boundary(self) -> dict:
         if self.grid is not None:
@@ -259,14 +248,6 @@ class Prober:
             x = self.curve_x[:, 0].cpu().numpy()
             return {"curve": (x, y.float().cpu().numpy())}
         return {}
-
-
-def probabilities(out: torch.Tensor) -> torch.Tensor:
-    """Class probabilities per row; one logit becomes the two columns (1 - p, p)."""
-    if out.shape[1] == 1:
-        p = torch.sigmoid(out)
-        return torch.cat([1 - p, p], dim=1)
-    return torch.softmax(out, dim=1)
 
 
 def _eval(model: nn.Module, fn: Callable) -> torch.Tensor:
@@ -292,14 +273,17 @@ def _run_hooked(model: nn.Module, x: torch.Tensor) -> list[torch.Tensor]:
     return outputs
 
 
-def _act_stats(outputs: list[torch.Tensor], names: list[str], kinds: list[str]) -> dict:
-    """mean, std, saturated and dead fractions, histograms: two syncs in all."""
+def _act_stats(outputs: list[torch.Tensor], names: list[str], kinds: list[str],
+               sampler: Sampler) -> dict:
+    """mean, std, saturated and dead fractions, histograms: two syncs in all.
+
+    All but the dead fraction come from a fixed random sample of each output."""
     batch = [out[1:].float() for out in outputs]  # row 0 is the probe sample
-    rows = torch.stack([_act_row(o, k) for o, k in zip(batch, kinds, strict=True)])
+    values = [sampler(name, o) for name, o in zip(names, batch, strict=True)]
+    rows = torch.stack([_act_row(o, v, k)
+                        for o, v, k in zip(batch, values, kinds, strict=True)])
     table = rows.cpu().double().numpy()
-    hists = [torch.histc(o, HIST_BINS, float(lo), float(hi) if hi > lo else lo + 1.0)
-             for o, lo, hi in zip(batch, table[:, 4], table[:, 5], strict=True)]
-    counts = torch.stack(hists).cpu().numpy()
+    counts = _histograms(values, rows[:, 4], rows[:, 5]).cpu().numpy()
     act_hist = tuple(
         (c, np.linspace(lo, hi if hi > lo else lo + 1, HIST_BINS + 1))
         for c, lo, hi in zip(counts, table[:, 4], table[:, 5], strict=True))
@@ -307,19 +291,52 @@ def _act_stats(outputs: list[torch.Tensor], names: list[str], kinds: list[str]) 
             "act_saturated": table[:, 2], "act_dead": table[:, 3], "act_hist": act_hist}
 
 
-def _act_row(out: torch.Tensor, kind: str) -> torch.Tensor:
+def _act_row(out: torch.Tensor, values: torch.Tensor, kind: str) -> torch.Tensor:
     nan = torch.full((), math.nan, device=out.device)
-    lo, hi = torch.aminmax(out)
+    lo, hi = torch.aminmax(values)
     saturated = nan
     if kind in SATURATED:
         low, high = SATURATED[kind]
-        saturated = ((out < low) | (out > high)).float().mean()
+        saturated = ((values < low) | (values > high)).float().mean()
     dead = nan
     if kind in DEAD_KINDS:  # a unit (feature or channel) that is 0 for the whole batch
-        per_unit = out.transpose(0, 1).flatten(1).amax(dim=1)
+        per_unit = out.amax(dim=[0, *range(2, out.dim())])
         dead = (per_unit <= 0).float().mean()
-    std = out.std() if out.numel() > 1 else torch.zeros((), device=out.device)
-    return torch.stack([out.mean(), std, saturated, dead, lo, hi])
+    std = values.std() if values.numel() > 1 else torch.zeros((), device=out.device)
+    return torch.stack([values.mean(), std, saturated, dead, lo, hi])
+
+
+def _histograms(values: list[torch.Tensor], lo: torch.Tensor,
+                hi: torch.Tensor) -> torch.Tensor:
+    """HIST_BINS counts per tensor between its lo and hi, in one bincount."""
+    sizes = torch.tensor([v.numel() for v in values], device=lo.device)
+    layer = torch.repeat_interleave(torch.arange(len(values), device=lo.device), sizes)
+    span = torch.where(hi > lo, hi - lo, torch.ones_like(hi))
+    v = torch.cat(values)
+    bins = ((v - lo[layer]) / span[layer] * HIST_BINS).long().clamp_(0, HIST_BINS - 1)
+    counts = torch.bincount(layer * HIST_BINS + bins,
+                            minlength=len(values) * HIST_BINS)
+    return counts.view(len(values), HIST_BINS)
+
+
+class Sampler:
+    """A fixed random subset of at most SAMPLE_VALUES values of a tensor, the same
+    positions at every probe: histograms and moments of a big layer cost as little as
+    a small layer's, and successive probes stay comparable."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[str, int], torch.Tensor] = {}
+
+    def __call__(self, name: str, t: torch.Tensor) -> torch.Tensor:
+        flat = t.reshape(-1)
+        if flat.numel() <= SAMPLE_VALUES:
+            return flat
+        key = (name, flat.numel())
+        if key not in self.index:
+            gen = torch.Generator().manual_seed(flat.numel())
+            pick = torch.randint(0, flat.numel(), (SAMPLE_VALUES,), generator=gen)
+            self.index[key] = pick.sort().values.to(t.device)  # sorted: cache-friendly
+        return flat[self.index[key]]
 
 
 def _hist(values: torch.Tensor, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
@@ -365,21 +382,3 @@ def _curve_grid(data, task: str) -> torch.Tensor | None:
         return None
     lo, hi = _extent(data.x_train[:, 0])
     return torch.linspace(lo, hi, CURVE_POINTS, device=data.x_train.device)[:, None]
-
-
-def epoch_eval(epoch: int, y: torch.Tensor, pred: torch.Tensor, conf: torch.Tensor,
-               classes: int) -> EpochEval:
-    """Confusion matrix (rows true), per-class accuracy, the most confidently wrong
-    validation samples first."""
-    confusion = torch.bincount(y * classes + pred, minlength=classes * classes)
-    wrongness = torch.where(pred != y, conf, torch.full_like(conf, -1.0))
-    top, index = wrongness.topk(min(MISTAKES, len(y)))
-    picked = torch.stack([index, y[index], pred[index]]).cpu().numpy()
-    top = top.cpu().numpy()
-    cm = confusion.view(classes, classes).cpu().numpy()
-    totals = cm.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        per_class = np.where(totals > 0, np.diag(cm) / totals, np.nan)
-    mistakes = tuple((int(i), int(t), int(p), float(c))
-                     for (i, t, p), c in zip(picked.T, top, strict=True) if c >= 0)
-    return EpochEval(epoch, cm, per_class, mistakes)

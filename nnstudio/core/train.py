@@ -24,23 +24,28 @@ import torch
 from nnstudio.core.build import build_model, parameter_layers
 from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.errors import NNStudioError
-from nnstudio.core.evaluate import Scorer, describe_device, preflight, training_targets
-from nnstudio.core.events import Epoch, Event, Finished, ProbeRequest, Started, Step
-from nnstudio.core.probes import (
-    GradNorms,
-    LayerParams,
-    LossMeter,
+from nnstudio.core.evaluate import (
     NonFiniteLoss,
-    Prober,
+    Scorer,
+    describe_device,
     epoch_eval,
+    preflight,
+    training_targets,
 )
+from nnstudio.core.events import Epoch, Event, Finished, ProbeRequest, Started, Step
+from nnstudio.core.probes import GradNorms, LayerParams, LossMeter, Prober
 from nnstudio.core.spec import NetworkSpec
 
-__all__ = ["LOSSES", "OPTIMIZERS", "TrainConfig", "Summary", "fit",
+__all__ = ["LOSSES", "OPTIMIZERS", "NonFiniteLoss", "Summary", "TrainConfig", "fit",
            "preflight", "run"]
 
 STEP_S = 0.05  # step metrics at most 20 times a second: one sync each
-PROBE_S = 0.3  # probes about 3 times a second by default (well under 10% of the time)
+PROBE_S = 0.3  # probes about 3 times a second by default...
+PROBE_BUDGET = 0.04  # ...but never more than 4% of the time (a big model: less often)
+GRAD_EVERY = 8  # per-layer gradient norms on every 8th step (and each epoch's first):
+# their mean over an epoch needs no more, and a pass over all gradients every step
+# would cost ~5% of an MLP's training time
+TINY_STEPS = 4  # epochs shorter than this are reported at most every STEP_S
 SNAPSHOT_S = 1.0  # CPU copy of the last good weights, for a run that diverges
 PAUSE_POLL_S = 0.02
 LAST_EPOCH = ("train_loss", "val_loss", "val_accuracy", "val_r2", "train_accuracy")
@@ -128,8 +133,10 @@ class _Trainer:
         self.grad_means: np.ndarray | None = None
         self.best, self.bad_epochs = np.inf, 0
         self.reason, self.message = "finished", ""
-        self.next_probe = self.last_eval = -PROBE_S  # first probe after step 1
+        self.last_probe = self.last_eval = -PROBE_S  # first probe after step 1
+        self.last_epoch, self.probe_gap = -STEP_S, PROBE_S
         self.good_weights, self.last_snapshot = self.cpu_weights(), 0.0
+        self.win_start = self.elapsed()  # the Step window: training time only
 
     def _setup_optimisation(self, c: TrainConfig) -> None:
         d = self.data
@@ -180,7 +187,7 @@ class _Trainer:
     def _epoch(self, epoch: int) -> Iterator[Event]:
         self.meter.new_epoch()
         self.grads.reset()
-        self.ep_start = self.win_start = self.elapsed()
+        self.ep_start = self.elapsed()
         order = torch.randperm(len(self.data.x_train), generator=self.shuffle)
         order = order[: self.n_used].to(self.device)
         b = self.config.batch_size
@@ -188,7 +195,7 @@ class _Trainer:
             if self._halted():
                 self.reason, self.message = "stopped", "stopped by the user"
                 return
-            self._train_step(order[start:start + b])
+            self._train_step(order[start:start + b], i % GRAD_EVERY == 0)
             yield from self._throttled(epoch, i + 1)
 
     def _halted(self) -> bool:
@@ -200,7 +207,7 @@ class _Trainer:
             self.paused += time.perf_counter() - t
         return self.stop is not None and self.stop.is_set()
 
-    def _train_step(self, idx: torch.Tensor) -> None:
+    def _train_step(self, idx: torch.Tensor, grad_norms: bool) -> None:
         y = self.y_train[idx]
         out = self.model(self.data.inputs(self.data.x_train[idx]))
         loss = total = self.loss_fn(out, y)
@@ -208,7 +215,8 @@ class _Trainer:
             total = loss + self.config.l1 * sum(p.abs().sum() for p in self.l1_weights)
         self.opt.zero_grad(set_to_none=True)
         total.backward()
-        self.grads.add()
+        if grad_norms:  # a full pass over the gradients: not every step
+            self.grads.add()
         if self.config.clip_norm > 0:
             torch.nn.utils.clip_grad_norm_(self.params, self.config.clip_norm)
         self.opt.step()
@@ -217,17 +225,20 @@ class _Trainer:
     def _throttled(self, epoch: int, batch: int) -> Iterator[Event]:
         now = self.elapsed()
         progress = epoch + batch / self.steps_per_epoch
-        if batch == self.steps_per_epoch or now - self.win_start >= STEP_S:
+        if now - self.win_start >= STEP_S:
             yield self._report(epoch, progress, now)
         if self.prober and self._probe_due(now):
-            yield self.prober(self.step, progress, self.request)
+            probe = self.prober(self.step, progress, self.request)
+            cost = self.elapsed() - now  # a slow probe is taken less often
+            self.probe_gap = max(PROBE_S, cost / PROBE_BUDGET)
+            yield probe
 
     def _probe_due(self, now: float) -> bool:
         if self.config.probe_every > 0:
             return self.step % self.config.probe_every == 0
-        if now - self.next_probe < PROBE_S:
+        if now - self.last_probe < self.probe_gap:
             return False
-        self.next_probe = now
+        self.last_probe = now
         return True
 
     def _report(self, epoch: int, progress: float, now: float) -> Step:
@@ -250,18 +261,40 @@ class _Trainer:
     def _end_epoch(self, epoch: int) -> Iterator[Event]:
         train_time = self.elapsed() - self.ep_start
         self.train_time, self.ep_start = self.train_time + train_time, None
+        self.epochs_done, start = epoch + 1, self.elapsed()
+        if self._epoch_due(epoch):
+            if self.meter.sizes:  # else a Step at this very step went out already
+                yield self._report(epoch, epoch + 1.0, start)
+            yield from self._evaluate(epoch, train_time)
+        if self.sched is not None:
+            self.sched.step()
+        self.win_start += self.elapsed() - start  # validating is not training
+
+    def _epoch_due(self, epoch: int) -> bool:
+        """Every epoch is reported unless it is tiny (under TINY_STEPS steps): then at
+        most every STEP_S and always the last, since validating after each of 10,000
+        one-sample epochs would double the run. Early stopping needs every validation
+        loss."""
+        now = self.elapsed()
+        if (self.steps_per_epoch < TINY_STEPS and epoch + 1 < self.config.epochs
+                and not self.config.early_stopping_patience
+                and now - self.last_epoch < STEP_S):
+            return False
+        self.last_epoch = now
+        return True
+
+    def _evaluate(self, epoch: int, train_time: float) -> Iterator[Event]:
+        """Validation, the Epoch event, confusion and mistakes, early stopping."""
         want_eval = self._eval_due(epoch)
         scores = self.scorer(self.model, keep_preds=want_eval)
         if not np.isfinite(scores.loss):
             raise NonFiniteLoss(self.step, scores.loss, self.meter.first)
-        self.epochs_done, self.grad_means = epoch + 1, self.grads.mean()
+        self.grad_means = self.grads.mean()
         yield self._epoch_event(epoch, scores, train_time)
         if want_eval and scores.pred is not None:
             yield epoch_eval(epoch + 1, self.data.y_val, scores.pred, scores.conf,
                              len(self.data.class_names))
         self._early_stopping(scores.loss)
-        if self.sched is not None:
-            self.sched.step()
 
     def _eval_due(self, epoch: int) -> bool:
         """Confusion/mistakes at most every PROBE_S (tiny data runs thousands of

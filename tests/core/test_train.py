@@ -182,14 +182,6 @@ def test_backprop_one_step_matches_the_worked_example() -> None:
     assert summary["train_loss"] == pytest.approx(0.298371109, abs=1e-7)
 
 
-def test_ten_thousand_tiny_epochs_take_seconds() -> None:
-    start = time.perf_counter()
-    summary = _train("backprop-2-2-2", epochs=10_000)
-    assert summary["epochs"] == 10_000
-    assert summary["train_loss"] < 0.01
-    assert time.perf_counter() - start < 20  # a few seconds on a laptop
-
-
 @pytest.mark.parametrize("changes", [{"optimizer": "sgd", "momentum": 0.9,
                                       "nesterov": True},
                                      {"optimizer": "adamw", "weight_decay": 0.01},
@@ -212,3 +204,17 @@ def test_early_stopping_names_its_reason(spiral) -> None:
     assert summary.finished.reason == "early-stopped"
     assert summary["epochs"] < 200
     assert "2 epochs" in summary["stopped_reason"]
+
+
+def test_tiny_epochs_are_reported_sparingly_but_the_last_always() -> None:
+    preset = PRESETS["backprop-2-2-2"]
+    data = load_dataset(preset.dataset)
+    events = list(run(preset.spec, data, preset.train_config(epochs=2000)))
+    epochs = [e.epoch for e in events if isinstance(e, Epoch)]
+    assert epochs[0] == 1 and epochs[-1] == 2000 and epochs == sorted(epochs)
+    assert events[-1].epochs_done == 2000 and events[-1].steps == 2000
+    steps = [e for e in events if isinstance(e, Step)]
+    assert steps[-1].samples_seen == 2000
+    every = list(run(preset.spec, data, preset.train_config(
+        epochs=30, early_stopping_patience=1000)))
+    assert [e.epoch for e in every if isinstance(e, Epoch)] == list(range(1, 31))
