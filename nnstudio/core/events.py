@@ -93,7 +93,8 @@ class Probe:
     grad_norm: np.ndarray | None = None  # per param layer, float64
     grad_mean_abs: np.ndarray | None = None
     weight_norm: np.ndarray | None = None
-    weight_hist: tuple[tuple[np.ndarray, np.ndarray], ...] = ()  # (counts, edges)
+    # (counts, edges) per layer; big layers: of a fixed random sample of 8,192 values
+    weight_hist: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
     first_conv_filters: np.ndarray | None = None  # uint8 N x kh x kw
     act_layers: tuple[str, ...] = ()
     act_mean: np.ndarray | None = None
@@ -102,7 +103,8 @@ class Probe:
     act_dead: np.ndarray | None = None  # fraction, ReLU outputs else NaN
     act_hist: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
     feature_maps: dict[str, np.ndarray] = field(default_factory=dict)  # uint8 C x H x W
-    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # Linear outputs, float32
+    # Linear outputs for the probe sample, float32
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
     boundary: np.ndarray | None = None  # 2-D data: H x W x classes probabilities
     boundary_extent: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1
     curve: tuple[np.ndarray, np.ndarray] | None = None  # 1-D regression: x, prediction
@@ -113,7 +115,8 @@ class EpochEval:
     epoch: int
     confusion: np.ndarray  # classes x classes, rows = true, columns = predicted
     per_class_accuracy: np.ndarray
-    # most confidently wrong validation samples first: (val index, true, pred, confidence)
+    # most confidently wrong validation samples first:
+    # (val index, true, pred, confidence)
     mistakes: tuple[tuple[int, int, int, float], ...] = ()
 
 
