@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from nnstudio.core.events import Probe, Started
 from nnstudio.ui.views.base import WARN_COLOR, View, depth_colors, short_layer
+from nnstudio.ui.views.miniplot import MiniPlot
 
 WARN_FRACTION = (
     0.3  # a third of the units saturated/dead is worth a student's attention
@@ -33,10 +34,9 @@ class ActivationsView(View):
         self.setObjectName("activationsView")
         self.layers: tuple[str, ...] = ()
         self.latest: Probe | None = None
-        self.plots: list[pg.PlotItem] = []
-        self.curves: list[pg.PlotDataItem] = []
+        self.plots: list[MiniPlot] = []
+        self.curves: list[pg.PlotCurveItem] = []
         self._shown_layers: tuple[str, ...] = ()
-        self._titles: dict[str, str] = {}
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setObjectName("activationPlots")
         self.note = QLabel(
@@ -86,10 +86,7 @@ class ActivationsView(View):
         ):
             self.curves[i].setData(np.asarray(edges), np.asarray(counts))
             sat, dead = stats.get(name, (math.nan, math.nan))
-            title = self._title(name, sat, dead)
-            if self._titles.get(name) != title:  # setHtml is costly: only on change
-                self._titles[name] = title
-                self.plots[i].setTitle(title, size="8pt")
+            self.plots[i].set_title(self._title(name, sat, dead))
 
     def _title(self, name: str, saturated: float, dead: float) -> str:
         parts = [short_layer(name)]
@@ -105,22 +102,16 @@ class ActivationsView(View):
 
     def _rebuild(self, layers: tuple[str, ...]) -> None:
         self.graphics.clear()
-        self.plots, self.curves, self._titles = [], [], {}
-        for i, (name, color) in enumerate(
-            zip(layers, depth_colors(len(layers)), strict=True)
-        ):
-            plot = self.graphics.addPlot(row=i // COLUMNS, col=i % COLUMNS)
-            plot.getAxis("left").setStyle(showValues=False)
-            plot.setMouseEnabled(x=False, y=False)
-            curve = plot.plot(
-                stepMode="center",
-                fillLevel=0,
-                pen=pg.mkPen(color),
-                brush=pg.mkBrush(*color, 120),
+        self.plots, self.curves = [], []
+        colors = depth_colors(len(layers))
+        for i, (name, color) in enumerate(zip(layers, colors, strict=True)):
+            plot = MiniPlot(
+                self.graphics.ci, i // COLUMNS, i % COLUMNS, short_layer(name)
+            )
+            self.curves.append(
+                plot.step_curve(pg.mkPen(color), pg.mkBrush(*color, 120))
             )
             self.plots.append(plot)
-            self.curves.append(curve)
-            plot.setTitle(short_layer(name), size="8pt")
         rows = -(-len(layers) // COLUMNS)
         self.graphics.setMinimumHeight(rows * ROW_PX)
         self._shown_layers = layers

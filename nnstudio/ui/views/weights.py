@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidg
 from nnstudio.core.events import Probe, Started
 from nnstudio.ui.views.base import View, short_layer
 from nnstudio.ui.views.buffers import SnapshotBuffer
+from nnstudio.ui.views.miniplot import MiniPlot
 from nnstudio.ui.views.tiles import TileGrid
 
 SNAPSHOTS = 6  # histograms overlaid per layer: enough for a trend, few enough to read
@@ -92,8 +93,7 @@ class WeightsView(View):
             for i, curve in enumerate(curves):
                 if i >= first:
                     curve.setData(*density(*shown[i - first][1]))
-                else:
-                    curve.setData([], [])
+                curve.setVisible(i >= first)
         self.filter_panel.setVisible(self.filters is not None)
         if self.filters is not None:
             self.filter_grid.set_images(self.filters)
@@ -102,16 +102,15 @@ class WeightsView(View):
         self.graphics.clear()
         self.curves = []
         for i, name in enumerate(self.layers):
-            plot = self.graphics.addPlot(row=i // COLUMNS, col=i % COLUMNS)
-            plot.setTitle(short_layer(name), size="8pt")
-            plot.getAxis("left").setStyle(showValues=False)
-            plot.setMouseEnabled(x=False, y=False)
+            plot = MiniPlot(
+                self.graphics.ci, i // COLUMNS, i % COLUMNS, short_layer(name)
+            )
             curves = []
             for k in range(SNAPSHOTS):
                 newest = k == SNAPSHOTS - 1
                 alpha = int(50 + 205 * (k + 1) / SNAPSHOTS)
                 pen = pg.mkPen((90, 170, 255, alpha), width=2 if newest else 1)
-                curves.append(plot.plot(stepMode="center", pen=pen))
+                curves.append(plot.step_curve(pen))
             self.curves.append(curves)
         self.graphics.setMinimumHeight(-(-len(self.layers) // COLUMNS) * ROW_PX)
         self._shown = self.layers
