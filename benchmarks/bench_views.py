@@ -77,6 +77,13 @@ def build_window(with_views: bool, data, layout: str = "grid"):
     return window
 
 
+def _settle(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
 def _flip(tabs: QTabWidget) -> None:
     if tabs.count():
         tabs.setCurrentIndex((tabs.currentIndex() + 1) % tabs.count())
@@ -97,6 +104,7 @@ def run_once(preset, data, epochs: int, with_views: bool, layout: str = "grid") 
         )
     )
     config = preset.train_config(epochs=epochs, dataset=data.name)
+    _settle(0.5)  # the studio is on screen before Train is pressed: paint it first
     window.frame_clock.start()
     t0 = time.perf_counter()
     controller.start(preset.spec, data, config)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -347,3 +348,25 @@ def test_predict_drawing_becomes_the_feature_map_sample(qtbot):
     window.predict_panel.sig_send_to_feature_maps.emit(drawing)
     assert window.controller.probe_request.sample is not None
     assert views["feature-maps"].sample_label.text() == "your drawing"
+
+
+def test_compare_starts_a_one_change_variant_from_the_same_seed(qtbot):
+    from nnstudio.core.presets import PRESETS
+
+    preset = PRESETS["deep-sigmoid"]
+    window = FakeWindow()
+    qtbot.addWidget(window)
+    window.document = SimpleNamespace(
+        spec=preset.spec, config=preset.train_config(seed=3), history=[]
+    )
+    started_with = []
+    window.start_training = lambda spec, config: started_with.append((spec, config))
+    views = install_views(window)
+    runs_view = views["runs"]
+    runs_view.compare_menu.aboutToShow.emit()
+    actions = {a.text(): a for a in runs_view.compare_menu.actions()}
+    actions["ReLU instead of Sigmoid"].trigger()
+    spec, config = started_with[-1]
+    assert config.seed == 3 and config == preset.train_config(seed=3)
+    assert "ReLU" in {layer.kind for layer in spec.layers}
+    assert "Sigmoid" not in {layer.kind for layer in spec.layers}

@@ -19,6 +19,7 @@ from nnstudio.core import train
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.events import Finished, Probe, ProbeRequest
 from nnstudio.core.presets import PRESETS
+from nnstudio.core.project import Project
 from nnstudio.ui.views import (
     DecisionBoundaryView,
     FeatureMapView,
@@ -76,10 +77,23 @@ def test_cnn_feature_maps_have_a_tile_per_channel(qtbot):
     view = FeatureMapView()
     qtbot.addWidget(view)
     view.main_window = SimpleNamespace(data=digits)
-    train_into(view, "cnn-mnist", digits)
+    finished = train_into(view, "cnn-mnist", digits)
     assert view.tile_counts() == {"1_conv2d": 10, "4_conv2d": 20}
     assert set(view.strips) == {"8_linear", "10_linear"}
     save(view, "feature-maps-cnn-mnist")
+    # after training, picking another sample shows its maps at once (no run needed)
+    spec, weights = PRESETS["cnn-mnist"].spec, finished.weights
+    view.main_window = SimpleNamespace(
+        data=digits,
+        controller=SimpleNamespace(running=False, probe_request=ProbeRequest()),
+        document=SimpleNamespace(
+            weights=weights, revision=1, to_project=lambda: Project(spec, {}, weights)
+        ),
+    )
+    before = view.maps["1_conv2d"].copy()
+    view.sample_box.setValue(7)
+    assert view.tile_counts() == {"1_conv2d": 10, "4_conv2d": 20}
+    assert not np.array_equal(before, view.maps["1_conv2d"])
 
 
 def test_decision_boundary_changes_while_training(qtbot, spiral):

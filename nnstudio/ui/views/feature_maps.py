@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.events import Probe, Started
 from nnstudio.ui.views.base import View, short_layer
+from nnstudio.ui.views.inspect_model import look_inside, trained_model
 from nnstudio.ui.views.tiles import (
     HeatStrip,
     ImageTile,
@@ -51,6 +52,8 @@ class FeatureMapView(View):
         self.strips: dict[str, HeatStrip] = {}
         self.selected: tuple[str, int] | None = None
         self._layout_key: tuple = ()
+        self._model: Any = None
+        self._model_key: tuple = ()
         self._build()
 
     def _build(self) -> None:
@@ -254,9 +257,29 @@ class FeatureMapView(View):
         )
         if request is not None:
             request.set(sample=sample)
+        self._inspect_now(sample)
         self.sample_label.setText(caption)
         if picture is None and sample.ndim == 3:
             picture = scale_to_uint8(sample)  # normalized input back to 0..255
         if picture is not None and picture.ndim == 3 and picture.shape[0] == 1:
             image = to_qimage(picture[0], "CET-L1")
             self.thumb.setPixmap(QPixmap.fromImage(image).scaled(THUMB_PX, THUMB_PX))
+
+    def _inspect_now(self, sample: np.ndarray) -> None:
+        """No run going but a trained network: show this sample's maps at once."""
+        controller = getattr(self.main_window, "controller", None)
+        if controller is None or getattr(controller, "running", False):
+            return  # the next probe brings them
+        document = getattr(self.main_window, "document", None)
+        key = (id(document), getattr(document, "revision", None))
+        if key != self._model_key:
+            self._model, self._model_key = trained_model(document), key
+        if self._model is None:
+            return
+        try:
+            maps, vectors = look_inside(self._model, sample)
+        except (RuntimeError, ValueError):  # a sample of another shape: nothing to show
+            return
+        self.maps, self.vectors = maps, vectors
+        self.dirty = True
+        self.refresh()

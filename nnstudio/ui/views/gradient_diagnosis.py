@@ -14,7 +14,7 @@ VANISHING_RATIO = 0.01  # the issue's rule: first layer under 1/100 of the last
 EXPLODING_GROWTH = 100.0  # largest norm grew this much since the start of training
 EXPLODING_ABSOLUTE = 1e6  # a norm this large is out of hand whatever the start was
 WINDOW = 8  # probes looked at: recent enough to react, long enough not to flicker
-MIN_PROBES = 3  # don't judge from one noisy look
+MIN_PROBES = 3  # growth needs a history; a 100x ratio is clear from one look
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,10 @@ def diagnose(norms: np.ndarray, window: int = WINDOW) -> Diagnosis:
     Exploding wins over vanishing: once norms are infinite the ratio means nothing.
     """
     norms = np.asarray(norms, dtype=float)
-    if norms.ndim != 2 or norms.shape[0] < MIN_PROBES or norms.shape[1] < 1:
+    if norms.ndim != 2 or norms.shape[0] < 1 or norms.shape[1] < 1:
         return Diagnosis(None)
     recent = norms[-window:]
-    growth = _growth(norms, window)
+    growth = _growth(norms, window) if len(norms) >= MIN_PROBES else float("nan")
     ratio = _ratio(recent)
     if _exploding(recent, growth):
         return Diagnosis("exploding", ratio, growth)

@@ -12,10 +12,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from nnstudio.core.events import Probe, Started
+from nnstudio.core.events import Epoch, Probe, Started
 from nnstudio.ui.views.base import EPS, View, banner, depth_colors, short_layer
 from nnstudio.ui.views.buffers import SeriesBuffer
-from nnstudio.ui.views.gradient_diagnosis import Diagnosis, diagnose
+from nnstudio.ui.views.gradient_diagnosis import MIN_PROBES, Diagnosis, diagnose
 
 
 class GradientsView(View):
@@ -27,7 +27,9 @@ class GradientsView(View):
         super().__init__(parent)
         self.setObjectName("gradientsView")
         self.layers: tuple[str, ...] = ()
-        self.buffer = SeriesBuffer(1)
+        self.buffer = SeriesBuffer(1)  # per probe: every ~0.3 s while visible
+        self.epochs = SeriesBuffer(1)  # per-epoch means: always sent, nearly free
+        self.steps_per_epoch = 1
         self.diagnosis = Diagnosis(None)
         self._curves: list[pg.PlotDataItem] = []
         self.banner = banner("gradientBanner")
@@ -72,11 +74,13 @@ class GradientsView(View):
 
     # --- data -------------------------------------------------------------------------
     def reset(self, started: Started | None = None) -> None:
+        self.steps_per_epoch = max(1, started.steps_per_epoch) if started else 1
         self._set_layers(tuple(started.param_layers) if started else ())
 
     def _set_layers(self, layers: tuple[str, ...]) -> None:
         self.layers = layers
         self.buffer.reset(max(1, len(layers)))
+        self.epochs.reset(max(1, len(layers)))
         self.diagnosis = Diagnosis(None)
         self._rebuild_items()
 
@@ -86,8 +90,23 @@ class GradientsView(View):
         if e.param_layers and tuple(e.param_layers) != self.layers:
             self._set_layers(tuple(e.param_layers))
         self.buffer.append(e.step, np.clip(e.grad_norm, EPS, None))
-        self.diagnosis = diagnose(self.buffer.ys)
+        self.diagnosis = diagnose(self.series()[1])
         return True
+
+    def _on_epoch(self, e: Epoch) -> bool:
+        norms = getattr(e, "grad_norms", None)
+        if norms is None or len(norms) != self.epochs.width:
+            return False
+        self.epochs.append(e.epoch * self.steps_per_epoch, np.clip(norms, EPS, None))
+        self.diagnosis = diagnose(self.series()[1])
+        return True
+
+    def series(self) -> tuple[np.ndarray, np.ndarray]:
+        """(steps, looks x layers): the probes when there are a few, else the epoch
+        means (the view was hidden, or the run was too short for probes)."""
+        if self.buffer.n >= MIN_PROBES or self.buffer.n >= self.epochs.n:
+            return self.buffer.xs, self.buffer.ys
+        return self.epochs.xs, self.epochs.ys
 
     # --- drawing ----------------------------------------------------------------------
     def _rebuild_items(self) -> None:
@@ -117,11 +136,20 @@ class GradientsView(View):
         self._show_banner()
 
     def draw(self) -> None:
-        xs, ys = self.buffer.xs, self.buffer.ys
+        xs, ys = self.series()
         if not len(xs):
             return
+        dots = "o" if len(xs) < 3 else None  # a line of one point is invisible
+        colors = depth_colors(len(self._curves))
         for i, curve in enumerate(self._curves):
-            curve.setData(xs, ys[:, i])
+            curve.setData(
+                xs,
+                ys[:, i],
+                symbol=dots,
+                symbolSize=7,
+                symbolBrush=colors[i],
+                symbolPen=colors[i],
+            )
         self._draw_bars(ys[-1])
         self._draw_heat(xs, ys)
         self._show_banner()
