@@ -27,8 +27,13 @@ from PySide6.QtWidgets import (
 from nnstudio.core.events import Epoch, Finished, Started, Step
 
 BATCH_CAPACITY = 4096  # per-batch points kept; decimated by 2 when full
+LOSS_ITEMS = ("raw", "smooth", "train", "val")
+ACCURACY_ITEMS = ("val_acc", "train_acc")
+SYMBOL_MAX = 40  # epoch markers only while they can be told apart (and are cheap)
 EPOCH_CAPACITY = 2048  # epoch points kept; longer runs decimate like batches
-SMOOTHING = 0.9  # EMA weight, TensorBoard's default feel
+# EMA weight per training batch (a ~20-batch window). A Step already averages the
+# batches since the previous one, so a point standing for many batches moves it more.
+SMOOTHING = 0.95
 COLORS = {
     "raw": "#90a4ae",
     "smooth": "#1e88e5",
@@ -48,9 +53,11 @@ class Series:
         self.n = 0
         self.stride = 1
         self._skipped = 0
+        self.version = 0  # bumped on every change, so unchanged items are not redrawn
 
     def clear(self) -> None:
         self.n, self.stride, self._skipped = 0, 1, 0
+        self.version += 1
 
     def append(self, x: float, y: float) -> None:
         self._skipped += 1
@@ -64,6 +71,7 @@ class Series:
             self.n, self.stride = half, self.stride * 2
         self.x[self.n], self.y[self.n] = x, y
         self.n += 1
+        self.version += 1
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
         return self.x[: self.n], self.y[: self.n]
@@ -84,6 +92,9 @@ def _plot(name: str, title: str, left: str, bottom: str) -> pg.PlotWidget:
     item.setLabel("left", left)
     item.setLabel("bottom", bottom)
     item.showGrid(x=True, y=True, alpha=0.25)
+    for axis in ("left", "bottom"):  # grid at major ticks only: half the paint time
+        item.getAxis(axis).setStyle(maxTickLevel=0)
+        item.getAxis(axis).enableAutoSIPrefix(False)  # "0.3", not "300 (x0.001)"
     item.addLegend(offset=(-10, 10))
     item.setClipToView(True)
     item.setDownsampling(auto=True, mode="peak")
@@ -127,9 +138,14 @@ class CurvesView(QWidget):
         super().__init__(parent)
         self.setObjectName("curvesView")
         self.dirty = False
+        self._drawn: dict[str, tuple[int, bool]] = {}
+        self._x_limit = 0.0
+        self._turn = 0
+        self.epochs = 0
+        self._symbols = {"train": "o", "val": "o", "val_acc": "o", "train_acc": "t"}
         self.task = "classification"
-        self._ema = float("nan")
-        self._ema_steps = 0
+        self._ema = self._ema_norm = 0.0
+        self._ema_step = 0
         self.raw = Series(BATCH_CAPACITY)
         self.smooth = Series(BATCH_CAPACITY)
         self.epoch = {
@@ -176,8 +192,9 @@ class CurvesView(QWidget):
     def _make_items(self) -> dict[str, pg.PlotDataItem]:
         lp, ap = self.loss_plot, self.accuracy_plot
         return {
+            # 1-px pens: Qt's raster engine draws wide pens many times slower
             "raw": _curve(lp, COLORS["raw"], self.tr("batch (raw)"), 1.0, alpha=110),
-            "smooth": _curve(lp, COLORS["smooth"], self.tr("batch (smoothed)"), 2.0),
+            "smooth": _curve(lp, COLORS["smooth"], self.tr("batch (smoothed)"), 1.0),
             "train": _curve(lp, COLORS["train"], self.tr("train / epoch"), 2.0, "o"),
             "val": _curve(lp, COLORS["val"], self.tr("validation / epoch"), 2.0, "o"),
             "val_acc": _curve(ap, COLORS["val_acc"], self.tr("validation"), 2.0, "o"),
@@ -210,20 +227,20 @@ class CurvesView(QWidget):
             )
         elif isinstance(event, Started):
             self.clear()
-            self.task = event.task
+            self.task, self.epochs = event.task, event.epochs
             self._retitle()
         elif isinstance(event, Finished):
-            self.refresh()  # once, even when hidden: the plots keep the final curves
+            self.refresh(both=True)  # even when hidden: the plots keep the final curves
 
     def _add_step(self, event: Step) -> None:
         loss = float(event.loss)
         self.raw.append(event.progress, loss)
         if np.isfinite(loss):
-            self._ema_steps += 1
-            prev = 0.0 if self._ema != self._ema else self._ema
-            self._ema = SMOOTHING * prev + (1 - SMOOTHING) * loss
-            debiased = self._ema / (1 - SMOOTHING**self._ema_steps)
-            self.smooth.append(event.progress, debiased)
+            keep = SMOOTHING ** max(1, event.step - self._ema_step)
+            self._ema_step = event.step
+            self._ema = keep * self._ema + (1 - keep) * loss
+            self._ema_norm = keep * self._ema_norm + (1 - keep)  # debiasing
+            self.smooth.append(event.progress, self._ema / self._ema_norm)
         self.dirty = True
 
     def _add_epoch(
@@ -264,7 +281,9 @@ class CurvesView(QWidget):
     def clear(self) -> None:
         for series in (self.raw, self.smooth, *self.epoch.values()):
             series.clear()
-        self._ema, self._ema_steps = float("nan"), 0
+        self._ema = self._ema_norm = 0.0
+        self._ema_step = 0
+        self._x_limit = 0.0
         self.dirty = True
 
     def _retitle(self) -> None:
@@ -272,20 +291,70 @@ class CurvesView(QWidget):
         if self.task == "regression":
             item.setTitle(self.tr("Validation R² (1 = perfect fit)"))
             item.setLabel("left", "R²")
+            item.enableAutoRange(y=True)
         else:
             item.setTitle(self.tr("Validation accuracy"))
             item.setLabel("left", self.tr("accuracy %"))
+            item.setYRange(0.0, 100.0, padding=0.02)  # fixed: no re-layout per epoch
 
     # --- drawing ----------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Called by the FrameClock: push the buffers into the existing items."""
-        self.dirty = False
-        sources = {"raw": self.raw, "smooth": self.smooth, **self.epoch}
-        for name, series in sources.items():
-            x, y = series.view()
-            if self.log_check.isChecked() and name in ("raw", "smooth", "train", "val"):
-                y = np.where(y > 0, y, np.nan)
-            self.items[name].setData(x, y, connect="finite")
+    def refresh(self, both: bool = False) -> None:
+        """Called by the FrameClock: push the buffers into the existing items.
+
+        One plot per frame, taking turns (unless `both`): Qt paints every dirty
+        widget of a window in one go, so updating both plots at once would double
+        the longest stall of the GUI thread.
+        """
+        log = self.log_check.isChecked()
+        pending = [
+            names
+            for names in (LOSS_ITEMS, ACCURACY_ITEMS)
+            if any(self._drawn.get(n) != (self._series(n).version, log) for n in names)
+        ]
+        if len(pending) == 2 and not both:
+            pending = [pending[self._turn % 2]]
+            self._turn += 1
+            self.dirty = True  # the other plot waits for the next frame
+        else:
+            self.dirty = False
+        for names in pending:
+            for name in names:
+                self._draw(name, log)
+        self._update_x_range()
+
+    def _series(self, name: str) -> Series:
+        return self.epoch.get(name) or (self.raw if name == "raw" else self.smooth)
+
+    def _draw(self, name: str, log: bool) -> None:
+        series = self._series(name)
+        if self._drawn.get(name) == (series.version, log):
+            return  # untouched: no setData, no repaint
+        self._drawn[name] = (series.version, log)
+        x, y = series.view()
+        if log and name in LOSS_ITEMS:
+            y = np.where(y > 0, y, np.nan)
+        item = self.items[name]
+        if name in self.epoch and (len(x) > SYMBOL_MAX) != (
+            item.opts["symbol"] is None
+        ):
+            item.setSymbol(None if len(x) > SYMBOL_MAX else self._symbols[name])
+        item.setData(x, y, connect="finite")
+
+    def _update_x_range(self) -> None:
+        """Grow the epoch axis in steps (x1.5) rather than every frame: an axis
+        whose range is unchanged is not re-laid out, which halves the redraw cost."""
+        furthest = max(
+            self.raw.x[self.raw.n - 1] if self.raw.n else 0.0,
+            self.epoch["train"].x[self.epoch["train"].n - 1]
+            if self.epoch["train"].n
+            else 0.0,
+        )
+        if self._x_limit and furthest <= self._x_limit:
+            return
+        limit = max(1.0, furthest * 1.5)
+        self._x_limit = min(limit, self.epochs) if self.epochs else limit
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.getPlotItem().setXRange(0.0, self._x_limit, padding=0.02)
 
     def point_count(self) -> int:
         """Points the loss plot holds (tests check the curves really received data)."""
@@ -298,7 +367,7 @@ class CurvesView(QWidget):
     @Slot(bool)
     def _on_log_check_toggled(self, on: bool) -> None:
         self.loss_plot.getPlotItem().setLogMode(y=on)
-        self.refresh()
+        self.refresh(both=True)
 
     def _on_plot_mouse_moved(self, plot: pg.PlotWidget, pos: QPointF) -> None:
         view = plot.getPlotItem().vb
@@ -332,6 +401,8 @@ class CurvesView(QWidget):
                 item.getAxis(axis).setPen(foreground)
                 item.getAxis(axis).setTextPen(foreground)
             item.titleLabel.setText(item.titleLabel.text, color=foreground.name())
+            if item.legend is not None:
+                item.legend.setLabelTextColor(foreground)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
@@ -371,8 +442,8 @@ class DataPreview(QWidget):
         self.plot.setObjectName("dataScatter")
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.setMinimumHeight(150)
-        self.plot.setMaximumHeight(220)
+        self.plot.setMinimumHeight(120)
+        self.plot.setMaximumHeight(170)
         self.plot.getPlotItem().setAspectLocked(False)
         self.scatter = pg.ScatterPlotItem(size=4, pen=None)
         self.plot.addItem(self.scatter)
@@ -395,9 +466,6 @@ class DataPreview(QWidget):
         self.kind = (
             "" if data is None else ("image" if data.is_image else data.preview_kind)
         )
-        self.plot.setVisible(self.kind in ("points", "curve"))
-        self.grid.setVisible(self.kind == "image")
-        self.table.setVisible(self.kind in ("table", ""))
         if data is None:
             self.table.setText(self.tr("No data loaded yet."))
         elif self.kind in ("points", "curve"):
@@ -406,6 +474,15 @@ class DataPreview(QWidget):
             self._show_images(data)
         else:
             self._show_table(data)
+        # after filling: children added to a widget already shown would stay hidden
+        self.plot.setVisible(self.kind in ("points", "curve"))
+        self.grid.setVisible(self.kind == "image")
+        self.table.setVisible(self.kind in ("table", ""))
+
+    def changeEvent(self, event: Any) -> None:
+        if event.type() == event.Type.PaletteChange:
+            self.plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        super().changeEvent(event)
 
     def _show_points(self, data: Any) -> None:
         x = data.x_train[:MAX_SCATTER].numpy()
@@ -437,6 +514,8 @@ class DataPreview(QWidget):
                 tile, (i // 6) * 2, i % 6, Qt.AlignmentFlag.AlignHCenter
             )
             self.grid_layout.addWidget(caption, (i // 6) * 2 + 1, i % 6)
+            tile.show()
+            caption.show()
 
     def _show_table(self, data: Any) -> None:
         rows = [

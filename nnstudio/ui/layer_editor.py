@@ -26,7 +26,7 @@ from nnstudio.core.config import parse_number
 from nnstudio.core.layers import LAYER_KINDS, LayerSpec, Param
 from nnstudio.core.shapes import format_shape
 from nnstudio.ui.document import Document
-from nnstudio.ui.messages import ERROR_COLOR, core_text, problem_text, tr
+from nnstudio.ui.messages import ERROR_COLOR, WrapLabel, core_text, problem_text, tr
 
 
 def _fmt(value: Any) -> str:
@@ -163,16 +163,16 @@ class LayerEditor(QWidget):
         self.editors: dict[str, QWidget] = {}
         self.title = QLabel(self)
         self.title.setObjectName("propertiesTitle")
-        self.description = QLabel(self)
+        self.description = WrapLabel(parent=self)
         self.description.setWordWrap(True)
-        self.formula = QLabel(self)
+        self.formula = WrapLabel(parent=self)
         self.formula.setWordWrap(True)
         self.formula.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
-        self.shape_label = QLabel(self)
+        self.shape_label = WrapLabel(parent=self)
         self.shape_label.setObjectName("propertiesShape")
-        self.problem_label = QLabel(self)
+        self.problem_label = WrapLabel(parent=self)
         self.problem_label.setObjectName("propertyError")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet(f"color: {ERROR_COLOR};")

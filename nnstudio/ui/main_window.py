@@ -16,10 +16,12 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -138,7 +140,7 @@ class MainWindow(QMainWindow):
         )
         self.resizeDocks(
             [d["networkEditorDock"], d["trainingPanelDock"]],
-            [420, 440],
+            [340, 520],
             Qt.Orientation.Vertical,
         )
         self.resizeDocks(
@@ -245,7 +247,17 @@ class MainWindow(QMainWindow):
         )
         for widget, width in zip(widgets, MIN_WIDTHS, strict=True):
             widget.setMinimumWidth(width)
-        for name, widget in zip(DOCK_NAMES, widgets, strict=True):
+        properties = QScrollArea(self)  # a long description never pushes the dock
+        properties.setWidgetResizable(True)
+        properties.setFrameShape(QFrame.Shape.NoFrame)
+        properties.setWidget(self.layer_editor)
+        holders = (
+            self.palette_panel,
+            self.network_panel,
+            properties,
+            self.training_panel,
+        )
+        for name, widget in zip(DOCK_NAMES, holders, strict=True):
             old = self.docks[name].widget()
             self.docks[name].setWidget(widget)
             old.deleteLater()
@@ -266,6 +278,7 @@ class MainWindow(QMainWindow):
             self.layer_editor.show_layer
         )
         self.training_panel.sig_message.connect(self.show_message)
+        self.training_panel.sig_status.connect(self.status_label.setText)
         self.training_panel.sig_finished.connect(self._on_training_finished)
         doc.sig_title_changed.connect(self._on_document_title_changed)
         doc.sig_dirty_changed.connect(self._on_document_dirty_changed)
@@ -466,7 +479,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_training_finished(self, finished: Any) -> None:
-        self.status_label.setText(self.training_panel.stats_label.text())
+        self.frame_clock.poke()
 
     @Slot(object)
     def _on_boundary_retrain_requested(self, data: Any) -> None:

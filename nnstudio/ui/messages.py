@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QRect, Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
 from nnstudio.core.i18n import lang, text
@@ -60,8 +60,11 @@ def finish_text(reason: str, message: str) -> str:
         "early-stopped": tr("Stopped early: validation loss stopped improving"),
         "failed": tr("Training failed"),
     }
-    head = heads.get(reason, reason)
-    return f"{head}: {message}" if message else head
+    if not message:
+        return heads.get(reason, reason)
+    if reason == "failed":
+        return f"{heads['failed']}: {message}"
+    return message[:1].upper() + message[1:]  # the core says it well: "finished 40…"
 
 
 def format_duration(seconds: float) -> str:
@@ -72,6 +75,40 @@ def format_duration(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label that always gets the height its text needs.
+
+    Dock widgets do not pass height-for-width down their layouts, so a plain wrapped
+    QLabel there is cut after its first line.
+    """
+
+    def __init__(self, text: str = "", parent: Any = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        # measured with the font, not heightForWidth(), which is bounded by the
+        # fixed height set last time and so could never shrink again
+        width = self.width() if self.width() > 50 else self.sizeHint().width()
+        margins = self.contentsMargins()
+        inner = max(10, width - margins.left() - margins.right() - 2 * self.margin())
+        rect = self.fontMetrics().boundingRect(
+            QRect(0, 0, inner, 100_000), int(Qt.TextFlag.TextWordWrap), self.text()
+        )
+        extra = margins.top() + margins.bottom() + 2 * self.margin()
+        height = rect.height() + extra if self.text() else 0
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)  # exactly its lines: no gaps, no clipping
 
 
 class MessageBar(QFrame):

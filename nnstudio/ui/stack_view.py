@@ -38,7 +38,7 @@ from nnstudio.core.layers import LAYER_KINDS
 from nnstudio.core.shapes import format_shape, suggest_fix
 from nnstudio.ui.document import Document
 from nnstudio.ui.icons import category_color, layer_icon
-from nnstudio.ui.messages import ERROR_COLOR, WARNING_COLOR, problem_text
+from nnstudio.ui.messages import ERROR_COLOR, WARNING_COLOR, WrapLabel, problem_text
 from nnstudio.ui.stack_model import (
     LayerStackModel,
     ProblemRole,
@@ -332,7 +332,7 @@ class NetworkPanel(QWidget):
         self.total_label.setToolTip(
             self.tr("Weights and biases the optimizer adjusts.")
         )
-        self.problem_label = QLabel(self)
+        self.problem_label = WrapLabel(parent=self)
         self.problem_label.setObjectName("problemLabel")
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet(f"color: {ERROR_COLOR};")
@@ -352,9 +352,10 @@ class NetworkPanel(QWidget):
         layout.addWidget(self.input_label)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.total_label)
-        row = QHBoxLayout()
-        row.addWidget(self.problem_label, 1)
-        row.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.problem_label)
+        row = QHBoxLayout()  # the fix under its problem, never squeezed beside it
+        row.addWidget(self.fix_button)
+        row.addStretch(1)
         layout.addLayout(row)
 
     def _make_actions(self) -> dict[str, QAction]:

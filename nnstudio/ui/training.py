@@ -42,6 +42,24 @@ def failure_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _leave_a_core_for_the_gui() -> None:
+    """Torch's CPU threads default to one per core; on a 2-core laptop they starve the
+    GUI thread (and each other: measured 100x slower on a busy machine). Keep one
+    core free; a no-op where torch was already limited further."""
+    import os
+
+    import torch
+
+    cores = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else (os.cpu_count() or 1)
+    )
+    wanted = max(1, cores - 1)
+    if torch.get_num_threads() > wanted:
+        torch.set_num_threads(wanted)
+
+
 class TrainingWorker(QObject):
     """Runs one training generator to its end in the worker thread."""
 
@@ -65,6 +83,7 @@ class TrainingWorker(QObject):
     def _events(self) -> Any:
         from nnstudio.core import train
 
+        _leave_a_core_for_the_gui()
         spec, data, config, model = self._job
         return train.run(
             spec,

@@ -38,6 +38,7 @@ from nnstudio.ui.document import Document
 from nnstudio.ui.layer_editor import NumberEdit
 from nnstudio.ui.messages import (
     ERROR_COLOR,
+    WrapLabel,
     core_text,
     finish_text,
     format_duration,
@@ -89,6 +90,7 @@ class TrainingPanel(QWidget):
 
     sig_message = Signal(str, str)  # text, level ("info" | "warning" | "error")
     sig_finished = Signal(object)  # Finished, after the document took the weights
+    sig_status = Signal(str)  # the run line (epoch, speed, ETA, outcome) for the bar
 
     def __init__(
         self,
@@ -143,7 +145,7 @@ class TrainingPanel(QWidget):
                 "(one folder per class), IDX files or CSV"
             )
         )
-        self.data_info = QLabel(self)
+        self.data_info = WrapLabel(parent=self)
         self.data_info.setObjectName("datasetInfo")
         self.data_info.setWordWrap(True)
 
@@ -219,9 +221,9 @@ class TrainingPanel(QWidget):
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.setValue(0)
         self.progress.setFormat("%p%")
-        self.stats_label = QLabel(self.tr("Not trained yet"), self)
+        self.stats_label = WrapLabel(self.tr("Not trained yet"), self)
         self.stats_label.setObjectName("runStatsLabel")
-        self.blocked_label = QLabel(self)
+        self.blocked_label = WrapLabel(parent=self)
         self.blocked_label.setObjectName("trainBlockedLabel")
         self.blocked_label.setWordWrap(True)
         self.blocked_label.setStyleSheet(f"color: {ERROR_COLOR};")
@@ -519,11 +521,15 @@ class TrainingPanel(QWidget):
                 )
             return False
         self.progress.setValue(0)
-        self.stats_label.setText(self.tr("Starting…"))
+        self._set_stats(self.tr("Starting…"))
         doc = self.document
         return self.controller.start(
             spec or doc.spec, data or self.data_source.data, config or doc.config
         )
+
+    def _set_stats(self, text: str) -> None:
+        self.stats_label.setText(text)
+        self.sig_status.emit(text)
 
     def build_menu(self, menu: Any, make: Any) -> None:
         """The Train menu: the three buttons with their shortcuts (`make` makes an
@@ -600,7 +606,7 @@ class TrainingPanel(QWidget):
         now = time.monotonic()
         if now - self._last_text >= TEXT_S:
             self._last_text = now
-            self.stats_label.setText(
+            self._set_stats(
                 self.tr("epoch {e}/{n} · {s} samples/s · ETA {t}").format(
                     e=min(started.epochs, int(step.progress) + 1),
                     n=started.epochs,
@@ -616,7 +622,7 @@ class TrainingPanel(QWidget):
             self.progress.setValue(self.progress.maximum())
         else:
             self.refresh()
-        self.stats_label.setText(finish_text(finished.reason, finished.message))
+        self._set_stats(finish_text(finished.reason, finished.message))
         if finished.weights is not None and ctl.spec is not None:
             self.document.set_trained(
                 ctl.spec, finished.weights, [*self.document.history, ctl.record()]

@@ -81,3 +81,12 @@ def main_window(qtbot: Any, ui_env: Path) -> Iterator[Callable[..., Any]]:
 def wait_idle(qtbot: Any, window: Any, timeout_ms: int = 240_000) -> None:
     """Wait (on GUI-side state, DESIGN §3) until the run has ended."""
     qtbot.waitUntil(lambda: not window.controller.running, timeout=timeout_ms)
+
+
+def shot(window, path) -> None:
+    """Screenshot after pending layouts ran (grab() alone can catch stale sizes)."""
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QApplication.processEvents()
+    window.grab().save(str(path))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from nnstudio.core.layers import LayerSpec
 from nnstudio.core.project import load_project
 from nnstudio.ui.autosave import autosave_dir
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import shot, wait_idle
 
 
 def quick_train(window, qtbot, epochs: int = 1) -> None:
@@ -122,7 +122,7 @@ def test_crash_restore_is_offered_and_works(main_window, qtbot, artifacts) -> No
     second = main_window()
     assert second.message_bar.isVisible()
     assert "Restore" in [b.text() for b in second.message_bar.buttons()]
-    second.grab().save(str(artifacts / "main_window_restore_offer.png"))
+    shot(second, artifacts / "main_window_restore_offer.png")
     restore = next(b for b in second.message_bar.buttons() if b.text() == "Restore")
     restore.click()
     assert second.document.spec == spec

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.presets import PRESETS
+from tests.ui.conftest import shot
 
 NAMES = {
     "layerPalette": QTreeWidget,
@@ -67,9 +68,9 @@ def test_default_project_is_ready_to_train(main_window, artifacts) -> None:
         or "cuda" in window.training_panel.device_status.text()
     )
     assert window.training_panel.preview.kind == "points"
-    window.grab().save(str(artifacts / "main_window_default.png"))
+    shot(window, artifacts / "main_window_default.png")
     window.select_view("curves")
-    window.grab().save(str(artifacts / "main_window_curves_empty.png"))
+    shot(window, artifacts / "main_window_curves_empty.png")
 
 
 def test_docks_close_and_come_back_from_the_view_menu(main_window) -> None:
@@ -152,7 +153,7 @@ def test_changing_the_dataset_updates_the_input_shape(main_window, artifacts) ->
     assert window.network_panel.input_label.text().startswith("Input  1x8x8")
     assert not window.training_panel.train_button.isEnabled()
     assert window.training_panel.preview.kind == "image"
-    window.grab().save(str(artifacts / "main_window_digits_preview.png"))
+    shot(window, artifacts / "main_window_digits_preview.png")
     combo.setCurrentIndex(combo.findData("iris"))
     combo.activated.emit(combo.currentIndex())
     assert window.document.spec.input_shape == (4,)
@@ -218,7 +219,7 @@ def test_dark_theme_keeps_text_readable(main_window, qtbot, artifacts) -> None:
     try:
         window.select_view("curves")
         qtbot.wait(50)  # palette changes reach the widgets through the event loop
-        window.grab().save(str(artifacts / "main_window_dark.png"))
+        shot(window, artifacts / "main_window_dark.png")
         pal = window.palette()
         assert pal.color(pal.ColorRole.Window).lightness() < 100
         assert pal.color(pal.ColorRole.WindowText).lightness() > 180
@@ -260,3 +261,12 @@ def test_self_test_command(tmp_path) -> None:
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "self-test: ok" in out.stdout
+
+
+def test_core_text_follows_the_ui_language(main_window, monkeypatch) -> None:
+    monkeypatch.setenv("NNSTUDIO_LANG", "zh")
+    window = main_window(show=False)
+    window.training_panel.choose_dataset("digits")
+    assert "第 1 层" in window.training_panel.train_button.toolTip()
+    item = window.palette_panel.palette.item_for("ReLU")
+    assert "保留正值" in item.toolTip(0)

@@ -19,6 +19,7 @@ from nnstudio.ui.stack_model import (
     diff_layers,
     layers_from_mime,
 )
+from tests.ui.conftest import shot
 
 COPY, MOVE = Qt.DropAction.CopyAction, Qt.DropAction.MoveAction
 
@@ -173,7 +174,7 @@ def test_invalid_stack_disables_train_and_names_the_layer(
     assert any("Conv2d" in m for m in index.data(ProblemRole))
     assert index.data(Qt.ItemDataRole.ForegroundRole) is not None  # drawn red
     assert not model.index(0, 0).data(ProblemRole)
-    window.grab().save(str(artifacts / "main_window_invalid_stack.png"))
+    shot(window, artifacts / "main_window_invalid_stack.png")
     window.document.undo_stack.undo()
     assert train.isEnabled()
 
@@ -184,7 +185,7 @@ def test_missing_flatten_is_fixed_in_one_click(main_window, artifacts) -> None:
     window.training_panel.choose_dataset("digits")  # 1x8x8 images, 10 classes
     assert window.document.spec.input_shape == (1, 8, 8)
     assert panel.fix_button.isVisible() and "Flatten" in panel.fix_button.text()
-    window.grab().save(str(artifacts / "main_window_flatten_fix.png"))
+    shot(window, artifacts / "main_window_flatten_fix.png")
     panel.fix_button.click()
     assert kinds(window)[0] == "Flatten"
     # the output width (3) does not fit 10 classes: also one click

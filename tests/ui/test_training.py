@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QProgressBar, QPushButton
 from nnstudio.core import train
 from nnstudio.core.events import Epoch, Finished, Started, Step
 from nnstudio.ui.curves import Series
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import shot, wait_idle
 
 
 def fake_run(steps: int = 50, delay: float = 0.0, fail_at: int | None = None):
@@ -114,7 +114,7 @@ def test_pause_resume_stop_keep_the_weights(main_window, qtbot, artifacts) -> No
     frozen = ctl.last_step.step
     qtbot.wait(600)
     assert ctl.last_step.step == frozen
-    window.grab().save(str(artifacts / "main_window_paused.png"))
+    shot(window, artifacts / "main_window_paused.png")
     pause_b.click()
     qtbot.waitUntil(lambda: ctl.last_step.step > frozen, timeout=30_000)
     stop_b.click()
@@ -175,7 +175,7 @@ def test_plots_redraw_at_most_20_times_a_second(
     monkeypatch.setattr(
         window.curves,
         "refresh",
-        lambda: (calls.append(time.perf_counter()), original()),
+        lambda **kw: (calls.append(time.perf_counter()), original(**kw)),
     )
     started = time.perf_counter()
     window.start_training()
@@ -202,7 +202,7 @@ def test_train_spiral_relu_to_95_percent(main_window, qtbot, artifacts) -> None:
     window.select_view("curves")
     window.findChild(QPushButton, "trainButton").click()
     qtbot.waitUntil(lambda: window.controller.last_step is not None, timeout=60_000)
-    window.grab().save(str(artifacts / "main_window_training.png"))
+    shot(window, artifacts / "main_window_training.png")
     wait_idle(qtbot, window)
     finished = window.controller.finished
     assert finished.reason == "finished", finished.message
@@ -211,9 +211,9 @@ def test_train_spiral_relu_to_95_percent(main_window, qtbot, artifacts) -> None:
     progress = window.findChild(QProgressBar, "trainProgress")
     assert progress.value() == progress.maximum()
     assert window.document.weights is not None
-    window.grab().save(str(artifacts / "main_window_trained_curves.png"))
+    shot(window, artifacts / "main_window_trained_curves.png")
     if window.select_view("boundary"):
-        window.grab().save(str(artifacts / "main_window_trained_boundary.png"))
+        shot(window, artifacts / "main_window_trained_boundary.png")
 
 
 def test_dataset_worker_reports_progress_and_cancels(
