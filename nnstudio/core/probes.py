@@ -199,9 +199,10 @@ class Prober:
         norms = _norms([w.detach() for w in mains]).cpu().double().numpy()
         flat = [self.sampler(name, w.detach().float())
                 for name, w in zip(self.params.layers, mains, strict=True)]
-        ranges = torch.stack([torch.stack(torch.aminmax(w)) for w in flat]).tolist()
-        hists = tuple(_hist(w, lo, hi)
-                      for w, (lo, hi) in zip(flat, ranges, strict=True))
+        ranges = torch.stack([torch.stack(torch.aminmax(w)) for w in flat])
+        counts = _histograms(flat, ranges[:, 0], ranges[:, 1]).cpu().numpy()
+        hists = tuple((c, _edges(lo, hi))
+                      for c, (lo, hi) in zip(counts, ranges.tolist(), strict=True))
         return {"weight_norm": norms, "weight_hist": hists,
                 "first_conv_filters": self._filters(children)}
 
@@ -284,9 +285,8 @@ def _act_stats(outputs: list[torch.Tensor], names: list[str], kinds: list[str],
                         for o, v, k in zip(batch, values, kinds, strict=True)])
     table = rows.cpu().double().numpy()
     counts = _histograms(values, rows[:, 4], rows[:, 5]).cpu().numpy()
-    act_hist = tuple(
-        (c, np.linspace(lo, hi if hi > lo else lo + 1, HIST_BINS + 1))
-        for c, lo, hi in zip(counts, table[:, 4], table[:, 5], strict=True))
+    ranges = zip(counts, table[:, 4], table[:, 5], strict=True)
+    act_hist = tuple((c, _edges(lo, hi)) for c, lo, hi in ranges)
     return {"act_layers": tuple(names), "act_mean": table[:, 0], "act_std": table[:, 1],
             "act_saturated": table[:, 2], "act_dead": table[:, 3], "act_hist": act_hist}
 
@@ -339,10 +339,9 @@ class Sampler:
         return flat[self.index[key]]
 
 
-def _hist(values: torch.Tensor, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
-    hi = hi if hi > lo else lo + 1e-6
-    counts = torch.histc(values, HIST_BINS, lo, hi).cpu().numpy()
-    return counts, np.linspace(lo, hi, HIST_BINS + 1)
+def _edges(lo: float, hi: float) -> np.ndarray:
+    """Bin edges matching `_histograms` (a constant tensor gets a unit-wide range)."""
+    return np.linspace(lo, hi if hi > lo else lo + 1.0, HIST_BINS + 1)
 
 
 def _main_weight(layer: nn.Module) -> torch.Tensor:

@@ -46,7 +46,8 @@ GRAD_EVERY = 8  # per-layer gradient norms on every 8th step (and each epoch's f
 # their mean over an epoch needs no more, and a pass over all gradients every step
 # would cost ~5% of an MLP's training time
 TINY_STEPS = 4  # epochs shorter than this are reported at most every STEP_S
-SNAPSHOT_S = 1.0  # CPU copy of the last good weights, for a run that diverges
+SNAPSHOT_S = 1.0  # CPU copy of the last good weights, for a run that diverges,
+SNAPSHOT_BUDGET = 0.02  # taking at most 2% of the time
 PAUSE_POLL_S = 0.02
 LAST_EPOCH = ("train_loss", "val_loss", "val_accuracy", "val_r2", "train_accuracy")
 
@@ -136,6 +137,7 @@ class _Trainer:
         self.last_probe = self.last_eval = -PROBE_S  # first probe after step 1
         self.last_epoch, self.probe_gap = -STEP_S, PROBE_S
         self.good_weights, self.last_snapshot = self.cpu_weights(), 0.0
+        self.snapshot_gap = SNAPSHOT_S
         self.win_start = self.elapsed()  # the Step window: training time only
 
     def _setup_optimisation(self, c: TrainConfig) -> None:
@@ -245,17 +247,19 @@ class _Trainer:
         mean = self.meter.flush()
         rate = self.meter.window / max(now - self.win_start, 1e-9)
         self.win_start, self.meter.window = now, 0
-        if now - self.last_snapshot >= SNAPSHOT_S:
+        if now - self.last_snapshot >= self.snapshot_gap:
             self._snapshot(now)
         return Step(self.step, epoch, progress, mean, self.meter.seen, rate, now,
                     self.opt.param_groups[0]["lr"])
 
     def _snapshot(self, now: float) -> None:
-        """Keep the weights if they are finite: what a diverging run hands back."""
+        """Keep the weights if they are finite: what a diverging run hands back.
+        A big model is copied less often: at most SNAPSHOT_BUDGET of the time."""
         weights = self.cpu_weights()
         floats = [v for v in weights.values() if v.is_floating_point()]
         if all(torch.isfinite(v).all() for v in floats):
             self.good_weights, self.last_snapshot = weights, now
+        self.snapshot_gap = max(SNAPSHOT_S, (self.elapsed() - now) / SNAPSHOT_BUDGET)
 
     # --- epoch end ----------------------------------------------------------------
     def _end_epoch(self, epoch: int) -> Iterator[Event]:
@@ -383,14 +387,10 @@ class Summary(dict):
 def fit(spec: NetworkSpec, data, config: TrainConfig, **kw: Any) -> Summary:
     """Run to the end and return the final metrics (used by the CLI and tests)."""
     epochs: list[dict[str, Any]] = []
-    finished = None
     for event in run(spec, data, config, **kw):
         if isinstance(event, Epoch):
             epochs.append(_epoch_record(event))
-        elif isinstance(event, Finished):
-            finished = event
-    assert finished is not None  # run() always ends with Finished
-    return Summary(finished, epochs)
+    return Summary(event, epochs)  # run() always ends with one Finished
 
 
 def _epoch_record(e: Epoch) -> dict[str, Any]:
