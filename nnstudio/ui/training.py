@@ -17,7 +17,7 @@ import threading
 import time
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from nnstudio.core.events import Epoch, Finished, ProbeRequest, Started, Step
 from nnstudio.core.runs import RunRecorder
@@ -200,7 +200,10 @@ class TrainingController(QObject):
         thread.quit()  # thread-safe; takes effect as soon as the run slot returns
         joined = thread.wait(timeout_ms)
         if joined:
-            self._cleanup()
+            # deliver the worker's last queued events (Finished with the weights)
+            QCoreApplication.sendPostedEvents(self, 0)
+            if self._thread is not None:
+                self._cleanup()
         return joined
 
     @Slot(object)

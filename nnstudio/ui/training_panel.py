@@ -28,7 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.config import LOSSES, MAX_EPOCHS, OPTIMIZERS, TrainConfig
+from nnstudio.core.config import (
+    LOSSES,
+    MAX_EPOCHS,
+    OPTIMIZERS,
+    SCHEDULES,
+    TrainConfig,
+)
 from nnstudio.core.datasets import DATASETS
 from nnstudio.core.errors import NNStudioError
 from nnstudio.core.events import Epoch, Finished, Started, Step
@@ -58,6 +64,8 @@ NUMBER_FIELDS = (
     ("batch_size", "batchSizeEdit", "int", 1, 1 << 20, False),
     ("epochs", "epochsEdit", "int", 1, MAX_EPOCHS, False),
     ("seed", "seedEdit", "int", 0, 2**31 - 1, False),
+    ("clip_norm", "clipNormEdit", "float", 0.0, 1e6, False),
+    ("early_stopping_patience", "patienceEdit", "int", 0, MAX_EPOCHS, False),
 )
 
 
@@ -166,6 +174,13 @@ class TrainingPanel(QWidget):
         self.init_combo.setToolTip(
             self.tr("How the weights start before training (default: PyTorch's own).")
         )
+        self.schedule_combo = QComboBox(self)
+        self.schedule_combo.setObjectName("scheduleCombo")
+        for value in SCHEDULES:
+            self.schedule_combo.addItem(value, value)
+        self.schedule_combo.setToolTip(
+            self.tr("How the learning rate changes: constant, step decay or cosine.")
+        )
         self.device_combo = QComboBox(self)
         self.device_combo.setObjectName("deviceCombo")
         for value, label in devices:
@@ -181,6 +196,11 @@ class TrainingPanel(QWidget):
             "batch_size": self.tr("Samples per step."),
             "epochs": self.tr("Passes over the whole training set."),
             "seed": self.tr("Same seed, same run: initial weights and batch order."),
+            "clip_norm": self.tr("Scale gradients down to this norm (0 = off)."),
+            "early_stopping_patience": self.tr(
+                "Stop after this many epochs without a better validation loss "
+                "(0 = off)."
+            ),
         }
         for field, name, kind, lo, hi, excl in NUMBER_FIELDS:
             edit = NumberEdit(kind, lo, hi, excl, self)
@@ -251,6 +271,9 @@ class TrainingPanel(QWidget):
             (self.tr("Weight decay"), self.numbers["weight_decay"]),
             (self.tr("Batch size"), self.numbers["batch_size"]),
             (self.tr("Epochs"), self.numbers["epochs"]),
+            (self.tr("LR schedule"), self.schedule_combo),
+            (self.tr("Clip gradients"), self.numbers["clip_norm"]),
+            (self.tr("Early stopping"), self.numbers["early_stopping_patience"]),
             (self.tr("Weight init"), self.init_combo),
             (self.tr("Device"), self.device_combo),
             (self.tr("Seed"), self.numbers["seed"]),
@@ -291,6 +314,9 @@ class TrainingPanel(QWidget):
             lambda i: self._set_field("device", self.device_combo.itemData(i))
         )
         self.init_combo.activated.connect(self._on_init_combo_activated)
+        self.schedule_combo.activated.connect(
+            lambda i: self._set_field("schedule", self.schedule_combo.itemData(i))
+        )
         self.train_button.clicked.connect(self._on_train_clicked)
         self.pause_button.toggled.connect(self._on_pause_toggled)
         self.stop_button.clicked.connect(self._on_stop_clicked)
@@ -356,6 +382,7 @@ class TrainingPanel(QWidget):
             self.optimizer_combo,
             self.device_combo,
             self.init_combo,
+            self.schedule_combo,
         )
         for widget in widgets:
             widget.blockSignals(True)
@@ -366,6 +393,7 @@ class TrainingPanel(QWidget):
             (self.loss_combo, config.loss),
             (self.optimizer_combo, config.optimizer),
             (self.device_combo, config.device),
+            (self.schedule_combo, config.schedule),
         ):
             combo.setCurrentIndex(max(0, combo.findData(value)))
         self.init_combo.setCurrentText(self.document.spec.init)

@@ -135,7 +135,7 @@ def test_stop_while_paused(main_window, qtbot, monkeypatch) -> None:
     assert window.controller.finished.reason == "stopped"
 
 
-def test_close_mid_training_joins_the_thread(main_window, qtbot, monkeypatch) -> None:
+def test_close_mid_training_joins_the_thread(main_window, qtbot, qtlog) -> None:
     window = main_window()
     doc = window.document
     doc.set_config(doc.config.with_(epochs=500), "long run")
@@ -148,6 +148,14 @@ def test_close_mid_training_joins_the_thread(main_window, qtbot, monkeypatch) ->
     assert not thread.isRunning()
     assert window.controller._thread is None
     assert not window.isVisible()
+    assert window.controller.finished.reason == "stopped"
+    assert doc.weights is not None  # the stopped run's weights reached the document
+    from nnstudio.core.project import load_project
+    from nnstudio.ui.autosave import autosave_dir
+
+    assert load_project(autosave_dir() / "autosave.nnstudio").weights is not None
+    messages = [record.message for record in qtlog.records]
+    assert not any("Destroyed while thread" in m for m in messages), messages
 
 
 def test_nan_loss_arrives_as_a_message(main_window, qtbot) -> None:
