@@ -1,0 +1,1811 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>nnstudio</name>
+        <message>
+            <location filename="../ui/autosave.py" line="171" />
+            <source>Stop the training before opening a project.</source>
+            <translation>请先停止训练，再打开项目。</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="196" />
+            <source>Saved {path}</source>
+            <translation>已保存 {path}</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="207" />
+            <source>Save project</source>
+            <translation>保存项目</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="220" />
+            <source>Open project</source>
+            <translation>打开项目</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="253" />
+            <source>Unsaved changes</source>
+            <translation>未保存的更改</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="254" />
+            <source>{name} has unsaved changes. Save them?</source>
+            <translation>{name} 有未保存的更改。要保存吗？</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="270" />
+            <source>&amp;New</source>
+            <translation>新建(&amp;N)</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="272" />
+            <source>&amp;Open…</source>
+            <translation>打开(&amp;O)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="274" />
+            <source>Open &amp;Recent</source>
+            <translation>最近打开(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="278" />
+            <source>&amp;Save</source>
+            <translation>保存(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="281" />
+            <source>Save &amp;As…</source>
+            <translation>另存为(&amp;A)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="285" />
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="300" />
+            <source>(none yet)</source>
+            <translation>(暂无)</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="304" />
+            <source>Clear the list</source>
+            <translation>清空列表</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="320" />
+            <source>nnstudio did not close properly last time. Restore the autosaved project?</source>
+            <translation>nnstudio 上次没有正常关闭。要恢复自动保存的项目吗？</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="325" />
+            <source>Restore</source>
+            <translation>恢复</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="326" />
+            <source>Discard</source>
+            <translation>丢弃</translation>
+        </message>
+        <message>
+            <location filename="../ui/document.py" line="147" />
+            <source>Add {kind}</source>
+            <translation>添加 {kind}</translation>
+        </message>
+        <message>
+            <location filename="../ui/document.py" line="156" />
+            <source>Delete {kind}</source>
+            <translation>删除 {kind}</translation>
+        </message>
+        <message>
+            <location filename="../ui/document.py" line="162" />
+            <source>Duplicate {kind}</source>
+            <translation>复制 {kind}</translation>
+        </message>
+        <message>
+            <location filename="../ui/document.py" line="171" />
+            <source>Move {kind}</source>
+            <translation>移动 {kind}</translation>
+        </message>
+        <message>
+            <location filename="../ui/document.py" line="176" />
+            <source>Change {kind}</source>
+            <translation>修改 {kind}</translation>
+        </message>
+        <message>
+            <location filename="../ui/document.py" line="183" />
+            <location filename="../ui/training_panel.py" line="342" />
+            <source>Use dataset {name}</source>
+            <translation>使用数据集 {name}</translation>
+        </message>
+        <message>
+            <location filename="../ui/document.py" line="191" />
+            <source>Load preset {name}</source>
+            <translation>加载预设 {name}</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="72" />
+            <source>from {lo} to {hi}</source>
+            <translation>范围 {lo} 到 {hi}</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="73" />
+            <source> (not included)</source>
+            <translation>(不含)</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="96" />
+            <source>'{raw}' is not a whole number</source>
+            <translation>“{raw}”不是整数</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="104" />
+            <source>{value} is outside the range {range}</source>
+            <translation>{value} 超出范围：{range}</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="259" />
+            <location filename="../ui/stack_model.py" line="222" />
+            <source>in {a} → out {b}, {n} parameters</source>
+            <translation>输入 {a} → 输出 {b}，{n} 个参数</translation>
+        </message>
+        <message>
+            <location filename="../ui/messages.py" line="51" />
+            <source>layer {pos} {kind}</source>
+            <translation>第 {pos} 层 {kind}</translation>
+        </message>
+        <message>
+            <location filename="../ui/messages.py" line="58" />
+            <source>Training finished</source>
+            <translation>训练完成</translation>
+        </message>
+        <message>
+            <location filename="../ui/messages.py" line="59" />
+            <source>Training stopped</source>
+            <translation>训练已停止</translation>
+        </message>
+        <message>
+            <location filename="../ui/messages.py" line="60" />
+            <source>Stopped early: validation loss stopped improving</source>
+            <translation>提前停止：验证损失不再下降</translation>
+        </message>
+        <message>
+            <location filename="../ui/messages.py" line="61" />
+            <source>Training failed</source>
+            <translation>训练失败</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_model.py" line="61" />
+            <source>{n} units</source>
+            <translation>{n} 个单元</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_model.py" line="64" />
+            <source>{n} channels</source>
+            <translation>{n} 个通道</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_model.py" line="64" />
+            <source>same width</source>
+            <translation>宽度不变</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_model.py" line="69" />
+            <source>stride {n}</source>
+            <translation>步长 {n}</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_model.py" line="208" />
+            <source>{n} params</source>
+            <translation>{n} 个参数</translation>
+        </message>
+        <message>
+            <location filename="../ui/training.py" line="39" />
+            <source>the device ran out of memory — use a smaller batch size or a smaller network</source>
+            <translation>设备内存不足——请减小批大小或缩小网络</translation>
+        </message>
+        <message>
+            <location filename="../ui/training.py" line="428" />
+            <source>loading was cancelled — choose the dataset again to retry</source>
+            <translation>加载已取消——重新选择数据集即可重试</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="68" />
+            <source>Automatic (best available)</source>
+            <translation>自动(选最好的可用设备)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="74" />
+            <source>Apple GPU (MPS)</source>
+            <translation>Apple GPU (MPS)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="126" />
+            <source>{name} (download)</source>
+            <translation>{name}(需下载)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="311" />
+            <source>Set {field}</source>
+            <translation>设置 {field}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="323" />
+            <source>Set weight init {init}</source>
+            <translation>设置权重初始化为 {init}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="402" />
+            <source>{n} training / {m} validation samples</source>
+            <translation>{n} 个训练样本 / {m} 个验证样本</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="406" />
+            <source>, {k} classes</source>
+            <translation>，{k} 个类别</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="408" />
+            <source>, regression</source>
+            <translation>，回归</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="415" />
+            <source>Input shape from the dataset</source>
+            <translation>按数据集设置输入形状</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="423" />
+            <location filename="../ui/training_panel.py" line="425" />
+            <source>Loading {name}…</source>
+            <translation>正在加载 {name}…</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="452" />
+            <source>Loading cancelled — choose the dataset again to retry</source>
+            <translation>加载已取消——重新选择数据集即可重试</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="459" />
+            <source>The dataset could not be loaded: {m}</source>
+            <translation>无法加载数据集：{m}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="470" />
+            <source>a run is in progress</source>
+            <translation>正在训练中</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="472" />
+            <source>the dataset is still loading</source>
+            <translation>数据集仍在加载</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="475" />
+            <source>no dataset is loaded</source>
+            <translation>尚未加载数据集</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="491" />
+            <location filename="../ui/training_panel.py" line="496" />
+            <location filename="../ui/training_panel.py" line="519" />
+            <source>Can't train: {why}</source>
+            <translation>无法训练：{why}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ActivationsView</name>
+        <message>
+            <location filename="../ui/views/activations.py" line="44" />
+            <source>Histogram of each layer's outputs on a fixed batch. 'saturated': Sigmoid/Tanh outputs pinned near their limits (they pass back almost no gradient); 'dead': ReLU units that output 0 for every sample (they stop learning).</source>
+            <translation>每一层在固定批次上的输出直方图。“饱和”：Sigmoid/Tanh 的输出贴近上下限(几乎传不回梯度)；“死亡”：对所有样本都输出 0 的 ReLU 单元(不再学习)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/activations.py" line="93" />
+            <source>saturated</source>
+            <translation>饱和</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/activations.py" line="93" />
+            <source>dead</source>
+            <translation>死亡</translation>
+        </message>
+    </context>
+    <context>
+        <name>BackpropGraph</name>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="245" />
+            <source>target {0}</source>
+            <translation>目标 {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>BackpropLab</name>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="481" />
+            <source>Units per layer, inputs first, e.g. 2-2-2 (up to 4 layers of up to 8 units). Press Enter: new random weights.</source>
+            <translation>每层的单元数，从输入层开始，例如 2-2-2(最多 4 层，每层最多 8 个单元)。按回车：生成新的随机权重。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="489" />
+            <source>sigmoid</source>
+            <translation>sigmoid</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="490" />
+            <source>tanh</source>
+            <translation>tanh</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="491" />
+            <source>ReLU</source>
+            <translation>ReLU</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="492" />
+            <source>none (linear)</source>
+            <translation>无(线性)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="494" />
+            <source>Activation of every layer: out = f(net)</source>
+            <translation>每一层的激活函数：out = f(net)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="499" />
+            <source>½ Σ (target − out)²</source>
+            <translation>½ Σ (target − out)²</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="500" />
+            <source>mean (target − out)² (MSE)</source>
+            <translation>mean (target − out)²(均方误差)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="502" />
+            <source>The error E that training makes smaller</source>
+            <translation>训练要减小的误差 E</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="507" />
+            <source>one per layer</source>
+            <translation>每层一个</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="508" />
+            <source>one per unit</source>
+            <translation>每个单元一个</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="509" />
+            <source>no biases</source>
+            <translation>无偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="511" />
+            <source>Textbook examples share one bias per layer</source>
+            <translation>教科书示例中每层共享一个偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="513" />
+            <source>biases train</source>
+            <translation>训练偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="517" />
+            <source>Off: the biases keep their values (Mazur's example); their gradient is still shown</source>
+            <translation>关闭时：偏置保持原值(与 Mazur 的示例相同)；仍会显示它们的梯度</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="527" />
+            <source>Learning rate η in w ← w − η·dE/dw</source>
+            <translation>学习率 η，用于 w ← w − η·dE/dw</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="529" />
+            <source>label every edge</source>
+            <translation>标注每条边</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="533" />
+            <source>Off: only the selected edge is labelled (hover an edge for its numbers)</source>
+            <translation>关闭时：只标注选中的边(鼠标悬停在边上可查看数值)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="540" />
+            <source>Layers</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="541" />
+            <source>Activation</source>
+            <translation>激活函数</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="542" />
+            <source>Loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="545" />
+            <source>Bias</source>
+            <translation>偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="547" />
+            <source>Learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="575" />
+            <source>1 Forward</source>
+            <translation>1 前向传播</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="576" />
+            <source>Compute every unit's net input and output</source>
+            <translation>计算每个单元的净输入和输出</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="581" />
+            <source>2 Backward</source>
+            <translation>2 反向传播</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="582" />
+            <source>Compute dE/dw for every weight by the chain rule</source>
+            <translation>用链式法则计算每个权重的 dE/dw</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="587" />
+            <source>3 Update</source>
+            <translation>3 更新</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="588" />
+            <source>w ← w − η·dE/dw for every weight that trains</source>
+            <translation>对每个可训练的权重执行 w ← w − η·dE/dw</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="605" />
+            <source>How many training steps Run takes</source>
+            <translation>“运行”执行的训练步数</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="606" />
+            <location filename="../ui/views/backprop_lab.py" line="773" />
+            <source>Run N steps</source>
+            <translation>运行 N 步</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="610" />
+            <source>Repeat forward, backward and update N times and watch the outputs approach the targets</source>
+            <translation>重复前向传播、反向传播和更新 N 次，观察输出逐渐接近目标</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="615" />
+            <source>Reset</source>
+            <translation>重置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="618" />
+            <source>Back to the network and weights it opened with</source>
+            <translation>恢复到打开时的网络和权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="621" />
+            <source>N</source>
+            <translation>N</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="634" />
+            <source>&lt;b&gt;Backward&lt;/b&gt;: the chain rule for the selected weight (click an edge or a bias box)</source>
+            <translation>&lt;b&gt;反向传播&lt;/b&gt;：所选权重的链式法则(点击一条边或一个偏置框)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="647" />
+            <location filename="../ui/views/backprop_lab.py" line="654" />
+            <source>Value</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="647" />
+            <source>Number</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="652" />
+            <source>Weight</source>
+            <translation>权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="653" />
+            <source>From → to</source>
+            <translation>从 → 到</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="655" />
+            <source>dE/dw</source>
+            <translation>dE/dw</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="656" />
+            <source>Before update</source>
+            <translation>更新前</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="662" />
+            <source>Unit</source>
+            <translation>单元</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="662" />
+            <source>net</source>
+            <translation>net</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="662" />
+            <location filename="../ui/views/backprop_lab.py" line="666" />
+            <source>out</source>
+            <translation>out</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="666" />
+            <source>Output</source>
+            <translation>输出</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="666" />
+            <source>target</source>
+            <translation>目标</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="666" />
+            <source>error</source>
+            <translation>误差</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="670" />
+            <source>E</source>
+            <translation>E</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="671" />
+            <source>step</source>
+            <translation>步数</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="680" />
+            <source>&lt;b&gt;Forward&lt;/b&gt;: net = Σ w·in + b, out = f(net)</source>
+            <translation>&lt;b&gt;前向传播&lt;/b&gt;：net = Σ w·in + b，out = f(net)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="685" />
+            <source>&lt;b&gt;Loss&lt;/b&gt;: each output's error and the total E</source>
+            <translation>&lt;b&gt;损失&lt;/b&gt;：每个输出的误差以及总误差 E</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="694" />
+            <source>Worked step</source>
+            <translation>计算步骤</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="695" />
+            <source>Weights</source>
+            <translation>权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="696" />
+            <source>Inputs and targets</source>
+            <translation>输入和目标</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="697" />
+            <source>Loss curve</source>
+            <translation>损失曲线</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="773" />
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="820" />
+            <source>target o{0}</source>
+            <translation>目标 o{0}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="835" />
+            <source>bias</source>
+            <translation>偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="873" />
+            <source>E total</source>
+            <translation>E 总计</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="882" />
+            <source>E = {0}   outputs ({1}), targets ({2})</source>
+            <translation>E = {0}   输出 ({1})，目标 ({2})</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="894" />
+            <source>Press &lt;b&gt;2 Backward&lt;/b&gt;, then click an edge or a bias box to see its gradient worked out by the chain rule.</source>
+            <translation>按 &lt;b&gt;2 反向传播&lt;/b&gt;，再点击一条边或一个偏置框，查看用链式法则逐步算出的梯度。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="916" />
+            <source>where</source>
+            <translation>其中</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="920" />
+            <source>autograd gives dE/d{0} = {1}</source>
+            <translation>自动求导得到 dE/d{0} = {1}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="925" />
+            <source>(this bias does not train: the update leaves it)</source>
+            <translation>(这个偏置不参与训练：更新时保持不变)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="943" />
+            <source>= out − target (from E = ½ Σ (target − out)²)</source>
+            <translation>= out − target(由 E = ½ Σ (target − out)² 得到)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="944" />
+            <source>= 2 (out − target) / n (from E = mean (target − out)²)</source>
+            <translation>= 2 (out − target) / n(由 E = mean (target − out)² 得到)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="946" />
+            <source>= Σ over the next layer of dE/dnet · w (see “where”)</source>
+            <translation>= 对下一层求和 dE/dnet · w(见“其中”)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="952" />
+            <source>= out (1 − out), the sigmoid's slope</source>
+            <translation>= out (1 − out)，即 sigmoid 的斜率</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="953" />
+            <source>= 1 − out², the slope of tanh</source>
+            <translation>= 1 − out²，即 tanh 的斜率</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="954" />
+            <source>= 1 if net &gt; 0, else 0 (ReLU)</source>
+            <translation>= 1(若 net &gt; 0)，否则为 0(ReLU)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="955" />
+            <source>= 1 (no activation)</source>
+            <translation>= 1(无激活函数)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="958" />
+            <source>= 1: the bias is added to net</source>
+            <translation>= 1：偏置直接加到 net 上</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="960" />
+            <source>= out of {0}, the input this weight multiplies</source>
+            <translation>= {0} 的 out，即这个权重所乘的输入</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="973" />
+            <source>{0} stays {1} (it does not train)</source>
+            <translation>{0} 保持为 {1}(不参与训练)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="982" />
+            <source>update (η = {0}):</source>
+            <translation>更新(η = {0})：</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="1091" />
+            <source>write the layer sizes like 2-3-2</source>
+            <translation>请按 2-3-2 的格式填写各层大小</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="1168" />
+            <source>The studio's network does not fit the lab: {0}. The lab keeps its own network.</source>
+            <translation>工作室中的网络不适用于本实验室：{0}。实验室保留它自己的网络。</translation>
+        </message>
+    </context>
+    <context>
+        <name>CardDelegate</name>
+        <message>
+            <location filename="../ui/stack_view.py" line="163" />
+            <source>→ {shape}   ·   {n} params</source>
+            <translation>→ {shape}   ·   {n} 个参数</translation>
+        </message>
+    </context>
+    <context>
+        <name>CurvesView</name>
+        <message>
+            <location filename="../ui/curves.py" line="154" />
+            <source>epoch</source>
+            <translation>轮次</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="155" />
+            <source>Loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="155" />
+            <source>loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="157" />
+            <location filename="../ui/curves.py" line="296" />
+            <source>Validation accuracy</source>
+            <translation>验证准确率</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="157" />
+            <location filename="../ui/curves.py" line="297" />
+            <source>accuracy %</source>
+            <translation>准确率 %</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="161" />
+            <source>Training loss per batch (faint: raw, solid: smoothed) and per epoch, validation loss per epoch. Lower is better.</source>
+            <translation>每批次的训练损失(淡色：原始值，实线：平滑后)和每轮的训练损失，以及每轮的验证损失。越低越好。</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="168" />
+            <source>Share of validation samples classified correctly after each epoch.</source>
+            <translation>每轮结束后被正确分类的验证样本所占比例。</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="172" />
+            <source>Log scale</source>
+            <translation>对数坐标</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="176" />
+            <source>Show the loss on a logarithmic axis: small late improvements become visible.</source>
+            <translation>用对数坐标轴显示损失：后期的微小改进也能看清。</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="182" />
+            <source>Move the mouse over a plot to read values.</source>
+            <translation>把鼠标移到图上即可读取数值。</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="196" />
+            <source>batch (raw)</source>
+            <translation>批次(原始)</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="197" />
+            <source>batch (smoothed)</source>
+            <translation>批次(平滑)</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="198" />
+            <source>train / epoch</source>
+            <translation>训练 / 每轮</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="199" />
+            <source>validation / epoch</source>
+            <translation>验证 / 每轮</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="200" />
+            <source>validation</source>
+            <translation>验证</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="201" />
+            <source>train</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="292" />
+            <source>Validation R² (1 = perfect fit)</source>
+            <translation>验证 R²(1 表示完美拟合)</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="382" />
+            <source>epoch {x}</source>
+            <translation>第 {x} 轮</translation>
+        </message>
+    </context>
+    <context>
+        <name>DataPreview</name>
+        <message>
+            <location filename="../ui/curves.py" line="470" />
+            <source>No data loaded yet.</source>
+            <translation>尚未加载数据。</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="500" />
+            <source>Training points; colour = class</source>
+            <translation>训练点；颜色表示类别</translation>
+        </message>
+    </context>
+    <context>
+        <name>DecisionBoundaryView</name>
+        <message>
+            <location filename="../ui/views/boundary.py" line="84" />
+            <source>Click adds points of class</source>
+            <translation>点击添加该类别的点：</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/boundary.py" line="86" />
+            <source>Retrain with added points</source>
+            <translation>加入新点后重新训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/boundary.py" line="91" />
+            <source>Click the plane to see the prediction there.</source>
+            <translation>点击平面即可查看该处的预测。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/boundary.py" line="95" />
+            <location filename="../ui/views/boundary.py" line="132" />
+            <source>dots: training points, squares: test points</source>
+            <translation>圆点：训练点，方块：测试点</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/boundary.py" line="128" />
+            <source>dots: training data, line: what the network predicts</source>
+            <translation>圆点：训练数据，曲线：网络的预测</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/boundary.py" line="137" />
+            <source>The decision boundary needs a dataset with 2 inputs (or 1 input for a fitted curve); this one has {n}.</source>
+            <translation>决策边界需要有 2 个输入的数据集(或 1 个输入，显示拟合曲线)；当前数据集有 {n} 个输入。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/boundary.py" line="252" />
+            <source>at ({x}, {y}): predicted {name} — {ranked}</source>
+            <translation>在 ({x}, {y})：预测为 {name} — {ranked}</translation>
+        </message>
+    </context>
+    <context>
+        <name>DigitCanvas</name>
+        <message>
+            <location filename="../ui/canvas.py" line="80" />
+            <source>Draw here with the mouse, a pen or a finger. Ctrl+Z undoes the last stroke, Delete clears.</source>
+            <translation>用鼠标、手写笔或手指在这里书写。Ctrl+Z 撤销上一笔，Delete 清空。</translation>
+        </message>
+        <message>
+            <location filename="../ui/canvas.py" line="84" />
+            <source>Drawing canvas</source>
+            <translation>画布</translation>
+        </message>
+        <message>
+            <location filename="../ui/canvas.py" line="88" />
+            <source>Draw a digit here</source>
+            <translation>在这里写一个数字</translation>
+        </message>
+    </context>
+    <context>
+        <name>EvaluationView</name>
+        <message>
+            <location filename="../ui/views/evaluation.py" line="51" />
+            <source>true class</source>
+            <translation>真实类别</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/evaluation.py" line="52" />
+            <source>predicted class</source>
+            <translation>预测类别</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/evaluation.py" line="61" />
+            <source>accuracy per class</source>
+            <translation>各类别准确率</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/evaluation.py" line="67" />
+            <source>The confusion matrix appears after the first epoch. Click a cell to see its samples.</source>
+            <translation>第一轮结束后会显示混淆矩阵。点击单元格可查看其中的样本。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/evaluation.py" line="176" />
+            <source>{n} samples of {name} classified correctly.</source>
+            <translation>{n} 个 {name} 样本被正确分类。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/evaluation.py" line="184" />
+            <source>{n} samples of {t} taken for {p}; the {k} most confident mistakes first:</source>
+            <translation>{n} 个 {t} 样本被误判为 {p}；最有把握的 {k} 个错误排在前面：</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/evaluation.py" line="189" />
+            <source>#{i}  true: {t}  predicted: {p} ({c})</source>
+            <translation>#{i}  真实：{t}  预测：{p} ({c})</translation>
+        </message>
+    </context>
+    <context>
+        <name>FeatureMapView</name>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="62" />
+            <source>Which validation sample to look at</source>
+            <translation>要查看哪个验证样本</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="68" />
+            <source>Sample:</source>
+            <translation>样本：</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="77" />
+            <source>Train a network with convolution layers to see what each channel detects.</source>
+            <translation>训练一个带卷积层的网络，即可看到每个通道检测到了什么。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="89" />
+            <source>Click a tile to enlarge it.</source>
+            <translation>点击图块可放大。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="157" />
+            <source>{layer}: {n} channels, {h}x{w}</source>
+            <translation>{layer}：{n} 个通道，{h}x{w}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="170" />
+            <source>{layer}: {n} outputs</source>
+            <translation>{layer}：{n} 个输出</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="200" />
+            <source>{layer}, channel {c}</source>
+            <translation>{layer}，通道 {c}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="216" />
+            <source>your drawing</source>
+            <translation>你的手写</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/feature_maps.py" line="244" />
+            <source>validation sample {i} {label}</source>
+            <translation>验证样本 {i} {label}</translation>
+        </message>
+    </context>
+    <context>
+        <name>GradientsView</name>
+        <message>
+            <location filename="../ui/views/gradients.py" line="42" />
+            <source>gradient norm (log scale)</source>
+            <translation>梯度范数(对数坐标)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/gradients.py" line="43" />
+            <location filename="../ui/views/gradients.py" line="57" />
+            <source>training step</source>
+            <translation>训练步</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/gradients.py" line="50" />
+            <source>latest gradient norm per layer</source>
+            <translation>各层最新的梯度范数</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/gradients.py" line="56" />
+            <source>log10 gradient norm: layer x time</source>
+            <translation>log10 梯度范数：层 × 时间</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/gradients.py" line="177" />
+            <source>The early layers are barely learning: the first layer's gradient is {ratio} of the last layer's (under 1/100). This is the vanishing-gradient problem: each Sigmoid or Tanh layer shrinks the gradient on its way back. Cures: ReLU activations, He initialisation, BatchNorm, residual connections.</source>
+            <translation>前面的层几乎没有在学习：第一层的梯度只有最后一层的 {ratio}(不到 1/100)。这就是梯度消失问题：梯度在反向传播时每经过一个 Sigmoid 或 Tanh 层都会变小。解决办法：ReLU 激活函数、He 初始化、批归一化(BatchNorm)、残差连接。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/gradients.py" line="185" />
+            <source>The gradients are exploding: their norms keep growing, so every step throws the weights further off. Lower the learning rate, or clip the gradients (gradient clipping in the training settings).</source>
+            <translation>梯度爆炸了：梯度范数不断增大，每一步都让权重偏离得更远。请降低学习率，或裁剪梯度(在训练设置中打开梯度裁剪)。</translation>
+        </message>
+    </context>
+    <context>
+        <name>InputPreview</name>
+        <message>
+            <location filename="../ui/predict_panel.py" line="155" />
+            <source>What the model sees: your drawing cropped, scaled to fit 20x20 and centred by its centre of mass in 28x28, like the MNIST digits</source>
+            <translation>模型看到的图像：你的手写经过裁剪，缩放到 20x20 以内，再按质心居中放入 28x28，与 MNIST 数字的处理方式相同</translation>
+        </message>
+    </context>
+    <context>
+        <name>LayerEditor</name>
+        <message>
+            <location filename="../ui/layer_editor.py" line="201" />
+            <source>No layer selected</source>
+            <translation>未选中层</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="203" />
+            <source>Select a card in the network to edit its parameters.</source>
+            <translation>在网络中选中一张卡片即可编辑它的参数。</translation>
+        </message>
+    </context>
+    <context>
+        <name>LayerPalette</name>
+        <message>
+            <location filename="../ui/palette.py" line="45" />
+            <source>Drag a layer into the network (or double-click it).</source>
+            <translation>把层拖进网络(或双击它)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="51" />
+            <source>Dense</source>
+            <translation>全连接</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="52" />
+            <source>Convolution</source>
+            <translation>卷积</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="53" />
+            <source>Pooling</source>
+            <translation>池化</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="54" />
+            <source>Activation</source>
+            <translation>激活函数</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="55" />
+            <source>Regularization</source>
+            <translation>正则化</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="56" />
+            <source>Normalization</source>
+            <translation>归一化</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="57" />
+            <source>Structure</source>
+            <translation>结构</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="58" />
+            <source>Blocks</source>
+            <translation>模块</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../ui/main_window.py" line="83" />
+            <location filename="../ui/main_window.py" line="118" />
+            <source>Loading PyTorch…</source>
+            <translation>正在加载 PyTorch…</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="109" />
+            <source>Layers</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="110" />
+            <source>Network</source>
+            <translation>网络</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="111" />
+            <source>Properties</source>
+            <translation>属性</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="112" />
+            <source>Data and training</source>
+            <translation>数据与训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="156" />
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="157" />
+            <source>&amp;Edit</source>
+            <translation>编辑(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="158" />
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="159" />
+            <source>&amp;Presets</source>
+            <translation>预设(&amp;P)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="160" />
+            <source>&amp;Train</source>
+            <translation>训练(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="161" />
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="202" />
+            <source>Ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="220" />
+            <source>Curves</source>
+            <translation>曲线</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="294" />
+            <source>Predict</source>
+            <translation>预测</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="324" />
+            <source>Restore &amp;Default Layout</source>
+            <translation>恢复默认布局(&amp;D)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="328" />
+            <source>&amp;Theme</source>
+            <translation>主题(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="330" />
+            <source>System</source>
+            <translation>跟随系统</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="331" />
+            <source>Light</source>
+            <translation>浅色</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="332" />
+            <source>Dark</source>
+            <translation>深色</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="341" />
+            <source>&amp;Full Screen</source>
+            <translation>全屏(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="362" />
+            <source>&amp;About nnstudio</source>
+            <translation>关于 nnstudio(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="402" />
+            <source>Stop the training before loading a preset.</source>
+            <translation>请先停止训练，再加载预设。</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="514" />
+            <source>About nnstudio</source>
+            <translation>关于 nnstudio</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="516" />
+            <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
+            <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
+        </message>
+    </context>
+    <context>
+        <name>MessageBar</name>
+        <message>
+            <location filename="../ui/messages.py" line="127" />
+            <source>Hide this message</source>
+            <translation>隐藏此消息</translation>
+        </message>
+    </context>
+    <context>
+        <name>NetworkEditor</name>
+        <message>
+            <location filename="../ui/stack_view.py" line="213" />
+            <source>The network, input at the top. Drag layers here from the palette, drag cards to reorder them, Delete removes the selected one, Ctrl+D duplicates it.</source>
+            <translation>网络，输入在最上方。从层面板把层拖到这里，拖动卡片可调整顺序，Delete 删除选中的层，Ctrl+D 复制它。</translation>
+        </message>
+    </context>
+    <context>
+        <name>NetworkPanel</name>
+        <message>
+            <location filename="../ui/stack_view.py" line="327" />
+            <source>The shape of one sample of the dataset; it changes with the dataset.</source>
+            <translation>数据集中单个样本的形状；随数据集变化。</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="333" />
+            <source>Weights and biases the optimizer adjusts.</source>
+            <translation>由优化器调整的权重和偏置。</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="364" />
+            <source>&amp;Delete Layer</source>
+            <translation>删除层(&amp;D)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="369" />
+            <source>D&amp;uplicate Layer</source>
+            <translation>复制层(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="374" />
+            <source>Move Layer &amp;Up</source>
+            <translation>上移层(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="379" />
+            <source>Move Layer Do&amp;wn</source>
+            <translation>下移层(&amp;W)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="397" />
+            <source>&amp;Undo</source>
+            <translation>撤销(&amp;U)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="399" />
+            <source>&amp;Redo</source>
+            <translation>重做(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="413" />
+            <source>Input  {shape}   ({dataset})</source>
+            <translation>输入  {shape}   ({dataset})</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="421" />
+            <source>Total  {n} parameters</source>
+            <translation>共  {n} 个参数</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="423" />
+            <source>Total  – (the network has a problem)</source>
+            <translation>共  –(网络有问题)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="458" />
+            <source>Insert Flatten</source>
+            <translation>插入 Flatten</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="460" />
+            <source>Set outputs to {n}</source>
+            <translation>把输出数设为 {n}</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="461" />
+            <source>Move Flatten</source>
+            <translation>移动 Flatten</translation>
+        </message>
+    </context>
+    <context>
+        <name>PalettePanel</name>
+        <message>
+            <location filename="../ui/palette.py" line="166" />
+            <source>Search layers…</source>
+            <translation>搜索层…</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="168" />
+            <source>Type part of a name or of what a layer does.</source>
+            <translation>输入层名称或其功能描述中的部分文字。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PredictPanel</name>
+        <message>
+            <location filename="../ui/predict_panel.py" line="288" />
+            <source>Time from the drawing to the answer</source>
+            <translation>从书写到给出答案所用的时间</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="297" />
+            <source>What the model sees</source>
+            <translation>模型看到的图像</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="301" />
+            <source>Show feature maps</source>
+            <translation>显示特征图</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="302" />
+            <source>See what each convolution layer makes of this input</source>
+            <translation>查看每个卷积层对这个输入的响应</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="324" />
+            <source>Pen width for the next strokes</source>
+            <translation>后续笔画的笔宽</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="329" />
+            <source>Pen</source>
+            <translation>笔宽</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="337" />
+            <source>Undo stroke</source>
+            <translation>撤销笔画</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="338" />
+            <source>Remove the last stroke (Ctrl+Z while drawing)</source>
+            <translation>删除上一笔(书写时按 Ctrl+Z)</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="343" />
+            <source>Clear</source>
+            <translation>清空</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="344" />
+            <source>Start again on a blank canvas (Delete while drawing)</source>
+            <translation>清空画布重新开始(书写时按 Delete)</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="349" />
+            <source>Open image…</source>
+            <translation>打开图片…</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="350" />
+            <source>Predict a PNG, JPEG or BMP file (or drop one here)</source>
+            <translation>预测一个 PNG、JPEG 或 BMP 文件(也可以拖放到这里)</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="402" />
+            <source>Prediction for {0}: {1}</source>
+            <translation>{0} 的预测：{1}</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="405" />
+            <source>The model says: {0}</source>
+            <translation>模型的答案：{0}</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="407" />
+            <source>answered in {0:.1f} ms</source>
+            <translation>用时 {0:.1f} 毫秒</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="444" />
+            <source>Draw a digit on the canvas (or open an image): the model guesses as you draw.</source>
+            <translation>在画布上写一个数字(或打开一张图片)：你一边写，模型一边猜。</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="448" />
+            <source>Draw something on the canvas or open an image: the model guesses as you draw.</source>
+            <translation>在画布上画点什么或打开一张图片：你一边画，模型一边猜。</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="454" />
+            <source>Draw here</source>
+            <translation>在这里书写</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="455" />
+            <source>Draw a digit here</source>
+            <translation>在这里写一个数字</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="461" />
+            <source>Train a model first: the prediction appears here once a model has been trained.</source>
+            <translation>请先训练模型：模型训练好后，预测会显示在这里。</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="481" />
+            <source>{0} px</source>
+            <translation>{0} 像素</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="495" />
+            <source>Open image</source>
+            <translation>打开图片</translation>
+        </message>
+        <message>
+            <location filename="../ui/predict_panel.py" line="498" />
+            <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)</source>
+            <translation>图片 (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;所有文件 (*)</translation>
+        </message>
+    </context>
+    <context>
+        <name>PredictionBars</name>
+        <message>
+            <location filename="../ui/predict_panel.py" line="58" />
+            <source>The model's probability for every class (softmax of its outputs)</source>
+            <translation>模型给出的每个类别的概率(对输出做 softmax)</translation>
+        </message>
+    </context>
+    <context>
+        <name>RunsView</name>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="63" />
+            <source>Compare…</source>
+            <translation>对比…</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="65" />
+            <source>Train again with one setting changed, same seed</source>
+            <translation>只改一项设置、用相同随机种子再训练一次</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="71" />
+            <source>Export report…</source>
+            <translation>导出报告…</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="74" />
+            <source>also TensorBoard files</source>
+            <translation>同时导出 TensorBoard 文件</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="81" />
+            <source>Runs (tick to overlay):</source>
+            <translation>训练记录(勾选以叠加显示)：</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="91" />
+            <source>training loss</source>
+            <translation>训练损失</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="92" />
+            <source>validation accuracy</source>
+            <translation>验证准确率</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="95" />
+            <source>gradient norm: first (solid) and last (dashed) layer</source>
+            <translation>梯度范数：第一层(实线)和最后一层(虚线)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="114" />
+            <source>epochs</source>
+            <translation>轮次</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="200" />
+            <source> (running)</source>
+            <translation>(训练中)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="259" />
+            <location filename="../ui/views/runs_view.py" line="263" />
+            <source>What differs: {d}</source>
+            <translation>不同之处：{d}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="264" />
+            <source>Tick two runs to compare them.</source>
+            <translation>勾选两次训练即可对比。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="349" />
+            <source>Export the run to</source>
+            <translation>把训练记录导出到</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="357" />
+            <source>Train a run first.</source>
+            <translation>请先训练一次。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="361" />
+            <source>Runs compared</source>
+            <translation>训练对比</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="363" />
+            <source>Report written to {p}</source>
+            <translation>报告已写入 {p}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/runs_view.py" line="370" />
+            <source>TensorBoard files in {p}</source>
+            <translation>TensorBoard 文件位于 {p}</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingPanel</name>
+        <message>
+            <location filename="../ui/training_panel.py" line="135" />
+            <source>The data to learn from; its input shape becomes the network's input.</source>
+            <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="143" />
+            <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
+            <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="155" />
+            <source>What the network minimises: how wrong its outputs are.</source>
+            <translation>网络要最小化的量：衡量输出错得有多离谱。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="160" />
+            <source>How the weights move downhill on the loss.</source>
+            <translation>权重如何沿损失下坡移动。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="166" />
+            <source>How the weights start before training (default: PyTorch's own).</source>
+            <translation>训练开始前权重的初始值(default：PyTorch 自带的初始化)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="173" />
+            <source>Where the training runs: the CPU or a GPU.</source>
+            <translation>在哪里训练：CPU 还是 GPU。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="177" />
+            <source>Learning rate: the size of each step (e.g. 0.01).</source>
+            <translation>学习率：每一步的步长(例如 0.01)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="178" />
+            <source>Keeps a share of the previous step (SGD, RMSprop).</source>
+            <translation>保留上一步的一部分(SGD、RMSprop)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="179" />
+            <source>L2 penalty pulling weights towards zero.</source>
+            <translation>把权重拉向零的 L2 惩罚。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="180" />
+            <source>Samples per step.</source>
+            <translation>每一步使用的样本数。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="181" />
+            <source>Passes over the whole training set.</source>
+            <translation>遍历整个训练集的次数。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="182" />
+            <source>Same seed, same run: initial weights and batch order.</source>
+            <translation>种子相同，训练过程就相同：初始权重和批次顺序都一样。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="205" />
+            <source>Train</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="207" />
+            <location filename="../ui/training_panel.py" line="562" />
+            <location filename="../ui/training_panel.py" line="580" />
+            <source>Pause</source>
+            <translation>暂停</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="211" />
+            <source>Pause after this batch; click again to go on (F6)</source>
+            <translation>在本批次后暂停；再次点击继续(F6)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="213" />
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="216" />
+            <source>Stop after this batch and keep the weights (Shift+F5)</source>
+            <translation>在本批次后停止并保留权重(Shift+F5)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="223" />
+            <source>Not trained yet</source>
+            <translation>尚未训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="231" />
+            <location filename="../ui/training_panel.py" line="571" />
+            <source>Ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="235" />
+            <source>Data</source>
+            <translation>数据</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="243" />
+            <location filename="../ui/training_panel.py" line="572" />
+            <source>Training</source>
+            <translation>训练中</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="246" />
+            <source>Loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="247" />
+            <source>Optimizer</source>
+            <translation>优化器</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="248" />
+            <source>Learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="249" />
+            <source>Momentum</source>
+            <translation>动量</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="250" />
+            <source>Weight decay</source>
+            <translation>权重衰减</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="251" />
+            <source>Batch size</source>
+            <translation>批大小</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="252" />
+            <source>Epochs</source>
+            <translation>轮数</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="253" />
+            <source>Weight init</source>
+            <translation>权重初始化</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="254" />
+            <source>Device</source>
+            <translation>设备</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="255" />
+            <source>Seed</source>
+            <translation>随机种子</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="346" />
+            <source>Choose a data folder</source>
+            <translation>选择数据文件夹</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="377" />
+            <location filename="../ui/training_panel.py" line="587" />
+            <source>Device: {d}</source>
+            <translation>设备：{d}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="425" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="428" />
+            <source>Dataset</source>
+            <translation>数据集</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="493" />
+            <source>Train the network from fresh weights (F5)</source>
+            <translation>从新的初始权重开始训练网络(F5)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="523" />
+            <source>Starting…</source>
+            <translation>正在启动…</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="533" />
+            <source>&amp;Train</source>
+            <translation>训练(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="536" />
+            <source>&amp;Pause / Resume</source>
+            <translation>暂停 / 继续(&amp;P)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="542" />
+            <source>&amp;Stop</source>
+            <translation>停止(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="545" />
+            <source>&amp;Forget Trained Weights</source>
+            <translation>丢弃已训练的权重(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="548" />
+            <source>The next run and Predict start from untrained weights</source>
+            <translation>下一次训练和预测都将从未训练的权重开始</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="562" />
+            <source>Resume</source>
+            <translation>继续</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="573" />
+            <source>Paused</source>
+            <translation>已暂停</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="574" />
+            <source>Stopping…</source>
+            <translation>正在停止…</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="605" />
+            <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
+            <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
+        </message>
+    </context>
+    <context>
+        <name>WeightsView</name>
+        <message>
+            <location filename="../ui/views/weights.py" line="43" />
+            <source>First convolution layer's filters</source>
+            <translation>第一个卷积层的卷积核</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/weights.py" line="61" />
+            <source>Weight histograms per layer: faint = early in training, bright = now.</source>
+            <translation>各层的权重直方图：淡色 = 训练早期，亮色 = 当前。</translation>
+        </message>
+    </context>
+    <context>
+        <name>views</name>
+        <message>
+            <location filename="../ui/views/__init__.py" line="50" />
+            <source>Gradients</source>
+            <translation>梯度</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="51" />
+            <source>Feature maps</source>
+            <translation>特征图</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="52" />
+            <source>Activations</source>
+            <translation>激活值</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="53" />
+            <source>Weights</source>
+            <translation>权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="54" />
+            <source>Decision boundary</source>
+            <translation>决策边界</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="55" />
+            <source>Evaluation</source>
+            <translation>评估</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="56" />
+            <source>Runs</source>
+            <translation>训练记录</translation>
+        </message>
+    </context>
+</TS>
