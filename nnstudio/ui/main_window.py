@@ -519,6 +519,18 @@ class MainWindow(QMainWindow):
             ).format(v=__version__),
         )
 
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """Menu shortcuts also work when Qt's shortcut map is not consulted (no
+        active window: offscreen, a remote session): a key nobody took ends here."""
+        pressed = QKeySequence(event.keyCombination())
+        for menu in self.menus.values():
+            for action in _all_actions(menu):
+                if action.isEnabled() and pressed in action.shortcuts():
+                    action.trigger()
+                    event.accept()
+                    return
+        super().keyPressEvent(event)
+
     # --- closing ----------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         files = getattr(self, "files", None)
@@ -559,3 +571,11 @@ class MainWindow(QMainWindow):
             action.setObjectName(name)
         action.triggered.connect(slot)
         return action
+
+
+def _all_actions(menu: QMenu) -> list[QAction]:
+    """The actions of a menu and of its submenus."""
+    found = []
+    for action in menu.actions():
+        found += _all_actions(action.menu()) if action.menu() else [action]
+    return found

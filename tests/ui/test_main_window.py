@@ -270,3 +270,24 @@ def test_core_text_follows_the_ui_language(main_window, monkeypatch) -> None:
     assert "第 1 层" in window.training_panel.train_button.toolTip()
     item = window.palette_panel.palette.item_for("ReLU")
     assert "保留正值" in item.toolTip(0)
+
+
+def test_menu_shortcuts_work_from_the_keyboard(main_window, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from nnstudio.core.layers import LayerSpec
+
+    window = main_window()
+    window.document.insert_layer(0, LayerSpec("Flatten"))
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(window, Qt.Key.Key_Z, ctrl)
+    assert window.document.spec.layers[0].kind == "Linear"
+    qtbot.keyClick(
+        window.layer_editor, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert window.document.spec.layers[0].kind == "Flatten"
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.controller.running
+    qtbot.keyClick(window, Qt.Key.Key_F5, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=60_000)
+    assert window.controller.finished.reason in ("stopped", "finished")
