@@ -1,10 +1,10 @@
-"""Looks inside the network while it trains, cheaply.
+"""What the training loop measures, cheaply.
 
-Three parts: `GradNorms` sums per-layer gradient norms on the device after every
-training step (read once per epoch, for the vanishing-gradient comparison); `Prober`
-collects a `Probe` event on a fixed probe batch with forward hooks that are always
-removed in `finally`. Only what `ProbeRequest.kinds` asks
-for is computed: a hidden view costs nothing.
+`LossMeter` keeps per-step losses on the device and reads them in one sync per
+report; `GradNorms` sums per-layer gradient norms on the device (read once per
+epoch, for the vanishing-gradient comparison); `Prober` collects a `Probe` event on
+a fixed probe batch with forward hooks that are always removed in `finally`. Only
+what `ProbeRequest.kinds` asks for is computed: a hidden view costs nothing.
 """
 
 from __future__ import annotations
