@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Slot
-from PySide6.QtGui import QColor, QImage, QPalette, QPixmap
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -133,6 +133,7 @@ class CurvesView(QWidget):
 
     view_id = "curves"
     probe_kinds: frozenset[str] = frozenset()
+    refresh_when_hidden = True  # data only (no paint) while hidden: tabs stay current
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -178,6 +179,12 @@ class CurvesView(QWidget):
             )
         )
         self.log_check.toggled.connect(self._on_log_check_toggled)
+        self.log_action = QAction(self.tr("&Log-Scale Loss"), self)  # the View menu's
+        self.log_action.setObjectName("logScaleAction")
+        self.log_action.setCheckable(True)
+        self.log_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.log_action.toggled.connect(self.log_check.setChecked)
+        self.log_check.toggled.connect(self.log_action.setChecked)
         self.readout = QLabel(
             self.tr("Move the mouse over a plot to read values."), self
         )
@@ -311,7 +318,7 @@ class CurvesView(QWidget):
             for names in (LOSS_ITEMS, ACCURACY_ITEMS)
             if any(self._drawn.get(n) != (self._series(n).version, log) for n in names)
         ]
-        if len(pending) == 2 and not both:
+        if len(pending) == 2 and not both and self.isVisible():
             pending = [pending[self._turn % 2]]
             self._turn += 1
             self.dirty = True  # the other plot waits for the next frame

@@ -18,6 +18,10 @@ FRAME_MS = 50  # 20 Hz: smooth curves, leaves the GUI thread idle most of the ti
 
 
 def _can_be_seen(panel: Any) -> bool:
+    """Visible, or never shown, or cheap enough to keep current while hidden
+    (`refresh_when_hidden`: setData on a hidden plot costs no painting)."""
+    if getattr(panel, "refresh_when_hidden", False):
+        return True
     window = panel.window()
     return panel.isVisible() or not window.isVisible()
 

@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
             )
         )
         menu.addSeparator()
+        menu.addAction(self.curves.log_action)
         themes = menu.addMenu(self.tr("&Theme"))
         names = {
             "system": self.tr("System"),

@@ -34,11 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.layers import LAYER_KINDS
+from nnstudio.core.layers import CATEGORIES, LAYER_KINDS, LayerSpec
 from nnstudio.core.shapes import format_shape, suggest_fix
 from nnstudio.ui.document import Document
 from nnstudio.ui.icons import category_color, layer_icon
-from nnstudio.ui.messages import ERROR_COLOR, WARNING_COLOR, WrapLabel, problem_text
+from nnstudio.ui.messages import (
+    ERROR_COLOR,
+    WARNING_COLOR,
+    WrapLabel,
+    core_text,
+    problem_text,
+)
 from nnstudio.ui.stack_model import (
     LayerStackModel,
     ProblemRole,
@@ -375,6 +381,11 @@ class NetworkPanel(QWidget):
                 QKeySequence("Alt+Up"),
                 self._on_move_up_triggered,
             ),
+            "fix": (
+                self.tr("Apply the Suggested &Fix"),
+                QKeySequence("Ctrl+Shift+F"),
+                self._on_fix_clicked,
+            ),
             "move_down": (
                 self.tr("Move Layer Do&wn"),
                 QKeySequence("Alt+Down"),
@@ -405,6 +416,25 @@ class NetworkPanel(QWidget):
         menu.addActions([undo, redo])
         menu.addSeparator()
         menu.addActions(list(self.actions_by_name.values()))
+        self._add_insert_menu(menu.addMenu(self.tr("&Insert Layer")))
+
+    def _add_insert_menu(self, menu: Any) -> None:
+        """Every palette entry as a menu item: the keyboard way to add a layer."""
+        menu.setObjectName("insertLayerMenu")
+        for category in CATEGORIES:
+            sub = menu.addMenu(category)
+            for kind, declared in LAYER_KINDS.items():
+                if declared.category == category:
+                    action = sub.addAction(layer_icon(kind, category), kind)
+                    action.setData(kind)
+                    action.setStatusTip(core_text(declared.description))
+                    action.triggered.connect(self._on_insert_action_triggered)
+
+    @Slot()
+    def _on_insert_action_triggered(self) -> None:
+        row = self.editor.current_row()
+        at = row + 1 if row >= 0 else self.model.rowCount()
+        self.document.insert_layer(at, LayerSpec(self.sender().data()))
 
     @Slot(object)
     def _on_document_checked(self, report: Any) -> None:
@@ -475,6 +505,7 @@ class NetworkPanel(QWidget):
         self.actions_by_name["duplicate"].setEnabled(row >= 0)
         self.actions_by_name["move_up"].setEnabled(row > 0)
         self.actions_by_name["move_down"].setEnabled(0 <= row < count - 1)
+        self.actions_by_name["fix"].setEnabled(self._fix_spec is not None)
 
     @Slot()
     def _on_delete_triggered(self) -> None:

@@ -583,6 +583,14 @@ class TrainingPanel(QWidget):
         menu.addActions([self.train_action, self.pause_action, self.stop_action])
         menu.addSeparator()
         menu.addAction(forget)
+        menu.addAction(
+            make(
+                self.tr("Use a &Data Folder…"),
+                self._on_import_clicked,
+                name="dataFolderAction",
+                tip=self.import_button.toolTip(),
+            )
+        )
         self._update_buttons()
 
     @Slot()

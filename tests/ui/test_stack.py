@@ -271,3 +271,18 @@ def test_palette_search_filters(main_window) -> None:
     assert visible and all(
         "Pool" in k or "pool" in palette.item_for(k).statusTip(0) for k in visible
     )
+
+
+def test_edit_menu_inserts_every_layer_kind(main_window) -> None:
+    window = main_window()
+    menu = window.menus["edit"].findChild(type(window.menus["edit"]), "insertLayerMenu")
+    actions = [a for sub in menu.actions() for a in sub.menu().actions()]
+    assert {a.data() for a in actions} == set(LAYER_KINDS)
+    window.network_panel.editor.select_row(0)
+    next(a for a in actions if a.data() == "Dropout").trigger()
+    assert kinds(window) == ["Linear", "Dropout", "ReLU", "Linear"]
+    window.training_panel.choose_dataset("digits")
+    fix = window.network_panel.actions_by_name["fix"]
+    assert fix.isEnabled()
+    fix.trigger()
+    assert kinds(window)[0] == "Flatten"

@@ -270,3 +270,19 @@ def test_fake_run_keeps_numbers_in_the_status(main_window, qtbot, monkeypatch) -
     assert window.training_panel.state_status.text() == "Training"
     wait_idle(qtbot, window, 20_000)
     assert window.training_panel.state_status.text() == "Ready"
+
+
+def test_curves_fill_while_another_tab_is_shown(
+    main_window, qtbot, monkeypatch
+) -> None:
+    monkeypatch.setattr(train, "run", fake_run(4000, delay=0.001))
+    window = main_window()
+    window.select_view("boundary") or window.view_tabs.setCurrentIndex(1)
+    assert not window.curves.isVisible()
+    window.start_training()
+    qtbot.waitUntil(lambda: window.curves.point_count() > 5, timeout=10_000)
+    assert window.controller.running
+    window.controller.stop()
+    wait_idle(qtbot, window, 10_000)
+    window.curves.log_action.trigger()
+    assert window.curves.log_check.isChecked()
