@@ -474,7 +474,7 @@ class DataPreview(QWidget):
             "" if data is None else ("image" if data.is_image else data.preview_kind)
         )
         if data is None:
-            self.table.setText(self.tr("No data loaded yet."))
+            self.table.clear()  # the panel's info line says why (loading, failed)
         elif self.kind in ("points", "curve"):
             self._show_points(data)
         elif self.kind == "image":
@@ -484,7 +484,7 @@ class DataPreview(QWidget):
         # after filling: children added to a widget already shown would stay hidden
         self.plot.setVisible(self.kind in ("points", "curve"))
         self.grid.setVisible(self.kind == "image")
-        self.table.setVisible(self.kind in ("table", ""))
+        self.table.setVisible(self.kind == "table")
 
     def changeEvent(self, event: Any) -> None:
         if event.type() == event.Type.PaletteChange:

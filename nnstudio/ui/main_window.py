@@ -34,6 +34,7 @@ from nnstudio.ui.settings import Settings
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1440, 900)
+STATUS_CHARS = 100  # the status bar repeats a message briefly; the bar holds it all
 MIN_WIDTHS = (190, 330, 190, 330)  # names, cards and form labels readable, no clipping
 # Used where the platform theme defines no standard key (e.g. Quit on some desktops)
 FALLBACK_KEYS = {
@@ -417,7 +418,8 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str, level: str = "info") -> None:
         self.message_bar.show_message(text, level)
-        self.statusBar().showMessage(text, 8000)
+        short = text if len(text) <= STATUS_CHARS else text[: STATUS_CHARS - 1] + "…"
+        self.statusBar().showMessage(short, 8000)
 
     def update_title(self) -> None:
         self.setWindowTitle(f"{self.document.name}[*] — nnstudio")
@@ -472,8 +474,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_data_source_data_changed(self, data: Any) -> None:
         for view in self.views.values():
-            for hook in ("set_data", "update_data"):
-                if data is not None and callable(getattr(view, hook, None)):
+            for hook in ("set_data", "update_data"):  # None while a new set loads
+                if callable(getattr(view, hook, None)):
                     getattr(view, hook)(data)
                     break
         self._update_predict()

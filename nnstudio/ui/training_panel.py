@@ -483,7 +483,11 @@ class TrainingPanel(QWidget):
 
     @Slot(str)
     def _on_data_source_failed(self, message: str) -> None:
-        self.data_info.setText(message)
+        # the whole story once, in the message bar; a short line here
+        self.data_info.setText(
+            tr("Could not load this dataset (see the message above).")
+        )
+        self.data_info.setToolTip(message)
         self.sig_message.emit(
             tr("The dataset could not be loaded: {m}").format(m=message), "error"
         )
@@ -501,7 +505,11 @@ class TrainingPanel(QWidget):
             return tr("the dataset is still loading")
         data = data if data is not None else src.data
         if data is None:
-            return src.error or tr("no dataset is loaded")
+            if src.error:
+                return tr("the dataset {name} could not be loaded").format(
+                    name=doc.config.dataset
+                )
+            return tr("no dataset is loaded")
         if spec is None and doc.report.errors:
             return problem_text(doc.report.errors[0])
         from nnstudio.core.train import preflight

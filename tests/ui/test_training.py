@@ -286,3 +286,20 @@ def test_curves_fill_while_another_tab_is_shown(
     wait_idle(qtbot, window, 10_000)
     window.curves.log_action.trigger()
     assert window.curves.log_check.isChecked()
+
+
+def test_a_failed_download_is_a_message_not_a_dead_thread(
+    main_window, qtbot, artifacts
+) -> None:
+    window = main_window()  # tests/conftest.py points the mirror at a closed port
+    window.training_panel.choose_dataset("kmnist")
+    source = window.data_source
+    qtbot.waitUntil(lambda: not source.loading, timeout=60_000)
+    if source.data is not None:
+        pytest.skip("kmnist is cached on this machine")
+    assert source.error and window.message_bar.last_level == "error"
+    assert "kmnist" in window.message_bar.last_text.lower() or source.error
+    assert not window.training_panel.train_button.isEnabled()
+    assert "kmnist could not be loaded" in window.training_panel.train_button.toolTip()
+    qtbot.waitUntil(lambda: not source._jobs, timeout=10_000)
+    shot(window, artifacts / "main_window_download_failed.png")
