@@ -112,7 +112,7 @@ class NumberEdit(QLineEdit):
         try:
             value = self.parse(self.text())
         except ValueError as exc:
-            self._set_error(str(exc).replace("'", "“", 1).replace("'", "”", 1))
+            self._set_error(str(exc))
             return False
         self._set_error("")
         self.setModified(False)
