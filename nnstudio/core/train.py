@@ -42,9 +42,8 @@ __all__ = ["LOSSES", "OPTIMIZERS", "NonFiniteLoss", "Summary", "TrainConfig", "f
 STEP_S = 0.05  # step metrics at most 20 times a second: one sync each
 PROBE_S = 0.3  # probes about 3 times a second by default...
 PROBE_BUDGET = 0.04  # ...but never more than 4% of the time (a big model: less often)
-GRAD_EVERY = 8  # per-layer gradient norms on every 8th step (and each epoch's first):
-# their mean over an epoch needs no more, and a pass over all gradients every step
-# would cost ~5% of an MLP's training time
+GRAD_EVERY = 8  # per-layer gradient norms every 8th step: their mean over an epoch
+# needs no more, and a pass over all gradients every step costs ~3% of an MLP step
 TINY_STEPS = 4  # epochs shorter than this are reported at most every STEP_S
 SNAPSHOT_S = 1.0  # CPU copy of the last good weights, for a run that diverges,
 SNAPSHOT_BUDGET = 0.02  # taking at most 2% of the time
@@ -188,7 +187,6 @@ class _Trainer:
 
     def _epoch(self, epoch: int) -> Iterator[Event]:
         self.meter.new_epoch()
-        self.grads.reset()
         self.ep_start = self.elapsed()
         order = torch.randperm(len(self.data.x_train), generator=self.shuffle)
         order = order[: self.n_used].to(self.device)
@@ -197,7 +195,7 @@ class _Trainer:
             if self._halted():
                 self.reason, self.message = "stopped", "stopped by the user"
                 return
-            self._train_step(order[start:start + b], i % GRAD_EVERY == 0)
+            self._train_step(order[start:start + b])
             yield from self._throttled(epoch, i + 1)
 
     def _halted(self) -> bool:
@@ -209,7 +207,7 @@ class _Trainer:
             self.paused += time.perf_counter() - t
         return self.stop is not None and self.stop.is_set()
 
-    def _train_step(self, idx: torch.Tensor, grad_norms: bool) -> None:
+    def _train_step(self, idx: torch.Tensor) -> None:
         y = self.y_train[idx]
         out = self.model(self.data.inputs(self.data.x_train[idx]))
         loss = total = self.loss_fn(out, y)
@@ -217,8 +215,8 @@ class _Trainer:
             total = loss + self.config.l1 * sum(p.abs().sum() for p in self.l1_weights)
         self.opt.zero_grad(set_to_none=True)
         total.backward()
-        if grad_norms:  # a full pass over the gradients: not every step
-            self.grads.add()
+        if self.step % GRAD_EVERY == 0 or not self.grads.count:  # a pass over all
+            self.grads.add()  # gradients: not every step, at least once per report
         if self.config.clip_norm > 0:
             torch.nn.utils.clip_grad_norm_(self.params, self.config.clip_norm)
         self.opt.step()
@@ -294,6 +292,7 @@ class _Trainer:
         if not np.isfinite(scores.loss):
             raise NonFiniteLoss(self.step, scores.loss, self.meter.first)
         self.grad_means = self.grads.mean()
+        self.grads.reset()  # the mean covers the epoch (tiny ones: since the last)
         yield self._epoch_event(epoch, scores, train_time)
         if want_eval and scores.pred is not None:
             yield epoch_eval(epoch + 1, self.data.y_val, scores.pred, scores.conf,
