@@ -225,9 +225,15 @@ class ProjectFiles(QObject):
             self.open(path)
 
     def new(self) -> None:
-        if self.window.controller.running or not self.maybe_save():
+        from nnstudio.ui.messages import tr
+
+        if self.window.controller.running:
+            self.window.show_message(
+                tr("Stop the training before starting a new project."), "warning"
+            )
             return
-        self.document.new()
+        if self.maybe_save():
+            self.document.new()
 
     def can_ask(self) -> bool:
         """Nobody can answer a dialog on an offscreen platform (tests, self-test)."""

@@ -142,6 +142,8 @@ class CurvesView(QWidget):
         self._drawn: dict[str, tuple[int, bool]] = {}
         self._x_limit = 0.0
         self._turn = 0
+        self._steps_per_epoch = 1
+        self.divergence: pg.InfiniteLine | None = None
         self.epochs = 0
         self._symbols = {"train": "o", "val": "o", "val_acc": "o", "train_acc": "t"}
         self.task = "classification"
@@ -235,14 +237,34 @@ class CurvesView(QWidget):
         elif isinstance(event, Started):
             self.clear()
             self.task, self.epochs = event.task, event.epochs
+            self._steps_per_epoch = max(1, event.steps_per_epoch)
             self._retitle()
         elif isinstance(event, Finished):
+            if event.metrics.get("error") == "non-finite":
+                self.mark_divergence(event.steps / self._steps_per_epoch)
             self.refresh(both=True)  # even when hidden: the plots keep the final curves
+
+    def mark_divergence(self, x: float) -> None:
+        """A red line where the loss became NaN/Inf: the curve itself just stops."""
+        if self.divergence is not None:
+            return
+        line = pg.InfiniteLine(
+            pos=x,
+            angle=90,
+            pen=pg.mkPen(COLORS["val"], width=1, style=Qt.PenStyle.DashLine),
+            label=self.tr("loss became NaN/Inf"),
+            labelOpts={"position": 0.85, "color": COLORS["val"]},
+        )
+        line.setObjectName("divergenceMarker")
+        self.loss_plot.addItem(line)
+        self.divergence = line
 
     def _add_step(self, event: Step) -> None:
         loss = float(event.loss)
         self.raw.append(event.progress, loss)
-        if np.isfinite(loss):
+        if not np.isfinite(loss):
+            self.mark_divergence(event.progress)
+        else:
             keep = SMOOTHING ** max(1, event.step - self._ema_step)
             self._ema_step = event.step
             self._ema = keep * self._ema + (1 - keep) * loss
@@ -291,6 +313,9 @@ class CurvesView(QWidget):
         self._ema = self._ema_norm = 0.0
         self._ema_step = 0
         self._x_limit = 0.0
+        if self.divergence is not None:
+            self.loss_plot.removeItem(self.divergence)
+            self.divergence = None
         self.dirty = True
 
     def _retitle(self) -> None:

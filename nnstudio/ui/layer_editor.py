@@ -9,6 +9,7 @@ re-checked by the document as soon as a value is committed.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -92,7 +93,7 @@ class NumberEdit(QLineEdit):
         """The typed text as a number of this field's type, or raise ValueError."""
         number = parse_number(raw)
         if self.kind == "int":
-            if number != int(number):
+            if not math.isfinite(number) or number != int(number):  # inf, nan, 1.5
                 raise ValueError(tr("'{raw}' is not a whole number").format(raw=raw))
             number = int(number)
         too_low = self.lo is not None and number < self.lo

@@ -62,8 +62,8 @@ def finish_text(reason: str, message: str) -> str:
     }
     if not message:
         return heads.get(reason, reason)
-    if reason == "failed":
-        return f"{heads['failed']}: {message}"
+    if reason == "failed" and not message.lower().startswith("training failed"):
+        return f"{heads['failed']}: {message}"  # said once, even if the core says it
     return message[:1].upper() + message[1:]  # the core says it well: "finished 40…"
 
 

@@ -263,7 +263,8 @@ class LayerStackModel(QAbstractListModel):
     def _own_row(self, data: QMimeData) -> int | None:
         if not data.hasFormat(ROW_MIME):
             return None
-        token, _, row = bytes(data.data(ROW_MIME).data()).decode().partition(":")
+        raw = bytes(data.data(ROW_MIME).data()).decode("utf-8", "replace")
+        token, _, row = raw.partition(":")
         if token != self._token or not row.isdigit() or int(row) >= len(self._layers):
             return None
         return int(row)

@@ -42,14 +42,48 @@ def failure_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+_ABANDONED: list[tuple[QThread, QObject]] = []
+
+
+def abandon(thread: QThread, worker: QObject | None) -> None:
+    """Leave a worker that outlasts its join (a batch longer than JOIN_MS, a download
+    stalled in a socket read) to end on its own, without crashing the studio.
+
+    Destroying a running QThread aborts the process, and on exit PySide destroys every
+    QObject Python owns; so the thread is handed to Qt's main-thread object, which is
+    never destroyed, and the process exit ends it. Its signals are cut first.
+    """
+    if worker is not None:
+        for name in (
+            "sig_event",
+            "sig_done",
+            "sig_progress",
+            "sig_loaded",
+            "sig_failed",
+        ):
+            signal = getattr(worker, name, None)
+            if signal is not None:
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):  # nothing connected
+                    pass
+    app = QCoreApplication.instance()
+    if app is not None:
+        thread.setParent(app.thread())
+    _ABANDONED.append((thread, worker))
+    log.warning("a worker thread did not stop in time; it is left to end by itself")
+
+
 def _leave_a_core_for_the_gui() -> None:
     """Torch's CPU threads default to one per core; on a 2-core laptop they starve the
     GUI thread (and each other: measured 100x slower on a busy machine). Keep one
-    core free; a no-op where torch was already limited further."""
+    core free; a no-op where torch was already limited further (or not loaded)."""
     import os
+    import sys
 
-    import torch
-
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return
     cores = (
         len(os.sched_getaffinity(0))
         if hasattr(os, "sched_getaffinity")
@@ -202,8 +236,10 @@ class TrainingController(QObject):
         if joined:
             # deliver the worker's last queued events (Finished with the weights)
             QCoreApplication.sendPostedEvents(self, 0)
-            if self._thread is not None:
-                self._cleanup()
+        else:
+            abandon(thread, self._worker)
+        if self._thread is not None:
+            self._cleanup(delete=joined)
         return joined
 
     @Slot(object)
@@ -227,12 +263,12 @@ class TrainingController(QObject):
             self._thread.wait(JOIN_MS)
         self._cleanup()
 
-    def _cleanup(self) -> None:
+    def _cleanup(self, delete: bool = True) -> None:
         thread, worker = self._thread, self._worker
         self._thread, self._worker = None, None
-        if worker is not None:
+        if delete and worker is not None:
             worker.deleteLater()
-        if thread is not None:
+        if delete and thread is not None:
             thread.deleteLater()
         if self.state != "idle":
             self._set_state("idle")
@@ -386,7 +422,9 @@ class DataSource(QObject):
         for worker, (thread, cancel) in list(self._jobs.items()):
             cancel.set()
             thread.quit()
-            ok = thread.wait(timeout_ms) and ok
+            if not thread.wait(timeout_ms):  # a download stalled in a socket read
+                abandon(thread, worker)
+                ok = False
             self._jobs.pop(worker, None)
         return ok
 

@@ -7,6 +7,7 @@ possible is decided in one place (`train_blocker`), which also words why not.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -81,6 +82,16 @@ def available_devices() -> list[tuple[str, str]]:
     if mps is not None and mps.is_available():
         devices.append(("mps", tr("Apple GPU (MPS)")))
     return devices
+
+
+def _for_the_window(message: str) -> str:
+    """Core advice is worded for the command line ("use --device cpu or auto");
+    say what to do in the window instead."""
+    return re.sub(
+        r"use --device \w+ or \w+",
+        tr("choose CPU or Automatic in the Device box"),
+        message,
+    )
 
 
 def _device_text(name: str) -> str:
@@ -388,6 +399,9 @@ class TrainingPanel(QWidget):
             widget.blockSignals(True)
         if self.dataset_combo.findData(config.dataset) < 0:
             self.dataset_combo.addItem(config.dataset, config.dataset)
+        if self.device_combo.findData(config.device) < 0:  # saved on another machine
+            label = tr("{device} (not on this machine)").format(device=config.device)
+            self.device_combo.addItem(label, config.device)
         for combo, value in (
             (self.dataset_combo, config.dataset),
             (self.loss_combo, config.loss),
@@ -505,11 +519,7 @@ class TrainingPanel(QWidget):
             return tr("the dataset is still loading")
         data = data if data is not None else src.data
         if data is None:
-            if src.error:
-                return tr("the dataset {name} could not be loaded").format(
-                    name=doc.config.dataset
-                )
-            return tr("no dataset is loaded")
+            return src.error or tr("no dataset is loaded")  # the reason, in full
         if spec is None and doc.report.errors:
             return problem_text(doc.report.errors[0])
         from nnstudio.core.train import preflight
@@ -517,7 +527,7 @@ class TrainingPanel(QWidget):
         try:
             preflight(spec or doc.spec, data, config or doc.config)
         except NNStudioError as exc:
-            return str(exc)
+            return _for_the_window(str(exc))
         return None
 
     def _update_buttons(self) -> None:

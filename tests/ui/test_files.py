@@ -137,6 +137,17 @@ def test_clean_close_offers_nothing(main_window) -> None:
     assert not second.message_bar.isVisible()
 
 
+def test_new_during_a_run_says_why(main_window, qtbot) -> None:
+    window = main_window()
+    doc = window.document
+    doc.set_config(doc.config.with_(epochs=500), "long")
+    window.start_training()
+    window.files.new()
+    assert "Stop the training" in window.message_bar.last_text
+    window.controller.stop()
+    wait_idle(qtbot, window, 60_000)
+
+
 def test_new_project_returns_to_the_default(main_window) -> None:
     window = main_window()
     window.load_preset("deep-sigmoid")

@@ -176,9 +176,11 @@ def test_number_fields_read_full_width_digits_and_decimal_commas(main_window) ->
     batch.setText("６４")
     batch.editingFinished.emit()
     assert window.document.config.batch_size == 64
-    batch.setText("2.5")
-    batch.editingFinished.emit()
-    assert window.document.config.batch_size == 64 and batch.error
+    for typed in ("2.5", "inf", "nan", "1e400"):
+        batch.setText(typed)
+        batch.editingFinished.emit()
+        assert window.document.config.batch_size == 64
+        assert "whole number" in batch.error
     window.document.undo_stack.undo()
     assert window.document.config.batch_size == 32 and batch.text() == "32"
 

@@ -300,6 +300,45 @@ def test_a_failed_download_is_a_message_not_a_dead_thread(
     assert source.error and window.message_bar.last_level == "error"
     assert "kmnist" in window.message_bar.last_text.lower() or source.error
     assert not window.training_panel.train_button.isEnabled()
-    assert "kmnist could not be loaded" in window.training_panel.train_button.toolTip()
+    assert source.error in window.training_panel.train_button.toolTip()
     qtbot.waitUntil(lambda: not source._jobs, timeout=10_000)
     shot(window, artifacts / "main_window_download_failed.png")
+
+
+STUCK_RUN = """
+import os, sys, time, types
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+import nnstudio.core
+fake = types.ModuleType("nnstudio.core.train")
+def run(spec, data, config, *, stop=None, pause=None, probe_request=None, model=None):
+    time.sleep(3)  # one batch longer than the join
+    yield from ()
+fake.run = run
+sys.modules["nnstudio.core.train"] = nnstudio.core.train = fake
+from nnstudio.ui.training import TrainingController
+controller = TrainingController()
+controller.start(None, None, None)
+time.sleep(0.3)
+print("joined", controller.shutdown(timeout_ms=200), flush=True)
+del controller
+app.processEvents()
+print("exit", flush=True)
+"""
+
+
+def test_a_batch_longer_than_the_join_does_not_crash_the_exit() -> None:
+    import os
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", STUCK_RUN],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+    assert "joined False" in out.stdout and "exit" in out.stdout
+    assert out.returncode == 0, out.stderr[-500:]
