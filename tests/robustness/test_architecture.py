@@ -196,6 +196,19 @@ def test_softmax_before_cross_entropy_is_a_warning(capsys) -> None:
     assert summary.finished.reason == "finished"
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG commands/train.py run(): warnings of the shape check (Softmax before "
+    "cross-entropy) are never printed by `nnstudio train` (only `summary` prints them)",
+)
+def test_cli_train_warns_about_softmax(tmp_path, capsys) -> None:
+    path = tmp_path / "softmax.json"
+    path.write_text(flat(lin(16), L("ReLU"), lin(3), L("Softmax")).to_json(), "utf-8")
+    result = run_cli(capsys, "train", path, "--epochs", "1", "--no-probes")
+    assert result.rc == 0
+    assert "Softmax" in result.err
+
+
 def test_batchnorm_with_batches_of_one(capsys) -> None:
     preset = PRESETS["deep-relu-bn"]
     data = load_dataset("spiral", size=20)
@@ -261,7 +274,7 @@ def test_window_explains_and_recovers(
     doc.set_spec(spec.with_input_shape(good.input_shape), name)
     assert not panel.train_button.isEnabled()
     assert panel.blocked_label.isVisible()
-    assert_user_message(panel.blocked_label.text(), "Can't train", fragment)
+    assert_user_message(panel.blocked_label.text(), fragment)
     assert fragment.lower() in panel.train_button.toolTip().lower()
     assert not window.start_training()  # F5 / the menu refuse too
     assert not window.controller.running

@@ -16,6 +16,7 @@ import json
 import os
 import pickle
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -591,6 +592,12 @@ SAVER = textwrap.dedent("""
 """)
 
 
+def read_line(proc: subprocess.Popen, timeout: float) -> str:
+    """The child's next stdout line, or '' if it says nothing in time (no hang)."""
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    return proc.stdout.readline() if ready else ""
+
+
 def big_project(version: int) -> Project:
     """~4 MB of incompressible weights; the version is written into one bias."""
     spec = NetworkSpec(
@@ -634,7 +641,7 @@ def test_sigkill_during_save_never_damages_the_file(tmp_path) -> None:
             env=env,
             text=True,
         )
-        assert proc.stdout.readline().strip() == "ready"
+        assert read_line(proc, 60).strip() == "ready"
         time.sleep(rng.uniform(0.02, 0.4))
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
@@ -793,7 +800,7 @@ def test_autosave_is_offered_after_the_studio_was_killed(
         [sys.executable, str(script)], stdout=subprocess.PIPE, env=env, text=True
     )
     try:
-        line = proc.stdout.readline()
+        line = read_line(proc, 120)
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)

@@ -284,7 +284,7 @@ def test_window_fault_is_a_message_and_training_goes_on(
     assert finished.reason == "failed"
     bar = window.message_bar
     assert bar.isVisible() and bar.last_level == "error"
-    assert_user_message(bar.last_text, "Training failed", *fragments)
+    assert_user_message(bar.last_text, *fragments)
     assert_user_message(window.training_panel.stats_label.text(), *fragments)
     assert doc.weights is None or finite(doc.weights)  # never NaN weights kept
     panel = window.training_panel
@@ -383,14 +383,20 @@ def test_window_double_click_train_starts_one_run(studio, qtbot) -> None:
     window = studio
     quick(window, epochs=3)
     started = []
-    window.controller.sig_event.connect(
-        lambda e: started.append(e) if isinstance(e, Started) else None
-    )
+
+    def on_event(event) -> None:
+        if isinstance(event, Started):
+            started.append(event)
+
+    window.controller.sig_event.connect(on_event)
     button = window.training_panel.train_button
-    qtbot.mouseDClick(button, qtbot_button())
-    button.click()  # and a third, for good measure
-    window.start_training()  # the F5 key at the same moment
-    wait_idle(qtbot, window)
+    try:
+        qtbot.mouseDClick(button, qtbot_button())
+        button.click()  # and a third, for good measure
+        window.start_training()  # the F5 key at the same moment
+        wait_idle(qtbot, window)
+    finally:
+        window.controller.sig_event.disconnect(on_event)
     assert len(started) == 1, started
     assert window.controller.finished.reason == "finished"
 
