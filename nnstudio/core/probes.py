@@ -19,7 +19,7 @@ from torch import nn
 from nnstudio.core.evaluate import NonFiniteLoss, probabilities
 from nnstudio.core.events import PROBE_KINDS, Probe, ProbeRequest
 
-PROBE_BATCH = 64  # validation samples the probes look at: stable stats, ~1 step's cost
+PROBE_BATCH = 32  # validation samples the probes look at: stable stats, ~1 step
 HIST_BINS = 30
 SAMPLE_VALUES = 8192  # values per layer behind a histogram/moments: cost stays flat
 GRID = 100  # boundary grid is GRID x GRID points
