@@ -452,12 +452,6 @@ STALLED_CLOSE = textwrap.dedent("""
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ui/training.py DataSource.shutdown: closing "
-    "the studio during a stalled download (read timeout 15 s > the 5 s "
-    "join) destroys the running QThread and Qt aborts the process",
-)
 def test_closing_during_a_stalled_download_does_not_crash() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(

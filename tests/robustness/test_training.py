@@ -298,11 +298,6 @@ def test_window_fault_is_a_message_and_training_goes_on(
     assert window.modals.calls == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MISSING curves.py: the loss curve does not mark "
-    "where the loss became NaN/Inf (only the message bar says so)",
-)
 def test_window_nan_is_marked_on_the_curve(studio, qtbot, monkeypatch) -> None:
     window = studio
     quick(window)
@@ -334,12 +329,6 @@ def test_window_exception_escaping_the_generator(studio, qtbot, monkeypatch) -> 
     assert studio.controller.finished.reason == "finished"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ui/training_panel.py: the window says "
-    '"Training failed: training failed: RuntimeError: …" (core and UI '
-    "both prefix the failure)",
-)
 def test_window_failure_is_not_said_twice(studio, qtbot, monkeypatch) -> None:
     quick(studio)
     install_fault(monkeypatch, 1, raise_(RuntimeError("boom")))
@@ -366,12 +355,6 @@ def test_window_cuda_chosen_but_absent(studio, qtbot) -> None:
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG training_panel.py: with device 'cuda' the "
-    "device box shows 'Automatic' (findData fails, index 0) and the "
-    "reason tells the CLI's '--device cpu' to a window user",
-)
 def test_window_cuda_absent_is_worded_for_the_window(studio) -> None:
     doc, panel = studio.document, studio.training_panel
     doc.set_config(doc.config.with_(device="cuda"), "from a GPU machine")
@@ -477,13 +460,6 @@ STUCK = textwrap.dedent("""
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ui/training.py TrainingController.shutdown: "
-    "when a batch outlasts the 5 s join (a big CNN on a CPU), the QThread "
-    "is destroyed while running and Qt aborts the process on close "
-    '("QThread: Destroyed while thread ... is still running", SIGABRT)',
-)
 def test_closing_while_a_batch_outlasts_the_join_does_not_crash(tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(

@@ -37,19 +37,7 @@ DROPS = [
     ),
     ("plain-text-only", mime("text/plain", b"Linear"), 0),
     ("foreign-row", mime(ROW_MIME, b"someone-else:0"), 0),
-    pytest.param(
-        "row-not-utf8",
-        mime(ROW_MIME, b"\xff\xfe:1"),
-        0,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG ui/stack_model.py "
-            "_own_row: .decode() of a foreign row drag "
-            "raises UnicodeDecodeError inside "
-            "dropMimeData (use errors='replace')",
-        ),
-        id="row-not-utf8",
-    ),
+    ("row-not-utf8", mime(ROW_MIME, b"\xff\xfe:1"), 0),  # fixed: was a traceback
     ("row-out-of-range", mime(ROW_MIME, b"x:99999"), 0),
     ("three-kinds", mime(LAYER_MIME, b"Dropout ReLU Tanh"), 3),
 ]
@@ -134,12 +122,6 @@ def test_file_actions_during_a_run(studio, qtbot, tmp_path) -> None:
     assert studio.modals.calls == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ui/autosave.py ProjectFiles.new: File → New "
-    "during a run silently does nothing (Open and Presets say 'Stop the "
-    "training before …')",
-)
 def test_new_during_a_run_says_why(studio, qtbot) -> None:
     doc, ctl = studio.document, studio.controller
     doc.set_config(doc.config.with_(epochs=500), "long")
