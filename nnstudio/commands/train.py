@@ -13,7 +13,10 @@ import json
 import math
 import sys
 import time
+import unicodedata
 from typing import Any
+
+from nnstudio.cli import say
 
 NUMBER_OPTIONS = ("lr", "momentum", "weight_decay", "l1", "clip_norm")
 WHOLE_OPTIONS = {"epochs": "epochs", "batch_size": "batch_size", "seed": "seed",
@@ -28,8 +31,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a network and optionally save it")
     p.add_argument("net", help="a preset name, a spec .json or a .nnstudio project")
     p.add_argument("--dataset", help="dataset name or path (default: the preset's)")
-    p.add_argument("--epochs", type=int)
-    p.add_argument("--batch-size", type=int)
+    p.add_argument("--epochs")
+    p.add_argument("--batch-size")
     p.add_argument("--lr", help="learning rate")
     p.add_argument("--optimizer", help="sgd, adam, adamw, adagrad or rmsprop")
     p.add_argument("--momentum")
@@ -39,14 +42,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--l1", help="L1 penalty on the weights")
     p.add_argument("--clip-norm", help="clip the gradient norm to this (0 = off)")
     p.add_argument("--schedule", help="learning-rate schedule: none, step or cosine")
-    p.add_argument("--patience", type=int, help="stop early after N epochs without a "
+    p.add_argument("--patience", help="stop early after N epochs without a "
                    "better validation loss (0 = off)")
     p.add_argument("--loss",
                    help="cross-entropy, mse, bce-with-logits, l1, huber or half-sse")
     p.add_argument("--init", help="weight initialisation of the network")
     p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
-    p.add_argument("--seed", type=int)
-    p.add_argument("--probe-every", type=int, help="steps between probes (0 = by time)")
+    p.add_argument("--seed")
+    p.add_argument("--probe-every", help="steps between probes (0 = by time)")
     p.add_argument("--no-probes", action="store_true", help="no probes: fastest")
     p.add_argument("--mirror", metavar="URL", help="download mirror for the dataset")
     p.add_argument("--resume", action="store_true",
@@ -73,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dataset and model is None:  # as `summary --dataset`: take its input shape
         spec = spec.with_input_shape(tuple(data.input_shape))
     preflight(spec, data, config)  # refuse before any work: exit 2
+    _warn(spec, data, config)
     recorder = RunRecorder(spec, config, name=args.net)
     progress = Progress(config.epochs, show=not args.json)
 
@@ -82,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
 
     summary = fit(spec, data, config, model=model, on_event=on_event)
     progress.close()
-    if args.save:
+    if args.save and summary.finished.reason == "failed":
+        say(f"nnstudio: {args.save} was not saved: the run failed")
+    elif args.save:
         _save(args.save, resolved, spec, config, summary, recorder.finish())
     _report(summary, args.json)
     return EXIT_FAILED if summary.finished.reason == "failed" else 0
@@ -103,7 +109,7 @@ def settings(base, args: argparse.Namespace):
                 raise ConfigError(f"--{name.replace('_', '-')}: {exc}") from None
     for name, field in WHOLE_OPTIONS.items():
         if getattr(args, name) is not None:
-            changes[field] = getattr(args, name)
+            changes[field] = _whole(getattr(args, name), name.replace("_", " "))
     changes.update({n: getattr(args, n) for n in TEXT_OPTIONS if getattr(args, n)})
     if args.nesterov:
         changes["nesterov"] = True
@@ -112,6 +118,29 @@ def settings(base, args: argparse.Namespace):
     if args.dataset and args.dataset != base.dataset:
         changes.update(dataset=args.dataset, dataset_options={})
     return validate(base.with_(**changes))
+
+
+def _whole(raw: str, label: str) -> int:
+    """A whole number as people type it (full-width digits too), else one line."""
+    from nnstudio.core.errors import ConfigError
+    from nnstudio.core.i18n import text
+
+    cleaned = unicodedata.normalize("NFKC", raw).strip().replace("_", "")
+    if cleaned.lstrip("+-").isdigit():
+        return int(cleaned)
+    raise ConfigError(text({"en": f"{label} must be a whole number (got '{raw}')",
+                            "zh": f"{label} 必须是整数(输入的是“{raw}”)"}))
+
+
+def _warn(spec, data, config) -> None:
+    """The shape check's warnings (e.g. Softmax before cross-entropy): it trains,
+    but the student should hear about it."""
+    from nnstudio.core.shapes import check
+
+    report = check(spec, num_outputs=data.num_outputs, loss=config.loss)
+    for problem in report.problems:
+        if problem.severity == "warning":
+            say(f"nnstudio: warning: {problem.message()}")
 
 
 def _spec(spec, init: str | None):
@@ -127,15 +156,19 @@ def _spec(spec, init: str | None):
 
 def _resume_model(resolved, resume: bool):
     from nnstudio.core.errors import ConfigError
+    from nnstudio.core.i18n import text
 
     if not resume:
         return None
     if resolved.project is None:
-        raise ConfigError("--resume continues a saved project: give a .nnstudio file "
-                          "as NET")
+        raise ConfigError(text({
+            "en": "--resume continues a saved project: give a .nnstudio file as NET",
+            "zh": "--resume 用于继续训练已保存的项目：请把 .nnstudio 文件作为 NET"}))
     if resolved.project.weights is None:
-        raise ConfigError("the project has no trained weights to resume from — train "
-                          "it without --resume first")
+        raise ConfigError(text({
+            "en": "the project has no trained weights to resume from — train it "
+                  "without --resume first",
+            "zh": "这个项目还没有训练好的权重可以继续——请先不带 --resume 训练"}))
     return resolved.project.model()
 
 
@@ -152,8 +185,6 @@ def _save(path: str, resolved, spec, config, summary, record: dict) -> None:
 
 
 def _report(summary, as_json: bool) -> None:
-    from nnstudio.cli import say
-
     if summary.finished.reason == "failed":
         say(f"nnstudio: {summary.finished.message}")
     if as_json:

@@ -16,11 +16,71 @@ from nnstudio.core.build import require_valid
 from nnstudio.core.config import LOSSES, TrainConfig, validate
 from nnstudio.core.errors import ConfigError, SpecError
 from nnstudio.core.events import EpochEval
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.spec import NetworkSpec
 
 BN_KINDS = ("BatchNorm", "Residual")  # layers that need 2+ samples per batch
 CHUNK = 2048  # samples per forward when scoring: bounded memory on any device
 MISTAKES = 64  # most confidently wrong validation samples sent with each EpochEval
+
+# What training and scoring tell users, in both languages (the CLI and the window
+# say the same sentence); `phrase()` picks the user's language.
+_MESSAGES: dict[str, Text] = {
+    "mps-absent": {"en": "device 'mps' was asked for but this machine has no Apple "
+                         "GPU available — use --device cpu or auto",
+                   "zh": "要求使用设备“mps”，但这台机器没有可用的 Apple GPU——请使用 "
+                         "--device cpu 或 auto"},
+    "cuda-absent": {"en": "device '{name}' was asked for but no CUDA GPU is available "
+                          "— use --device cpu or auto",
+                    "zh": "要求使用设备“{name}”，但没有可用的 CUDA GPU——请使用 "
+                          "--device cpu 或 auto"},
+    "no-such-gpu": {"en": "there is no GPU '{name}': this machine has {count} "
+                          "(cuda:0 ...)",
+                    "zh": "没有 GPU“{name}”：这台机器有 {count} 个(cuda:0 ...)"},
+    "unknown-device": {"en": "unknown device '{name}': use auto, cpu, cuda, cuda:N or "
+                             "mps",
+                       "zh": "未知设备“{name}”：请使用 auto、cpu、cuda、cuda:N 或 mps"},
+    "input-shape": {"en": "the network takes input {net} but the dataset '{data}' "
+                          "gives {got} — set the input shape to the dataset's",
+                    "zh": "网络的输入形状是 {net}，但数据集“{data}”给出的是 {got}——"
+                          "请把输入形状设为数据集的形状"},
+    "bn-batch": {"en": "BatchNorm needs at least 2 samples per batch to compute its "
+                       "statistics — set the batch size to 2 or more",
+                 "zh": "BatchNorm 每批至少需要 2 个样本才能计算统计量——请把批大小设为 "
+                       "2 或更大"},
+    "loss-task": {"en": "the loss '{loss}' needs class labels but this dataset is "
+                        "regression (numbers to predict) — use mse, l1 or huber",
+                  "zh": "损失函数“{loss}”需要类别标签，但这个数据集是回归(预测数值)——"
+                        "请使用 mse、l1 或 huber"},
+    "non-finite": {"en": "the loss became {kind} at step {step}",
+                   "zh": "第 {step} 步的损失变成了 {kind}"},
+    "exploded": {"en": "the loss exploded to {value:.3g} at step {step} (it started "
+                       "at {first:.3g}) and is heading for Inf",
+                 "zh": "第 {step} 步的损失暴涨到 {value:.3g}(起始为 {first:.3g})，"
+                       "正趋向 Inf"},
+    "cure": {"en": "{what} — the learning rate ({lr:g}) is probably too high: lower "
+                   "it (e.g. to {lower:g}) or turn on gradient clipping (clip norm 1)",
+             "zh": "{what}——学习率({lr:g})可能太大：请降低它(例如降到 {lower:g})"
+                   "或开启梯度裁剪(裁剪范数 1)"},
+    "oom": {"en": "the GPU ran out of memory with batch size {batch} — lower the batch "
+                  "size (e.g. to {half}) or make the network smaller",
+            "zh": "批大小为 {batch} 时 GPU 内存不足——请减小批大小(例如 {half})"
+                  "或缩小网络"},
+    "internal": {"en": "training failed: {error}", "zh": "训练失败：{error}"},
+    "stopped": {"en": "stopped by the user", "zh": "已被用户停止"},
+    "early": {"en": "stopped early: the validation loss has not improved for "
+                    "{patience} epochs (best {best:.4g})",
+              "zh": "提前停止：验证损失已连续 {patience} 轮没有改善(最佳 {best:.4g})"},
+    "done-accuracy": {"en": "finished {epochs} epochs: validation accuracy {acc:.1%}",
+                      "zh": "已完成 {epochs} 轮：验证准确率 {acc:.1%}"},
+    "done-loss": {"en": "finished {epochs} epochs: validation loss {loss:.4g}",
+                  "zh": "已完成 {epochs} 轮：验证损失 {loss:.4g}"},
+}
+
+
+def phrase(code: str, **data: object) -> str:
+    """One user sentence in the user's language (NNSTUDIO_LANG, else the locale)."""
+    return text(_MESSAGES[code]).format(**data)
 
 
 class NonFiniteLoss(Exception):
@@ -32,14 +92,14 @@ class NonFiniteLoss(Exception):
         self.step, self.value, self.first = step, value, first
 
     def describe(self, lr: float) -> str:
+        """Names NaN/Inf and the step, and says what usually cures it."""
         if np.isfinite(self.value):
-            what = (f"the loss exploded to {self.value:.3g} at step {self.step} (it "
-                    f"started at {self.first:.3g}) and is heading for Inf")
+            what = phrase("exploded", value=self.value, step=self.step,
+                           first=self.first)
         else:
             kind = "NaN" if np.isnan(self.value) else "Inf"
-            what = f"the loss became {kind} at step {self.step}"
-        return (f"{what} — the learning rate ({lr:g}) is probably too high: lower it "
-                f"(e.g. to {lr / 10:g}) or turn on gradient clipping (clip norm 1)")
+            what = phrase("non-finite", kind=kind, step=self.step)
+        return phrase("cure", what=what, lr=lr, lower=lr / 10)
 
 
 def resolve_device(name: str | None) -> torch.device:
@@ -56,24 +116,22 @@ def resolve_device(name: str | None) -> torch.device:
         return torch.device("cpu")
     if name == "mps":
         if not _mps_available():
-            raise ConfigError("device 'mps' was asked for but this machine has no "
-                              "Apple GPU available — use --device cpu or auto")
+            raise ConfigError(phrase("mps-absent"))
         return torch.device("mps")
     if name == "cuda" or name.startswith("cuda:"):
         return _cuda_device(name)
-    raise ConfigError(f"unknown device '{name}': use auto, cpu, cuda, cuda:N or mps")
+    raise ConfigError(phrase("unknown-device", name=name))
 
 
 def _cuda_device(name: str) -> torch.device:
     if not torch.cuda.is_available():
-        raise ConfigError(f"device '{name}' was asked for but no CUDA GPU is available "
-                          "— use --device cpu or auto")
+        raise ConfigError(phrase("cuda-absent", name=name))
     index = name.partition(":")[2]
     if not index:
         return torch.device("cuda", torch.cuda.current_device())
     if not index.isdigit() or int(index) >= torch.cuda.device_count():
-        raise ConfigError(f"there is no GPU '{name}': this machine has "
-                          f"{torch.cuda.device_count()} (cuda:0 ...)")
+        raise ConfigError(phrase("no-such-gpu", name=name,
+                                  count=torch.cuda.device_count()))
     return torch.device("cuda", int(index))
 
 
@@ -97,23 +155,20 @@ def preflight(spec: NetworkSpec, data, config: TrainConfig) -> torch.device:
     """
     validate(config)
     if tuple(spec.input_shape) != tuple(data.input_shape):
-        raise SpecError(f"the network takes input {list(spec.input_shape)} but the "
-                        f"dataset '{data.name}' gives {list(data.input_shape)} — set "
-                        "the input shape to the dataset's")
+        raise SpecError(phrase("input-shape", net=list(spec.input_shape),
+                                data=data.name, got=list(data.input_shape)))
     check_loss_fits(config.loss, data.task)
     require_valid(spec, num_outputs=data.num_outputs, loss=config.loss)
     if any(layer.kind in BN_KINDS for layer in spec.layers) and (
             config.batch_size < 2 or len(data.x_train) < 2):
-        raise ConfigError("BatchNorm needs at least 2 samples per batch to compute its "
-                          "statistics — set the batch size to 2 or more")
+        raise ConfigError(phrase("bn-batch"))
     return resolve_device(config.device)
 
 
 def check_loss_fits(loss: str, task: str) -> None:
     """Refuse a loss that cannot learn from this kind of target, saying what to use."""
     if LOSSES[loss].task == "classification" and task != "classification":
-        raise ConfigError(f"the loss '{loss}' needs class labels but this dataset is "
-                          "regression (numbers to predict) — use mse, l1 or huber")
+        raise ConfigError(phrase("loss-task", loss=loss))
 
 
 def training_targets(y: torch.Tensor, task: str, loss: str, width: int) -> torch.Tensor:

@@ -29,6 +29,7 @@ from nnstudio.core.evaluate import (
     Scorer,
     describe_device,
     epoch_eval,
+    phrase,
     preflight,
     training_targets,
 )
@@ -91,16 +92,15 @@ def _failure(exc: Exception, trainer, config: TrainConfig) -> Finished:
         message = exc.describe(config.lr)
         metrics["error"] = "non-finite"
     elif isinstance(exc, torch.cuda.OutOfMemoryError):
-        message = (f"the GPU ran out of memory with batch size {config.batch_size} — "
-                   f"lower the batch size (e.g. to {max(1, config.batch_size // 2)}) "
-                   "or make the network smaller")
+        message = phrase("oom", batch=config.batch_size,
+                      half=max(1, config.batch_size // 2))
         metrics["error"] = "out-of-memory"
     elif isinstance(exc, NNStudioError):
         message = str(exc)
         metrics["error"] = exc.code
     else:
         detail = (str(exc).strip().splitlines() or [""])[0][:200]
-        message = f"training failed: {type(exc).__name__}: {detail}"
+        message = phrase("internal", error=f"{type(exc).__name__}: {detail}")
         metrics["error"] = "internal"
     metrics["stopped_reason"] = message
     if trainer is None:
@@ -193,7 +193,7 @@ class _Trainer:
         b = self.config.batch_size
         for i, start in enumerate(range(0, self.n_used, b)):
             if self._halted():
-                self.reason, self.message = "stopped", "stopped by the user"
+                self.reason, self.message = "stopped", phrase("stopped")
                 return
             self._train_step(order[start:start + b])
             yield from self._throttled(epoch, i + 1)
@@ -329,8 +329,7 @@ class _Trainer:
         self.bad_epochs += 1
         if patience and self.bad_epochs >= patience:
             self.reason = "early-stopped"
-            self.message = (f"stopped early: the validation loss has not improved for "
-                            f"{patience} epochs (best {self.best:.4g})")
+            self.message = phrase("early", patience=patience, best=self.best)
 
     # --- the end ------------------------------------------------------------------
     def metrics(self) -> dict[str, Any]:
@@ -358,8 +357,8 @@ class _Trainer:
 
 def _finished_message(epochs: int, m: dict[str, Any]) -> str:
     if m.get("val_accuracy") is not None:
-        return f"finished {epochs} epochs: validation accuracy {m['val_accuracy']:.1%}"
-    return f"finished {epochs} epochs: validation loss {m['val_loss']:.4g}"
+        return phrase("done-accuracy", epochs=epochs, acc=m["val_accuracy"])
+    return phrase("done-loss", epochs=epochs, loss=m["val_loss"])
 
 
 def _scheduler(opt: torch.optim.Optimizer, c: TrainConfig):

@@ -10,6 +10,7 @@ import torch
 from safetensors.torch import load_file
 
 from nnstudio.cli import main
+from nnstudio.core.presets import PRESETS
 from nnstudio.core.project import load_project
 
 
@@ -146,3 +147,54 @@ def test_huge_learning_rate_reports_nan_or_inf(capsys) -> None:
     reason = result["stopped_reason"]
     assert "NaN" in reason or "Inf" in reason
     assert "learning rate" in captured.err
+
+
+@pytest.mark.parametrize("option, value, words", [
+    ("--epochs", "ten", "epochs must be a whole number"),
+    ("--batch-size", "0,5", "batch size must be a whole number"),
+    ("--epochs", "1e3", "epochs"),
+    ("--seed", "x", "seed"),
+])
+def test_whole_number_typos_are_one_line(capsys, option, value, words) -> None:
+    assert main(["train", "spiral-relu", option, value]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0]
+
+
+def test_full_width_whole_numbers(capsys) -> None:
+    assert main(["train", "spiral-relu", "--epochs", "２", "--json"]) == 0
+    assert _json_line(capsys)["epochs"] == 2
+
+
+def test_shape_warnings_are_printed(tmp_path, capsys) -> None:
+    from nnstudio.core.layers import LayerSpec
+
+    spec = PRESETS["spiral-relu"].spec
+    path = tmp_path / "softmax.json"
+    path.write_text(spec.insert(3, LayerSpec("Softmax")).to_json(), "utf-8")
+    assert main(["train", str(path), "--epochs", "1", "--no-probes"]) == 0
+    err = capsys.readouterr().err
+    assert "nnstudio: warning:" in err and "Softmax" in err
+
+
+def test_a_failed_run_does_not_replace_the_saved_project(tmp_path, capsys) -> None:
+    path = tmp_path / "mine.nnstudio"
+    assert main(["train", "spiral-relu", "--epochs", "1", "--save", str(path)]) == 0
+    before = path.read_bytes()
+    assert main(["train", "spiral-relu", "--optimizer", "sgd", "--lr", "1e5",
+                 "--save", str(path)]) == 1
+    assert path.read_bytes() == before
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert "was not saved" in lines[-2] and "learning rate" in lines[-1]
+
+
+def test_failure_messages_in_chinese(monkeypatch) -> None:
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.train import fit
+
+    monkeypatch.setenv("NNSTUDIO_LANG", "zh")
+    preset = PRESETS["spiral-relu"]
+    summary = fit(preset.spec, load_dataset("spiral"),
+                  preset.train_config(optimizer="sgd", lr=1e6, probes=False))
+    assert summary.finished.reason == "failed"
+    assert "学习率" in summary.finished.message
