@@ -115,7 +115,7 @@
         </message>
         <message>
             <location filename="../ui/document.py" line="183" />
-            <location filename="../ui/training_panel.py" line="342" />
+            <location filename="../ui/training_panel.py" line="369" />
             <source>Use dataset {name}</source>
             <translation>使用数据集 {name}</translation>
         </message>
@@ -151,6 +151,81 @@
             <translation>输入 {a} → 输出 {b}，{n} 个参数</translation>
         </message>
         <message>
+            <location filename="../ui/learn_more.py" line="45" />
+            <source>Layers</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="46" />
+            <source>Losses</source>
+            <translation>损失函数</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="47" />
+            <source>Optimizers</source>
+            <translation>优化器</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="48" />
+            <source>Settings</source>
+            <translation>训练设置</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="54" />
+            <source>Learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="54" />
+            <source>Weight init</source>
+            <translation>权重初始化</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="79" />
+            <source>Right-click: Learn more</source>
+            <translation>右键单击：了解更多</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="270" />
+            <source>Stop the training before starting an experiment.</source>
+            <translation>请先停止训练，再开始实验。</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="277" />
+            <source>Experiment: {title}. {text}</source>
+            <translation>实验：{title}。{text}</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="287" />
+            <source>Experiment: {title} ({run})</source>
+            <translation>实验：{title}({run})</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="308" />
+            <source>The experiment could not start: {why}</source>
+            <translation>实验无法开始：{why}</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="327" />
+            <source>loading was cancelled</source>
+            <translation>加载已取消</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="389" />
+            <source>Learn more about {name}…</source>
+            <translation>了解 {name} 的更多信息…</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="419" />
+            <source>&amp;Learn More…</source>
+            <translation>了解更多(&amp;L)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="421" />
+            <source>Formulas, advice and one-click experiments</source>
+            <translation>公式、使用建议和一键实验</translation>
+        </message>
+        <message>
             <location filename="../ui/messages.py" line="51" />
             <source>layer {pos} {kind}</source>
             <translation>第 {pos} 层 {kind}</translation>
@@ -174,6 +249,36 @@
             <location filename="../ui/messages.py" line="61" />
             <source>Training failed</source>
             <translation>训练失败</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="194" />
+            <source>&amp;Preferences…</source>
+            <translation>首选项(&amp;P)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="202" />
+            <source>Choose the language and the theme</source>
+            <translation>选择语言和主题</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="229" />
+            <source>Language</source>
+            <translation>语言</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="230" />
+            <source>The new language takes effect after a restart.</source>
+            <translation>新的语言将在重新启动后生效。</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="231" />
+            <source>Restart Now</source>
+            <translation>立即重启</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="232" />
+            <source>Later</source>
+            <translation>稍后</translation>
         </message>
         <message>
             <location filename="../ui/stack_model.py" line="61" />
@@ -206,90 +311,90 @@
             <translation>设备内存不足——请减小批大小或缩小网络</translation>
         </message>
         <message>
-            <location filename="../ui/training.py" line="428" />
+            <location filename="../ui/training.py" line="431" />
             <source>loading was cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="68" />
+            <location filename="../ui/training_panel.py" line="76" />
             <source>Automatic (best available)</source>
             <translation>自动(选最好的可用设备)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="74" />
+            <location filename="../ui/training_panel.py" line="82" />
             <source>Apple GPU (MPS)</source>
             <translation>Apple GPU (MPS)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="126" />
+            <location filename="../ui/training_panel.py" line="135" />
             <source>{name} (download)</source>
             <translation>{name}(需下载)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="311" />
+            <location filename="../ui/training_panel.py" line="338" />
             <source>Set {field}</source>
             <translation>设置 {field}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="323" />
+            <location filename="../ui/training_panel.py" line="350" />
             <source>Set weight init {init}</source>
             <translation>设置权重初始化为 {init}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="402" />
+            <location filename="../ui/training_panel.py" line="431" />
             <source>{n} training / {m} validation samples</source>
             <translation>{n} 个训练样本 / {m} 个验证样本</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="406" />
+            <location filename="../ui/training_panel.py" line="435" />
             <source>, {k} classes</source>
             <translation>，{k} 个类别</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="408" />
+            <location filename="../ui/training_panel.py" line="437" />
             <source>, regression</source>
             <translation>，回归</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="415" />
+            <location filename="../ui/training_panel.py" line="444" />
             <source>Input shape from the dataset</source>
             <translation>按数据集设置输入形状</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="423" />
-            <location filename="../ui/training_panel.py" line="425" />
+            <location filename="../ui/training_panel.py" line="452" />
+            <location filename="../ui/training_panel.py" line="454" />
             <source>Loading {name}…</source>
             <translation>正在加载 {name}…</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="452" />
+            <location filename="../ui/training_panel.py" line="481" />
             <source>Loading cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="459" />
+            <location filename="../ui/training_panel.py" line="488" />
             <source>The dataset could not be loaded: {m}</source>
             <translation>无法加载数据集：{m}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="470" />
+            <location filename="../ui/training_panel.py" line="499" />
             <source>a run is in progress</source>
             <translation>正在训练中</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="472" />
+            <location filename="../ui/training_panel.py" line="501" />
             <source>the dataset is still loading</source>
             <translation>数据集仍在加载</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="475" />
+            <location filename="../ui/training_panel.py" line="504" />
             <source>no dataset is loaded</source>
             <translation>尚未加载数据集</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="491" />
-            <location filename="../ui/training_panel.py" line="496" />
-            <location filename="../ui/training_panel.py" line="519" />
+            <location filename="../ui/training_panel.py" line="520" />
+            <location filename="../ui/training_panel.py" line="525" />
+            <location filename="../ui/training_panel.py" line="548" />
             <source>Can't train: {why}</source>
             <translation>无法训练：{why}</translation>
         </message>
@@ -1079,6 +1184,52 @@
         </message>
     </context>
     <context>
+        <name>LearnMoreDialog</name>
+        <message>
+            <location filename="../ui/learn_more.py" line="188" />
+            <source>Learn More</source>
+            <translation>了解更多</translation>
+        </message>
+    </context>
+    <context>
+        <name>LearnMorePanel</name>
+        <message>
+            <location filename="../ui/learn_more.py" line="113" />
+            <source>Try it</source>
+            <translation>动手试试</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="117" />
+            <source>Run the experiment</source>
+            <translation>运行实验</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="120" />
+            <source>Loads the experiment into the studio and trains it</source>
+            <translation>把实验加载到工作室并开始训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="134" />
+            <source>What it computes</source>
+            <translation>计算内容</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="135" />
+            <source>When to use it</source>
+            <translation>何时使用</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="170" />
+            <source>{a} vs {b}</source>
+            <translation>{a} 对比 {b}</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="172" />
+            <source>Runs: {runs}</source>
+            <translation>训练方案：{runs}</translation>
+        </message>
+    </context>
+    <context>
         <name>MainWindow</name>
         <message>
             <location filename="../ui/main_window.py" line="83" />
@@ -1147,57 +1298,57 @@
             <translation>曲线</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="294" />
+            <location filename="../ui/main_window.py" line="295" />
             <source>Predict</source>
             <translation>预测</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="324" />
+            <location filename="../ui/main_window.py" line="325" />
             <source>Restore &amp;Default Layout</source>
             <translation>恢复默认布局(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="328" />
+            <location filename="../ui/main_window.py" line="329" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="330" />
+            <location filename="../ui/main_window.py" line="331" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="331" />
+            <location filename="../ui/main_window.py" line="332" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="332" />
+            <location filename="../ui/main_window.py" line="333" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="341" />
+            <location filename="../ui/main_window.py" line="342" />
             <source>&amp;Full Screen</source>
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="362" />
+            <location filename="../ui/main_window.py" line="363" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="402" />
+            <location filename="../ui/main_window.py" line="403" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="514" />
+            <location filename="../ui/main_window.py" line="515" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="516" />
+            <location filename="../ui/main_window.py" line="517" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
@@ -1205,7 +1356,7 @@
     <context>
         <name>MessageBar</name>
         <message>
-            <location filename="../ui/messages.py" line="127" />
+            <location filename="../ui/messages.py" line="135" />
             <source>Hide this message</source>
             <translation>隐藏此消息</translation>
         </message>
@@ -1431,6 +1582,59 @@
         </message>
     </context>
     <context>
+        <name>PreferencesDialog</name>
+        <message>
+            <location filename="../ui/preferences.py" line="131" />
+            <source>Preferences</source>
+            <translation>首选项</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="134" />
+            <source>System language</source>
+            <translation>跟随系统语言</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="140" />
+            <source>System</source>
+            <translation>跟随系统</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="141" />
+            <source>Light</source>
+            <translation>浅色</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="142" />
+            <source>Dark</source>
+            <translation>深色</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="158" />
+            <source>The language of menus, messages, layers, presets and datasets.</source>
+            <translation>菜单、消息、层、预设和数据集所用的语言。</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="160" />
+            <source>Light or dark colours for the window.</source>
+            <translation>窗口使用浅色还是深色。</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="161" />
+            <source>A new language takes effect after a restart.</source>
+            <translation>更改语言后需重新启动才能生效。</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="165" />
+            <source>&amp;Language:</source>
+            <translation>语言(&amp;L)：</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="166" />
+            <source>&amp;Theme:</source>
+            <translation>主题(&amp;T)：</translation>
+        </message>
+    </context>
+    <context>
         <name>RunsView</name>
         <message>
             <location filename="../ui/views/runs_view.py" line="63" />
@@ -1522,237 +1726,267 @@
     <context>
         <name>TrainingPanel</name>
         <message>
-            <location filename="../ui/training_panel.py" line="135" />
+            <location filename="../ui/training_panel.py" line="144" />
             <source>The data to learn from; its input shape becomes the network's input.</source>
             <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="143" />
+            <location filename="../ui/training_panel.py" line="152" />
             <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
             <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="155" />
+            <location filename="../ui/training_panel.py" line="164" />
             <source>What the network minimises: how wrong its outputs are.</source>
             <translation>网络要最小化的量：衡量输出错得有多离谱。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="160" />
+            <location filename="../ui/training_panel.py" line="169" />
             <source>How the weights move downhill on the loss.</source>
             <translation>权重如何沿损失下坡移动。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="166" />
+            <location filename="../ui/training_panel.py" line="175" />
             <source>How the weights start before training (default: PyTorch's own).</source>
             <translation>训练开始前权重的初始值(default：PyTorch 自带的初始化)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="173" />
+            <location filename="../ui/training_panel.py" line="182" />
+            <source>How the learning rate changes: constant, step decay or cosine.</source>
+            <translation>学习率如何变化：保持不变、阶梯衰减或余弦退火。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="189" />
             <source>Where the training runs: the CPU or a GPU.</source>
             <translation>在哪里训练：CPU 还是 GPU。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="177" />
+            <location filename="../ui/training_panel.py" line="193" />
             <source>Learning rate: the size of each step (e.g. 0.01).</source>
             <translation>学习率：每一步的步长(例如 0.01)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="178" />
+            <location filename="../ui/training_panel.py" line="194" />
             <source>Keeps a share of the previous step (SGD, RMSprop).</source>
             <translation>保留上一步的一部分(SGD、RMSprop)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="179" />
+            <location filename="../ui/training_panel.py" line="195" />
             <source>L2 penalty pulling weights towards zero.</source>
             <translation>把权重拉向零的 L2 惩罚。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="180" />
+            <location filename="../ui/training_panel.py" line="196" />
             <source>Samples per step.</source>
             <translation>每一步使用的样本数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="181" />
+            <location filename="../ui/training_panel.py" line="197" />
             <source>Passes over the whole training set.</source>
             <translation>遍历整个训练集的次数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="182" />
+            <location filename="../ui/training_panel.py" line="198" />
             <source>Same seed, same run: initial weights and batch order.</source>
             <translation>种子相同，训练过程就相同：初始权重和批次顺序都一样。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="205" />
+            <location filename="../ui/training_panel.py" line="199" />
+            <source>Scale gradients down to this norm (0 = off).</source>
+            <translation>把梯度缩小到不超过这个范数(0 表示关闭)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="201" />
+            <source>Stop after this many epochs without a better validation loss (0 = off).</source>
+            <translation>验证损失连续这么多轮没有改善就停止训练(0 表示关闭)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="226" />
             <source>Train</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="207" />
-            <location filename="../ui/training_panel.py" line="562" />
-            <location filename="../ui/training_panel.py" line="580" />
+            <location filename="../ui/training_panel.py" line="228" />
+            <location filename="../ui/training_panel.py" line="595" />
+            <location filename="../ui/training_panel.py" line="613" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="211" />
+            <location filename="../ui/training_panel.py" line="232" />
             <source>Pause after this batch; click again to go on (F6)</source>
             <translation>在本批次后暂停；再次点击继续(F6)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="213" />
+            <location filename="../ui/training_panel.py" line="234" />
             <source>Stop</source>
             <translation>停止</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="216" />
+            <location filename="../ui/training_panel.py" line="237" />
             <source>Stop after this batch and keep the weights (Shift+F5)</source>
             <translation>在本批次后停止并保留权重(Shift+F5)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="223" />
+            <location filename="../ui/training_panel.py" line="244" />
             <source>Not trained yet</source>
             <translation>尚未训练</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="231" />
-            <location filename="../ui/training_panel.py" line="571" />
+            <location filename="../ui/training_panel.py" line="252" />
+            <location filename="../ui/training_panel.py" line="604" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="235" />
+            <location filename="../ui/training_panel.py" line="256" />
             <source>Data</source>
             <translation>数据</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="243" />
-            <location filename="../ui/training_panel.py" line="572" />
+            <location filename="../ui/training_panel.py" line="264" />
+            <location filename="../ui/training_panel.py" line="605" />
             <source>Training</source>
-            <translation>训练中</translation>
+            <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="246" />
+            <location filename="../ui/training_panel.py" line="267" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="247" />
+            <location filename="../ui/training_panel.py" line="268" />
             <source>Optimizer</source>
             <translation>优化器</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="248" />
+            <location filename="../ui/training_panel.py" line="269" />
             <source>Learning rate</source>
             <translation>学习率</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="249" />
+            <location filename="../ui/training_panel.py" line="270" />
             <source>Momentum</source>
             <translation>动量</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="250" />
+            <location filename="../ui/training_panel.py" line="271" />
             <source>Weight decay</source>
             <translation>权重衰减</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="251" />
+            <location filename="../ui/training_panel.py" line="272" />
             <source>Batch size</source>
             <translation>批大小</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="252" />
+            <location filename="../ui/training_panel.py" line="273" />
             <source>Epochs</source>
             <translation>轮数</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="253" />
+            <location filename="../ui/training_panel.py" line="274" />
+            <source>LR schedule</source>
+            <translation>学习率调度</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="275" />
+            <source>Clip gradients</source>
+            <translation>梯度裁剪</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="276" />
+            <source>Early stopping</source>
+            <translation>提前停止</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="277" />
             <source>Weight init</source>
             <translation>权重初始化</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="254" />
+            <location filename="../ui/training_panel.py" line="278" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="255" />
+            <location filename="../ui/training_panel.py" line="279" />
             <source>Seed</source>
             <translation>随机种子</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="346" />
+            <location filename="../ui/training_panel.py" line="373" />
             <source>Choose a data folder</source>
             <translation>选择数据文件夹</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="377" />
-            <location filename="../ui/training_panel.py" line="587" />
+            <location filename="../ui/training_panel.py" line="406" />
+            <location filename="../ui/training_panel.py" line="620" />
             <source>Device: {d}</source>
             <translation>设备：{d}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="425" />
+            <location filename="../ui/training_panel.py" line="454" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="428" />
+            <location filename="../ui/training_panel.py" line="457" />
             <source>Dataset</source>
             <translation>数据集</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="493" />
+            <location filename="../ui/training_panel.py" line="522" />
             <source>Train the network from fresh weights (F5)</source>
             <translation>从新的初始权重开始训练网络(F5)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="523" />
+            <location filename="../ui/training_panel.py" line="552" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="533" />
+            <location filename="../ui/training_panel.py" line="566" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="536" />
+            <location filename="../ui/training_panel.py" line="569" />
             <source>&amp;Pause / Resume</source>
             <translation>暂停 / 继续(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="542" />
+            <location filename="../ui/training_panel.py" line="575" />
             <source>&amp;Stop</source>
             <translation>停止(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="545" />
+            <location filename="../ui/training_panel.py" line="578" />
             <source>&amp;Forget Trained Weights</source>
             <translation>丢弃已训练的权重(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="548" />
+            <location filename="../ui/training_panel.py" line="581" />
             <source>The next run and Predict start from untrained weights</source>
             <translation>下一次训练和预测都将从未训练的权重开始</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="562" />
+            <location filename="../ui/training_panel.py" line="595" />
             <source>Resume</source>
             <translation>继续</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="573" />
+            <location filename="../ui/training_panel.py" line="606" />
             <source>Paused</source>
             <translation>已暂停</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="574" />
+            <location filename="../ui/training_panel.py" line="607" />
             <source>Stopping…</source>
             <translation>正在停止…</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="605" />
+            <location filename="../ui/training_panel.py" line="638" />
             <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
             <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
         </message>
