@@ -196,11 +196,6 @@ def test_softmax_before_cross_entropy_is_a_warning(capsys) -> None:
     assert summary.finished.reason == "finished"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG commands/train.py run(): warnings of the shape check (Softmax before "
-    "cross-entropy) are never printed by `nnstudio train` (only `summary` prints them)",
-)
 def test_cli_train_warns_about_softmax(tmp_path, capsys) -> None:
     path = tmp_path / "softmax.json"
     path.write_text(flat(lin(16), L("ReLU"), lin(3), L("Softmax")).to_json(), "utf-8")

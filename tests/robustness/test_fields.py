@@ -178,13 +178,6 @@ def test_cli_refuses_field(option, value, fragment, capsys) -> None:
     assert_cli_refuses(result, fragment)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG commands/train.py: --epochs/--batch-size/"
-    "--seed/--patience use argparse type=int, so a typo prints the "
-    "multi-line usage instead of one `nnstudio:` line (README promises "
-    "one line); parse them like --lr, or override parser.error",
-)
 @pytest.mark.parametrize(
     "option,value", [("--epochs", "ten"), ("--batch-size", "0,5"), ("--epochs", "1e3")]
 )

@@ -213,12 +213,6 @@ def test_cli_fault_exit_1_one_line(
     assert '"stopped_reason"' in result.out.splitlines()[-1]  # JSON still printed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG commands/train.py run(): --save is written "
-    "even when the run failed, replacing the previous project file with "
-    "the failed run (exit status 1)",
-)
 def test_cli_failed_run_does_not_replace_the_saved_project(tmp_path, capsys) -> None:
     path = tmp_path / "mine.nnstudio"
     result = run_cli(
@@ -244,11 +238,6 @@ def test_cli_failed_run_does_not_replace_the_saved_project(tmp_path, capsys) -> 
     assert path.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG train.py/probes.py: failure messages "
-    "(NaN, out of memory, internal) are English only",
-)
 def test_failure_messages_in_chinese(spiral, monkeypatch, zh) -> None:
     install_fault(monkeypatch, 1, lambda loss: loss * math.nan, sticky=True)
     end = events_of(PRESET.spec, spiral, PRESET.train_config(epochs=1, probes=False))[
