@@ -24,67 +24,72 @@
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="253" />
+            <location filename="../ui/autosave.py" line="232" />
+            <source>Stop the training before starting a new project.</source>
+            <translation>请先停止训练，再新建项目。</translation>
+        </message>
+        <message>
+            <location filename="../ui/autosave.py" line="259" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="254" />
+            <location filename="../ui/autosave.py" line="260" />
             <source>{name} has unsaved changes. Save them?</source>
             <translation>{name} 有未保存的更改。要保存吗？</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="270" />
+            <location filename="../ui/autosave.py" line="276" />
             <source>&amp;New</source>
             <translation>新建(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="272" />
+            <location filename="../ui/autosave.py" line="278" />
             <source>&amp;Open…</source>
             <translation>打开(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="274" />
+            <location filename="../ui/autosave.py" line="280" />
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="278" />
+            <location filename="../ui/autosave.py" line="284" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="281" />
+            <location filename="../ui/autosave.py" line="287" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="285" />
+            <location filename="../ui/autosave.py" line="291" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="300" />
+            <location filename="../ui/autosave.py" line="306" />
             <source>(none yet)</source>
             <translation>(暂无)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="304" />
+            <location filename="../ui/autosave.py" line="310" />
             <source>Clear the list</source>
             <translation>清空列表</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="320" />
+            <location filename="../ui/autosave.py" line="326" />
             <source>nnstudio did not close properly last time. Restore the autosaved project?</source>
             <translation>nnstudio 上次没有正常关闭。要恢复自动保存的项目吗？</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="325" />
+            <location filename="../ui/autosave.py" line="331" />
             <source>Restore</source>
             <translation>恢复</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="326" />
+            <location filename="../ui/autosave.py" line="332" />
             <source>Discard</source>
             <translation>丢弃</translation>
         </message>
@@ -115,7 +120,7 @@
         </message>
         <message>
             <location filename="../ui/document.py" line="183" />
-            <location filename="../ui/training_panel.py" line="369" />
+            <location filename="../ui/training_panel.py" line="380" />
             <source>Use dataset {name}</source>
             <translation>使用数据集 {name}</translation>
         </message>
@@ -125,27 +130,27 @@
             <translation>加载预设 {name}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="72" />
+            <location filename="../ui/layer_editor.py" line="73" />
             <source>from {lo} to {hi}</source>
             <translation>范围 {lo} 到 {hi}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="73" />
+            <location filename="../ui/layer_editor.py" line="74" />
             <source> (not included)</source>
             <translation>(不含)</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="96" />
+            <location filename="../ui/layer_editor.py" line="97" />
             <source>'{raw}' is not a whole number</source>
             <translation>“{raw}”不是整数</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="104" />
+            <location filename="../ui/layer_editor.py" line="105" />
             <source>{value} is outside the range {range}</source>
             <translation>{value} 超出范围：{range}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="259" />
+            <location filename="../ui/layer_editor.py" line="260" />
             <location filename="../ui/stack_model.py" line="222" />
             <source>in {a} → out {b}, {n} parameters</source>
             <translation>输入 {a} → 输出 {b}，{n} 个参数</translation>
@@ -186,42 +191,42 @@
             <translation>右键单击：了解更多</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="270" />
+            <location filename="../ui/learn_more.py" line="273" />
             <source>Stop the training before starting an experiment.</source>
             <translation>请先停止训练，再开始实验。</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="277" />
+            <location filename="../ui/learn_more.py" line="280" />
             <source>Experiment: {title}. {text}</source>
             <translation>实验：{title}。{text}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="287" />
+            <location filename="../ui/learn_more.py" line="290" />
             <source>Experiment: {title} ({run})</source>
             <translation>实验：{title}({run})</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="308" />
+            <location filename="../ui/learn_more.py" line="311" />
             <source>The experiment could not start: {why}</source>
             <translation>实验无法开始：{why}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="327" />
+            <location filename="../ui/learn_more.py" line="330" />
             <source>loading was cancelled</source>
             <translation>加载已取消</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="389" />
+            <location filename="../ui/learn_more.py" line="399" />
             <source>Learn more about {name}…</source>
             <translation>了解 {name} 的更多信息…</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="419" />
+            <location filename="../ui/learn_more.py" line="427" />
             <source>&amp;Learn More…</source>
             <translation>了解更多(&amp;L)…</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="421" />
+            <location filename="../ui/learn_more.py" line="429" />
             <source>Formulas, advice and one-click experiments</source>
             <translation>公式、使用建议和一键实验</translation>
         </message>
@@ -251,32 +256,38 @@
             <translation>训练失败</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="194" />
-            <source>&amp;Preferences…</source>
-            <translation>首选项(&amp;P)…</translation>
-        </message>
-        <message>
-            <location filename="../ui/preferences.py" line="202" />
-            <source>Choose the language and the theme</source>
-            <translation>选择语言和主题</translation>
-        </message>
-        <message>
-            <location filename="../ui/preferences.py" line="229" />
+            <location filename="../ui/preferences.py" line="127" />
+            <location filename="../ui/preferences.py" line="242" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="230" />
+            <location filename="../ui/preferences.py" line="128" />
+            <source>nnstudio could not restart itself: please start it again.</source>
+            <translation>nnstudio 无法自动重启：请手动重新启动。</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="207" />
+            <source>&amp;Preferences…</source>
+            <translation>首选项(&amp;P)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="215" />
+            <source>Choose the language and the theme</source>
+            <translation>选择语言和主题</translation>
+        </message>
+        <message>
+            <location filename="../ui/preferences.py" line="243" />
             <source>The new language takes effect after a restart.</source>
             <translation>新的语言将在重新启动后生效。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="231" />
+            <location filename="../ui/preferences.py" line="244" />
             <source>Restart Now</source>
             <translation>立即重启</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="232" />
+            <location filename="../ui/preferences.py" line="245" />
             <source>Later</source>
             <translation>稍后</translation>
         </message>
@@ -311,90 +322,105 @@
             <translation>设备内存不足——请减小批大小或缩小网络</translation>
         </message>
         <message>
-            <location filename="../ui/training.py" line="431" />
+            <location filename="../ui/training.py" line="469" />
             <source>loading was cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="76" />
+            <location filename="../ui/training_panel.py" line="77" />
             <source>Automatic (best available)</source>
             <translation>自动(选最好的可用设备)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="82" />
+            <location filename="../ui/training_panel.py" line="83" />
             <source>Apple GPU (MPS)</source>
             <translation>Apple GPU (MPS)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="135" />
+            <location filename="../ui/training_panel.py" line="92" />
+            <source>choose CPU or Automatic in the Device box</source>
+            <translation>请在“设备”下拉框中选择 CPU 或“自动”</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="146" />
             <source>{name} (download)</source>
             <translation>{name}(需下载)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="338" />
+            <location filename="../ui/training_panel.py" line="349" />
             <source>Set {field}</source>
             <translation>设置 {field}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="350" />
+            <location filename="../ui/training_panel.py" line="361" />
             <source>Set weight init {init}</source>
             <translation>设置权重初始化为 {init}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="431" />
+            <location filename="../ui/training_panel.py" line="403" />
+            <source>{device} (not on this machine)</source>
+            <translation>{device}(本机没有)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="445" />
             <source>{n} training / {m} validation samples</source>
             <translation>{n} 个训练样本 / {m} 个验证样本</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="435" />
+            <location filename="../ui/training_panel.py" line="449" />
             <source>, {k} classes</source>
             <translation>，{k} 个类别</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="437" />
+            <location filename="../ui/training_panel.py" line="451" />
             <source>, regression</source>
             <translation>，回归</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="444" />
+            <location filename="../ui/training_panel.py" line="458" />
             <source>Input shape from the dataset</source>
             <translation>按数据集设置输入形状</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="452" />
-            <location filename="../ui/training_panel.py" line="454" />
+            <location filename="../ui/training_panel.py" line="466" />
+            <location filename="../ui/training_panel.py" line="468" />
             <source>Loading {name}…</source>
             <translation>正在加载 {name}…</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="481" />
+            <location filename="../ui/training_panel.py" line="495" />
             <source>Loading cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="488" />
+            <location filename="../ui/training_panel.py" line="502" />
+            <source>Could not load this dataset (see the message above).</source>
+            <translation>无法加载这个数据集(见上方消息)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="506" />
             <source>The dataset could not be loaded: {m}</source>
             <translation>无法加载数据集：{m}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="499" />
+            <location filename="../ui/training_panel.py" line="517" />
             <source>a run is in progress</source>
             <translation>正在训练中</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="501" />
+            <location filename="../ui/training_panel.py" line="519" />
             <source>the dataset is still loading</source>
             <translation>数据集仍在加载</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="504" />
+            <location filename="../ui/training_panel.py" line="522" />
             <source>no dataset is loaded</source>
             <translation>尚未加载数据集</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="520" />
-            <location filename="../ui/training_panel.py" line="525" />
-            <location filename="../ui/training_panel.py" line="548" />
+            <location filename="../ui/training_panel.py" line="538" />
+            <location filename="../ui/training_panel.py" line="543" />
+            <location filename="../ui/training_panel.py" line="566" />
             <source>Can't train: {why}</source>
             <translation>无法训练：{why}</translation>
         </message>
@@ -824,7 +850,7 @@
     <context>
         <name>CardDelegate</name>
         <message>
-            <location filename="../ui/stack_view.py" line="163" />
+            <location filename="../ui/stack_view.py" line="169" />
             <source>→ {shape}   ·   {n} params</source>
             <translation>→ {shape}   ·   {n} 个参数</translation>
         </message>
@@ -832,94 +858,104 @@
     <context>
         <name>CurvesView</name>
         <message>
-            <location filename="../ui/curves.py" line="154" />
+            <location filename="../ui/curves.py" line="157" />
             <source>epoch</source>
             <translation>轮次</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="155" />
+            <location filename="../ui/curves.py" line="158" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="155" />
+            <location filename="../ui/curves.py" line="158" />
             <source>loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="157" />
-            <location filename="../ui/curves.py" line="296" />
+            <location filename="../ui/curves.py" line="160" />
+            <location filename="../ui/curves.py" line="328" />
             <source>Validation accuracy</source>
             <translation>验证准确率</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="157" />
-            <location filename="../ui/curves.py" line="297" />
+            <location filename="../ui/curves.py" line="160" />
+            <location filename="../ui/curves.py" line="329" />
             <source>accuracy %</source>
             <translation>准确率 %</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="161" />
+            <location filename="../ui/curves.py" line="164" />
             <source>Training loss per batch (faint: raw, solid: smoothed) and per epoch, validation loss per epoch. Lower is better.</source>
             <translation>每批次的训练损失(淡色：原始值，实线：平滑后)和每轮的训练损失，以及每轮的验证损失。越低越好。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="168" />
+            <location filename="../ui/curves.py" line="171" />
             <source>Share of validation samples classified correctly after each epoch.</source>
             <translation>每轮结束后被正确分类的验证样本所占比例。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="172" />
+            <location filename="../ui/curves.py" line="175" />
             <source>Log scale</source>
             <translation>对数坐标</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="176" />
+            <location filename="../ui/curves.py" line="179" />
             <source>Show the loss on a logarithmic axis: small late improvements become visible.</source>
             <translation>用对数坐标轴显示损失：后期的微小改进也能看清。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="182" />
+            <location filename="../ui/curves.py" line="184" />
+            <source>&amp;Log-Scale Loss</source>
+            <translation>对数坐标显示损失(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="191" />
             <source>Move the mouse over a plot to read values.</source>
             <translation>把鼠标移到图上即可读取数值。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="196" />
+            <location filename="../ui/curves.py" line="205" />
             <source>batch (raw)</source>
             <translation>批次(原始)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="197" />
+            <location filename="../ui/curves.py" line="206" />
             <source>batch (smoothed)</source>
             <translation>批次(平滑)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="198" />
+            <location filename="../ui/curves.py" line="207" />
             <source>train / epoch</source>
             <translation>训练 / 每轮</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="199" />
+            <location filename="../ui/curves.py" line="208" />
             <source>validation / epoch</source>
             <translation>验证 / 每轮</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="200" />
+            <location filename="../ui/curves.py" line="209" />
             <source>validation</source>
             <translation>验证</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="201" />
+            <location filename="../ui/curves.py" line="210" />
             <source>train</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="292" />
+            <location filename="../ui/curves.py" line="255" />
+            <source>loss became NaN/Inf</source>
+            <translation>损失变成了 NaN/Inf</translation>
+        </message>
+        <message>
+            <location filename="../ui/curves.py" line="324" />
             <source>Validation R² (1 = perfect fit)</source>
             <translation>验证 R²(1 表示完美拟合)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="382" />
+            <location filename="../ui/curves.py" line="414" />
             <source>epoch {x}</source>
             <translation>第 {x} 轮</translation>
         </message>
@@ -927,12 +963,7 @@
     <context>
         <name>DataPreview</name>
         <message>
-            <location filename="../ui/curves.py" line="470" />
-            <source>No data loaded yet.</source>
-            <translation>尚未加载数据。</translation>
-        </message>
-        <message>
-            <location filename="../ui/curves.py" line="500" />
+            <location filename="../ui/curves.py" line="532" />
             <source>Training points; colour = class</source>
             <translation>训练点；颜色表示类别</translation>
         </message>
@@ -1125,12 +1156,12 @@
     <context>
         <name>LayerEditor</name>
         <message>
-            <location filename="../ui/layer_editor.py" line="201" />
+            <location filename="../ui/layer_editor.py" line="202" />
             <source>No layer selected</source>
             <translation>未选中层</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="203" />
+            <location filename="../ui/layer_editor.py" line="204" />
             <source>Select a card in the network to edit its parameters.</source>
             <translation>在网络中选中一张卡片即可编辑它的参数。</translation>
         </message>
@@ -1186,7 +1217,7 @@
     <context>
         <name>LearnMoreDialog</name>
         <message>
-            <location filename="../ui/learn_more.py" line="188" />
+            <location filename="../ui/learn_more.py" line="191" />
             <source>Learn More</source>
             <translation>了解更多</translation>
         </message>
@@ -1209,22 +1240,22 @@
             <translation>把实验加载到工作室并开始训练</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="134" />
+            <location filename="../ui/learn_more.py" line="137" />
             <source>What it computes</source>
             <translation>计算内容</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="135" />
+            <location filename="../ui/learn_more.py" line="138" />
             <source>When to use it</source>
             <translation>何时使用</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="170" />
+            <location filename="../ui/learn_more.py" line="173" />
             <source>{a} vs {b}</source>
             <translation>{a} 对比 {b}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="172" />
+            <location filename="../ui/learn_more.py" line="175" />
             <source>Runs: {runs}</source>
             <translation>训练方案：{runs}</translation>
         </message>
@@ -1232,123 +1263,123 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../ui/main_window.py" line="83" />
-            <location filename="../ui/main_window.py" line="118" />
+            <location filename="../ui/main_window.py" line="84" />
+            <location filename="../ui/main_window.py" line="119" />
             <source>Loading PyTorch…</source>
             <translation>正在加载 PyTorch…</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="109" />
+            <location filename="../ui/main_window.py" line="110" />
             <source>Layers</source>
             <translation>层</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="110" />
+            <location filename="../ui/main_window.py" line="111" />
             <source>Network</source>
             <translation>网络</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="111" />
+            <location filename="../ui/main_window.py" line="112" />
             <source>Properties</source>
             <translation>属性</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="112" />
+            <location filename="../ui/main_window.py" line="113" />
             <source>Data and training</source>
             <translation>数据与训练</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="156" />
+            <location filename="../ui/main_window.py" line="157" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="157" />
+            <location filename="../ui/main_window.py" line="158" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="158" />
+            <location filename="../ui/main_window.py" line="159" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="159" />
+            <location filename="../ui/main_window.py" line="160" />
             <source>&amp;Presets</source>
             <translation>预设(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="160" />
+            <location filename="../ui/main_window.py" line="161" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="161" />
+            <location filename="../ui/main_window.py" line="162" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="202" />
+            <location filename="../ui/main_window.py" line="203" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="220" />
+            <location filename="../ui/main_window.py" line="221" />
             <source>Curves</source>
             <translation>曲线</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="295" />
+            <location filename="../ui/main_window.py" line="296" />
             <source>Predict</source>
             <translation>预测</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="325" />
+            <location filename="../ui/main_window.py" line="326" />
             <source>Restore &amp;Default Layout</source>
             <translation>恢复默认布局(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="329" />
+            <location filename="../ui/main_window.py" line="331" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="331" />
+            <location filename="../ui/main_window.py" line="333" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="332" />
+            <location filename="../ui/main_window.py" line="334" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="333" />
+            <location filename="../ui/main_window.py" line="335" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="342" />
+            <location filename="../ui/main_window.py" line="344" />
             <source>&amp;Full Screen</source>
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="363" />
+            <location filename="../ui/main_window.py" line="365" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="403" />
+            <location filename="../ui/main_window.py" line="405" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="515" />
+            <location filename="../ui/main_window.py" line="518" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="517" />
+            <location filename="../ui/main_window.py" line="520" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
@@ -1364,7 +1395,7 @@
     <context>
         <name>NetworkEditor</name>
         <message>
-            <location filename="../ui/stack_view.py" line="213" />
+            <location filename="../ui/stack_view.py" line="219" />
             <source>The network, input at the top. Drag layers here from the palette, drag cards to reorder them, Delete removes the selected one, Ctrl+D duplicates it.</source>
             <translation>网络，输入在最上方。从层面板把层拖到这里，拖动卡片可调整顺序，Delete 删除选中的层，Ctrl+D 复制它。</translation>
         </message>
@@ -1372,72 +1403,82 @@
     <context>
         <name>NetworkPanel</name>
         <message>
-            <location filename="../ui/stack_view.py" line="327" />
+            <location filename="../ui/stack_view.py" line="333" />
             <source>The shape of one sample of the dataset; it changes with the dataset.</source>
             <translation>数据集中单个样本的形状；随数据集变化。</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="333" />
+            <location filename="../ui/stack_view.py" line="339" />
             <source>Weights and biases the optimizer adjusts.</source>
             <translation>由优化器调整的权重和偏置。</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="364" />
+            <location filename="../ui/stack_view.py" line="370" />
             <source>&amp;Delete Layer</source>
             <translation>删除层(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="369" />
+            <location filename="../ui/stack_view.py" line="375" />
             <source>D&amp;uplicate Layer</source>
             <translation>复制层(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="374" />
+            <location filename="../ui/stack_view.py" line="380" />
             <source>Move Layer &amp;Up</source>
             <translation>上移层(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="379" />
+            <location filename="../ui/stack_view.py" line="385" />
+            <source>Apply the Suggested &amp;Fix</source>
+            <translation>应用建议的修正(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="390" />
             <source>Move Layer Do&amp;wn</source>
             <translation>下移层(&amp;W)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="397" />
+            <location filename="../ui/stack_view.py" line="408" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="399" />
+            <location filename="../ui/stack_view.py" line="410" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="413" />
+            <location filename="../ui/stack_view.py" line="419" />
+            <source>&amp;Insert Layer</source>
+            <translation>插入层(&amp;I)</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="443" />
             <source>Input  {shape}   ({dataset})</source>
             <translation>输入  {shape}   ({dataset})</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="421" />
+            <location filename="../ui/stack_view.py" line="451" />
             <source>Total  {n} parameters</source>
             <translation>共  {n} 个参数</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="423" />
+            <location filename="../ui/stack_view.py" line="453" />
             <source>Total  – (the network has a problem)</source>
             <translation>共  –(网络有问题)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="458" />
+            <location filename="../ui/stack_view.py" line="488" />
             <source>Insert Flatten</source>
             <translation>插入 Flatten</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="460" />
+            <location filename="../ui/stack_view.py" line="490" />
             <source>Set outputs to {n}</source>
             <translation>把输出数设为 {n}</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="461" />
+            <location filename="../ui/stack_view.py" line="491" />
             <source>Move Flatten</source>
             <translation>移动 Flatten</translation>
         </message>
@@ -1584,52 +1625,52 @@
     <context>
         <name>PreferencesDialog</name>
         <message>
-            <location filename="../ui/preferences.py" line="131" />
+            <location filename="../ui/preferences.py" line="143" />
             <source>Preferences</source>
             <translation>首选项</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="134" />
+            <location filename="../ui/preferences.py" line="146" />
             <source>System language</source>
             <translation>跟随系统语言</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="140" />
+            <location filename="../ui/preferences.py" line="152" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="141" />
+            <location filename="../ui/preferences.py" line="153" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="142" />
+            <location filename="../ui/preferences.py" line="154" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="158" />
+            <location filename="../ui/preferences.py" line="171" />
             <source>The language of menus, messages, layers, presets and datasets.</source>
             <translation>菜单、消息、层、预设和数据集所用的语言。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="160" />
+            <location filename="../ui/preferences.py" line="173" />
             <source>Light or dark colours for the window.</source>
             <translation>窗口使用浅色还是深色。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="161" />
+            <location filename="../ui/preferences.py" line="174" />
             <source>A new language takes effect after a restart.</source>
             <translation>更改语言后需重新启动才能生效。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="165" />
+            <location filename="../ui/preferences.py" line="178" />
             <source>&amp;Language:</source>
             <translation>语言(&amp;L)：</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="166" />
+            <location filename="../ui/preferences.py" line="179" />
             <source>&amp;Theme:</source>
             <translation>主题(&amp;T)：</translation>
         </message>
@@ -1726,267 +1767,272 @@
     <context>
         <name>TrainingPanel</name>
         <message>
-            <location filename="../ui/training_panel.py" line="144" />
+            <location filename="../ui/training_panel.py" line="155" />
             <source>The data to learn from; its input shape becomes the network's input.</source>
             <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="152" />
+            <location filename="../ui/training_panel.py" line="163" />
             <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
             <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="164" />
+            <location filename="../ui/training_panel.py" line="175" />
             <source>What the network minimises: how wrong its outputs are.</source>
             <translation>网络要最小化的量：衡量输出错得有多离谱。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="169" />
+            <location filename="../ui/training_panel.py" line="180" />
             <source>How the weights move downhill on the loss.</source>
             <translation>权重如何沿损失下坡移动。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="175" />
+            <location filename="../ui/training_panel.py" line="186" />
             <source>How the weights start before training (default: PyTorch's own).</source>
             <translation>训练开始前权重的初始值(default：PyTorch 自带的初始化)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="182" />
+            <location filename="../ui/training_panel.py" line="193" />
             <source>How the learning rate changes: constant, step decay or cosine.</source>
             <translation>学习率如何变化：保持不变、阶梯衰减或余弦退火。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="189" />
+            <location filename="../ui/training_panel.py" line="200" />
             <source>Where the training runs: the CPU or a GPU.</source>
             <translation>在哪里训练：CPU 还是 GPU。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="193" />
+            <location filename="../ui/training_panel.py" line="204" />
             <source>Learning rate: the size of each step (e.g. 0.01).</source>
             <translation>学习率：每一步的步长(例如 0.01)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="194" />
+            <location filename="../ui/training_panel.py" line="205" />
             <source>Keeps a share of the previous step (SGD, RMSprop).</source>
             <translation>保留上一步的一部分(SGD、RMSprop)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="195" />
+            <location filename="../ui/training_panel.py" line="206" />
             <source>L2 penalty pulling weights towards zero.</source>
             <translation>把权重拉向零的 L2 惩罚。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="196" />
+            <location filename="../ui/training_panel.py" line="207" />
             <source>Samples per step.</source>
             <translation>每一步使用的样本数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="197" />
+            <location filename="../ui/training_panel.py" line="208" />
             <source>Passes over the whole training set.</source>
             <translation>遍历整个训练集的次数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="198" />
+            <location filename="../ui/training_panel.py" line="209" />
             <source>Same seed, same run: initial weights and batch order.</source>
             <translation>种子相同，训练过程就相同：初始权重和批次顺序都一样。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="199" />
+            <location filename="../ui/training_panel.py" line="210" />
             <source>Scale gradients down to this norm (0 = off).</source>
             <translation>把梯度缩小到不超过这个范数(0 表示关闭)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="201" />
+            <location filename="../ui/training_panel.py" line="212" />
             <source>Stop after this many epochs without a better validation loss (0 = off).</source>
             <translation>验证损失连续这么多轮没有改善就停止训练(0 表示关闭)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="226" />
+            <location filename="../ui/training_panel.py" line="237" />
             <source>Train</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="228" />
-            <location filename="../ui/training_panel.py" line="595" />
-            <location filename="../ui/training_panel.py" line="613" />
+            <location filename="../ui/training_panel.py" line="239" />
+            <location filename="../ui/training_panel.py" line="621" />
+            <location filename="../ui/training_panel.py" line="639" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="232" />
+            <location filename="../ui/training_panel.py" line="243" />
             <source>Pause after this batch; click again to go on (F6)</source>
             <translation>在本批次后暂停；再次点击继续(F6)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="234" />
+            <location filename="../ui/training_panel.py" line="245" />
             <source>Stop</source>
             <translation>停止</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="237" />
+            <location filename="../ui/training_panel.py" line="248" />
             <source>Stop after this batch and keep the weights (Shift+F5)</source>
             <translation>在本批次后停止并保留权重(Shift+F5)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="244" />
+            <location filename="../ui/training_panel.py" line="255" />
             <source>Not trained yet</source>
             <translation>尚未训练</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="252" />
-            <location filename="../ui/training_panel.py" line="604" />
+            <location filename="../ui/training_panel.py" line="263" />
+            <location filename="../ui/training_panel.py" line="630" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="256" />
+            <location filename="../ui/training_panel.py" line="267" />
             <source>Data</source>
             <translation>数据</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="264" />
-            <location filename="../ui/training_panel.py" line="605" />
+            <location filename="../ui/training_panel.py" line="275" />
+            <location filename="../ui/training_panel.py" line="631" />
             <source>Training</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="267" />
+            <location filename="../ui/training_panel.py" line="278" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="268" />
+            <location filename="../ui/training_panel.py" line="279" />
             <source>Optimizer</source>
             <translation>优化器</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="269" />
+            <location filename="../ui/training_panel.py" line="280" />
             <source>Learning rate</source>
             <translation>学习率</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="270" />
+            <location filename="../ui/training_panel.py" line="281" />
             <source>Momentum</source>
             <translation>动量</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="271" />
+            <location filename="../ui/training_panel.py" line="282" />
             <source>Weight decay</source>
             <translation>权重衰减</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="272" />
+            <location filename="../ui/training_panel.py" line="283" />
             <source>Batch size</source>
             <translation>批大小</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="273" />
+            <location filename="../ui/training_panel.py" line="284" />
             <source>Epochs</source>
             <translation>轮数</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="274" />
+            <location filename="../ui/training_panel.py" line="285" />
             <source>LR schedule</source>
             <translation>学习率调度</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="275" />
+            <location filename="../ui/training_panel.py" line="286" />
             <source>Clip gradients</source>
             <translation>梯度裁剪</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="276" />
+            <location filename="../ui/training_panel.py" line="287" />
             <source>Early stopping</source>
             <translation>提前停止</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="277" />
+            <location filename="../ui/training_panel.py" line="288" />
             <source>Weight init</source>
             <translation>权重初始化</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="278" />
+            <location filename="../ui/training_panel.py" line="289" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="279" />
+            <location filename="../ui/training_panel.py" line="290" />
             <source>Seed</source>
             <translation>随机种子</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="373" />
+            <location filename="../ui/training_panel.py" line="384" />
             <source>Choose a data folder</source>
             <translation>选择数据文件夹</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="406" />
-            <location filename="../ui/training_panel.py" line="620" />
+            <location filename="../ui/training_panel.py" line="420" />
+            <location filename="../ui/training_panel.py" line="646" />
             <source>Device: {d}</source>
             <translation>设备：{d}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="454" />
+            <location filename="../ui/training_panel.py" line="468" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="457" />
+            <location filename="../ui/training_panel.py" line="471" />
             <source>Dataset</source>
             <translation>数据集</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="522" />
+            <location filename="../ui/training_panel.py" line="540" />
             <source>Train the network from fresh weights (F5)</source>
             <translation>从新的初始权重开始训练网络(F5)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="552" />
+            <location filename="../ui/training_panel.py" line="570" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="566" />
+            <location filename="../ui/training_panel.py" line="584" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="569" />
+            <location filename="../ui/training_panel.py" line="587" />
             <source>&amp;Pause / Resume</source>
             <translation>暂停 / 继续(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="575" />
+            <location filename="../ui/training_panel.py" line="593" />
             <source>&amp;Stop</source>
             <translation>停止(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="578" />
+            <location filename="../ui/training_panel.py" line="596" />
             <source>&amp;Forget Trained Weights</source>
             <translation>丢弃已训练的权重(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="581" />
+            <location filename="../ui/training_panel.py" line="599" />
             <source>The next run and Predict start from untrained weights</source>
             <translation>下一次训练和预测都将从未训练的权重开始</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="595" />
+            <location filename="../ui/training_panel.py" line="606" />
+            <source>Use a &amp;Data Folder…</source>
+            <translation>使用数据文件夹(&amp;D)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="621" />
             <source>Resume</source>
             <translation>继续</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="606" />
+            <location filename="../ui/training_panel.py" line="632" />
             <source>Paused</source>
             <translation>已暂停</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="607" />
+            <location filename="../ui/training_panel.py" line="633" />
             <source>Stopping…</source>
             <translation>正在停止…</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="638" />
+            <location filename="../ui/training_panel.py" line="664" />
             <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
             <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
         </message>
