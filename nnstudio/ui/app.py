@@ -54,6 +54,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(app_icon())
     _ORIGINAL.setdefault("style", app.style().name())
     _ORIGINAL.setdefault("palette", QPalette(app.palette()))
+    from nnstudio.ui.preferences import apply_language_preference
+
+    apply_language_preference()
     install_translators(app)
     return app  # type: ignore[return-value]
 
@@ -66,11 +69,13 @@ def install_translators(app: QCoreApplication, language: str | None = None) -> l
     if language == "en":
         return []
     locale = QLocale("zh_CN" if language == "zh" else language)
+    from nnstudio.paths import ensure_translations, qt_translations_dir
+
     installed = []
-    folders = [
-        (Path(__file__).resolve().parent.parent / "translations", "nnstudio"),
-        (Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)), "qtbase"),
-    ]
+    qt_folder = qt_translations_dir() or Path(
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    )
+    folders = [(ensure_translations(), "nnstudio"), (qt_folder, "qtbase")]
     for folder, name in folders:
         translator = QTranslator(app)
         if translator.load(locale, name, "_", str(folder)):

@@ -315,6 +315,11 @@ class MainWindow(QMainWindow):
         self._fill_presets_menu(self.menus["presets"])
         self.training_panel.build_menu(self.menus["train"], self.make_action)
         self._fill_help_menu(self.menus["help"])
+        from nnstudio.ui.learn_more import install_learn_more
+        from nnstudio.ui.preferences import install_preferences
+
+        install_preferences(self)
+        install_learn_more(self)
 
     def _fill_view_menu(self, menu: QMenu) -> None:
         for i, name in enumerate(DOCK_NAMES, start=1):
