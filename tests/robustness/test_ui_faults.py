@@ -198,7 +198,7 @@ def test_dropping_a_spec_layer_list_then_training(studio, qtbot) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG core/project.py (and config.py, train.py, "
+    reason="BUG core/project.py (and config.py, "
     "fileio.py): their messages are English only, so a Chinese window "
     "shows e.g. a corrupt file's reason without a Chinese word",
 )
