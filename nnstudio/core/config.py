@@ -192,14 +192,18 @@ def _whole(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
-def parse_number(raw: str) -> float:
+def parse_number(raw: str, *, integer: bool = False) -> float:
     """Read a number as people type it: full-width digits (０．０１) and decimal commas.
 
-    Raises ValueError with a plain message when it is not a number.
+    In a whole-number field a comma groups thousands ("1,000" is 1000); elsewhere a
+    single comma is a decimal comma ("0,01" is 0.01). Raises ValueError with a plain
+    message when it is not a number.
     """
     cleaned = unicodedata.normalize("NFKC", raw).strip().replace("。", ".")
     cleaned = cleaned.replace(" ", "").replace("_", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
+    if integer:
+        cleaned = cleaned.replace(",", "")
+    elif cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")  # 0,01 -> 0.01
     try:
         return float(cleaned)

@@ -91,7 +91,7 @@ class NumberEdit(QLineEdit):
 
     def parse(self, raw: str) -> Any:
         """The typed text as a number of this field's type, or raise ValueError."""
-        number = parse_number(raw)
+        number = parse_number(raw, integer=self.kind == "int")
         if self.kind == "int":
             if not math.isfinite(number) or number != int(number):  # inf, nan, 1.5
                 raise ValueError(tr("'{raw}' is not a whole number").format(raw=raw))
