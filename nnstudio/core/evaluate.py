@@ -83,6 +83,13 @@ def phrase(code: str, **data: object) -> str:
     return text(_MESSAGES[code]).format(**data)
 
 
+def finished_phrase(epochs: int, metrics: dict) -> str:
+    """How a run that ended normally is summed up: accuracy, else the loss."""
+    if metrics.get("val_accuracy") is not None:
+        return phrase("done-accuracy", epochs=epochs, acc=metrics["val_accuracy"])
+    return phrase("done-loss", epochs=epochs, loss=metrics["val_loss"])
+
+
 class NonFiniteLoss(Exception):
     """The loss became NaN or Inf, or exploded toward Inf: `step` is the 1-based step
     that produced it, `first` the run's first loss."""

@@ -29,6 +29,7 @@ from nnstudio.core.evaluate import (
     Scorer,
     describe_device,
     epoch_eval,
+    finished_phrase,
     phrase,
     preflight,
     training_targets,
@@ -45,6 +46,7 @@ PROBE_S = 0.3  # probes about 3 times a second by default...
 PROBE_BUDGET = 0.04  # ...but never more than 4% of the time (a big model: less often)
 GRAD_EVERY = 8  # per-layer gradient norms every 8th step: their mean over an epoch
 # needs no more, and a pass over all gradients every step costs ~3% of an MLP step
+PRECONVERT_BYTES = 256 << 20  # images whose floats fit (MNIST: 188 MB): converted once
 TINY_STEPS = 4  # epochs shorter than this are reported at most every STEP_S
 SNAPSHOT_S = 1.0  # CPU copy of the last good weights, for a run that diverges,
 SNAPSHOT_BUDGET = 0.02  # taking at most 2% of the time
@@ -150,6 +152,8 @@ class _Trainer:
         self.opt = OPTIMIZERS[c.optimizer].make(self.params, c)
         self.sched = _scheduler(self.opt, c)
         self.shuffle = torch.Generator().manual_seed(c.seed)
+        small = d.x_train.numel() * 4 <= PRECONVERT_BYTES  # else converted per batch
+        self.x_train = d.inputs(d.x_train) if small else d.x_train
         n, b = len(d.x_train), c.batch_size
         bn = any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
                  for m in self.model.modules())
@@ -209,7 +213,7 @@ class _Trainer:
 
     def _train_step(self, idx: torch.Tensor) -> None:
         y = self.y_train[idx]
-        out = self.model(self.data.inputs(self.data.x_train[idx]))
+        out = self.model(self.data.inputs(self.x_train[idx]))
         loss = total = self.loss_fn(out, y)
         if self.l1_weights:
             total = loss + self.config.l1 * sum(p.abs().sum() for p in self.l1_weights)
@@ -220,7 +224,8 @@ class _Trainer:
         if self.config.clip_norm > 0:
             torch.nn.utils.clip_grad_norm_(self.params, self.config.clip_norm)
         self.opt.step()
-        self.meter.add(loss, out, self.data.y_train[idx] if self.meter.classify else y)
+        one_hot = self.meter.classify and y.dim() > 1  # else y holds what meter needs
+        self.meter.add(loss, out, self.data.y_train[idx] if one_hot else y)
 
     def _throttled(self, epoch: int, batch: int) -> Iterator[Event]:
         now = self.elapsed()
@@ -348,17 +353,11 @@ class _Trainer:
         self.meter.flush()
         metrics = self.metrics()
         if self.reason == "finished":
-            self.message = _finished_message(self.epochs_done, metrics)
+            self.message = finished_phrase(self.epochs_done, metrics)
         else:
             metrics["stopped_reason"] = self.message
         return Finished(self.reason, self.message, self.epochs_done, self.step,
                         self.elapsed(), metrics, self.cpu_weights())
-
-
-def _finished_message(epochs: int, m: dict[str, Any]) -> str:
-    if m.get("val_accuracy") is not None:
-        return phrase("done-accuracy", epochs=epochs, acc=m["val_accuracy"])
-    return phrase("done-loss", epochs=epochs, loss=m["val_loss"])
 
 
 def _scheduler(opt: torch.optim.Optimizer, c: TrainConfig):
