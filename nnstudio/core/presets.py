@@ -74,7 +74,7 @@ _PRESETS = (
            "mnist",
            {"en": "A small CNN on handwritten digits: two convolutions, then a classifier.",
             "zh": "手写数字上的小型卷积网络：两个卷积层，再接一个分类器。"},
-           {"loss": "cross-entropy", "optimizer": "sgd", "lr": 0.03, "momentum": 0.9,
+           {"loss": "cross-entropy", "optimizer": "sgd", "lr": 0.01, "momentum": 0.9,
             "schedule": "cosine", "batch_size": 32, "epochs": 3},
            "feature-maps"),
     Preset("lenet5",
