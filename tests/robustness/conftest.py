@@ -97,6 +97,7 @@ def studio(_studio, qtbot):
     win.data_source.cancel()
     win.document.new()
     win.message_bar.hide()
+    win.resize(1440, 900)  # a case may have made it grow
     win.modals.calls.clear()
     qtbot.waitUntil(lambda: win.data is not None, timeout=30_000)
     assert win.training_panel.train_button.isEnabled(), (
