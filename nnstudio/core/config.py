@@ -155,6 +155,12 @@ def validate(config: TrainConfig) -> TrainConfig:
 
 
 def _problems(c: TrainConfig) -> list[str]:
+    texts = ("dataset", "loss", "optimizer", "schedule", "device")
+    for name in texts:  # a hand-edited config.json may hold anything
+        if not isinstance(getattr(c, name), str):
+            return [f"{name} must be text (got {getattr(c, name)!r})"]
+    if not isinstance(c.dataset_options, Mapping):
+        return [f"dataset options must be a JSON object (got {c.dataset_options!r})"]
     checks = [
         (c.loss in LOSSES, f"unknown loss '{c.loss}': use one of {', '.join(LOSSES)}"),
         (c.optimizer in OPTIMIZERS,

@@ -125,8 +125,9 @@ def _read(archive: zipfile.ZipFile, name: str) -> Project:
             f"{name} was saved by a newer nnstudio (file format {version}) — update "
             "nnstudio to open it"
         )
+    spec_data = _json(archive, "spec.json", name)  # names the file itself
     try:
-        spec = NetworkSpec.from_dict(_json(archive, "spec.json", name))
+        spec = NetworkSpec.from_dict(spec_data)
     except NNStudioError as exc:
         raise ProjectFileError(f"{name}: {exc}") from None
     config = _json(archive, "config.json", name, required=False) or {}

@@ -32,7 +32,9 @@ def resolve_net(net: str) -> Resolved:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise SpecError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+            raise SpecError(
+                f"cannot read {path.name}: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
         spec = NetworkSpec.from_json(text)
         return Resolved(spec, TrainConfig())
     get_preset(net)  # raises the "unknown preset" message listing the names
