@@ -465,14 +465,6 @@ def test_closing_during_a_stalled_download_does_not_crash() -> None:
     assert proc.returncode == 0, proc.stderr.strip().splitlines()[-1:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ui/views/boundary.py _explain: 'The decision boundary needs a dataset "
-    "with 2 inputs … this one has none.' goes into the controls row unwrapped, so the "
-    "view's minimum width becomes ~1030 px and the window grows from 1440 to ~1570 px "
-    "(off a laptop screen) when a dataset fails to load; wrap it or put it on its own "
-    "line",
-)
 def test_window_keeps_its_width_after_a_failed_download(studio, qtbot, monkeypatch):
     monkeypatch.setenv("NNSTUDIO_MIRROR", f"http://127.0.0.1:{closed_port()}/")
     studio.resize(1440, 900)

@@ -462,12 +462,6 @@ def test_closing_while_a_batch_outlasts_the_join_does_not_crash(tmp_path) -> Non
     assert proc.returncode == 0, proc.stderr.strip().splitlines()[-1:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ui/views/boundary.py boundary_rgb: NaN probabilities (a diverging "
-    "model probed before the NaN is detected) are cast to uint8: a RuntimeWarning and "
-    "arbitrary colours on the Boundary view; draw them neutral (np.nan_to_num)",
-)
 def test_boundary_of_a_diverged_model_is_drawn_neutral() -> None:
     import warnings
 
