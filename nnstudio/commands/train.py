@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import json
 import math
+import re
 import sys
 import time
 import unicodedata
@@ -121,11 +122,14 @@ def settings(base, args: argparse.Namespace):
 
 
 def _whole(raw: str, label: str) -> int:
-    """A whole number as people type it (full-width digits too), else one line."""
+    """A whole number as people type it (full-width digits, "1,000"), else one line;
+    "0,5" or "1e3" are refused rather than guessed."""
     from nnstudio.core.errors import ConfigError
     from nnstudio.core.i18n import text
 
     cleaned = unicodedata.normalize("NFKC", raw).strip().replace("_", "")
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", cleaned):  # thousands separators
+        cleaned = cleaned.replace(",", "")
     if cleaned.lstrip("+-").isdigit():
         return int(cleaned)
     raise ConfigError(text({"en": f"{label} must be a whole number (got '{raw}')",

@@ -164,6 +164,8 @@ def test_whole_number_typos_are_one_line(capsys, option, value, words) -> None:
 def test_full_width_whole_numbers(capsys) -> None:
     assert main(["train", "spiral-relu", "--epochs", "２", "--json"]) == 0
     assert _json_line(capsys)["epochs"] == 2
+    assert main(["train", "backprop-2-2-2", "--epochs", "1,000", "--json"]) == 0
+    assert _json_line(capsys)["epochs"] == 1000
 
 
 def test_shape_warnings_are_printed(tmp_path, capsys) -> None:
