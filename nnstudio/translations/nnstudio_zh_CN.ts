@@ -130,6 +130,66 @@
             <translation>加载预设 {name}</translation>
         </message>
         <message>
+            <location filename="../ui/export_menu.py" line="20" />
+            <source>PyTorch &amp;Script…</source>
+            <translation>PyTorch 脚本(&amp;S)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="20" />
+            <source>Python script (*.py)</source>
+            <translation>Python 脚本 (*.py)</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="21" />
+            <source>&amp;ONNX Model…</source>
+            <translation>ONNX 模型(&amp;O)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="21" />
+            <source>ONNX model (*.onnx)</source>
+            <translation>ONNX 模型 (*.onnx)</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="22" />
+            <source>&amp;Weights (safetensors)…</source>
+            <translation>权重 (safetensors)(&amp;W)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="22" />
+            <source>safetensors weights (*.safetensors)</source>
+            <translation>safetensors 权重 (*.safetensors)</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="24" />
+            <source>Network &amp;Spec (JSON)…</source>
+            <translation>网络结构 (JSON)(&amp;S)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="24" />
+            <source>JSON spec (*.json)</source>
+            <translation>JSON 网络结构 (*.json)</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="31" />
+            <source>&amp;Export</source>
+            <translation>导出(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="47" />
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="61" />
+            <source>Export failed: {reason}</source>
+            <translation>导出失败：{reason}</translation>
+        </message>
+        <message>
+            <location filename="../ui/export_menu.py" line="65" />
+            <source>Exported to {path}</source>
+            <translation>已导出到 {path}</translation>
+        </message>
+        <message>
             <location filename="../ui/layer_editor.py" line="73" />
             <source>from {lo} to {hi}</source>
             <translation>范围 {lo} 到 {hi}</translation>
@@ -971,38 +1031,38 @@
     <context>
         <name>DecisionBoundaryView</name>
         <message>
-            <location filename="../ui/views/boundary.py" line="84" />
+            <location filename="../ui/views/boundary.py" line="85" />
             <source>Click adds points of class</source>
             <translation>点击添加该类别的点：</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="86" />
+            <location filename="../ui/views/boundary.py" line="87" />
             <source>Retrain with added points</source>
             <translation>加入新点后重新训练</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="91" />
+            <location filename="../ui/views/boundary.py" line="92" />
             <source>Click the plane to see the prediction there.</source>
             <translation>点击平面即可查看该处的预测。</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="95" />
-            <location filename="../ui/views/boundary.py" line="132" />
+            <location filename="../ui/views/boundary.py" line="96" />
+            <location filename="../ui/views/boundary.py" line="134" />
             <source>dots: training points, squares: test points</source>
             <translation>圆点：训练点，方块：测试点</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="128" />
+            <location filename="../ui/views/boundary.py" line="130" />
             <source>dots: training data, line: what the network predicts</source>
             <translation>圆点：训练数据，曲线：网络的预测</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="137" />
+            <location filename="../ui/views/boundary.py" line="139" />
             <source>The decision boundary needs a dataset with 2 inputs (or 1 input for a fitted curve); this one has {n}.</source>
             <translation>决策边界需要有 2 个输入的数据集(或 1 个输入，显示拟合曲线)；当前数据集有 {n} 个输入。</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="252" />
+            <location filename="../ui/views/boundary.py" line="257" />
             <source>at ({x}, {y}): predicted {name} — {ranked}</source>
             <translation>在 ({x}, {y})：预测为 {name} — {ranked}</translation>
         </message>
@@ -1334,52 +1394,57 @@
             <translation>预测</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="326" />
+            <location filename="../ui/main_window.py" line="317" />
+            <source>Backprop lab</source>
+            <translation>反向传播实验室</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="346" />
             <source>Restore &amp;Default Layout</source>
             <translation>恢复默认布局(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="331" />
+            <location filename="../ui/main_window.py" line="351" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="333" />
+            <location filename="../ui/main_window.py" line="353" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="334" />
+            <location filename="../ui/main_window.py" line="354" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="335" />
+            <location filename="../ui/main_window.py" line="355" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="344" />
+            <location filename="../ui/main_window.py" line="364" />
             <source>&amp;Full Screen</source>
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="365" />
+            <location filename="../ui/main_window.py" line="385" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="405" />
+            <location filename="../ui/main_window.py" line="425" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="518" />
+            <location filename="../ui/main_window.py" line="538" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="520" />
+            <location filename="../ui/main_window.py" line="540" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>

@@ -303,13 +303,28 @@ class MainWindow(QMainWindow):
             self.views = dict(install_views(self))
         except Exception:  # noqa: BLE001
             log.exception("the live views are unavailable")
+        self._install_backprop_lab()
         boundary = self.views.get("boundary")
         if boundary is not None and hasattr(boundary, "sig_retrain_requested"):
             boundary.sig_retrain_requested.connect(self._on_boundary_retrain_requested)
         self._update_predict()
 
+    def _install_backprop_lab(self) -> None:
+        try:
+            from nnstudio.ui.views.backprop_lab import BackpropLab
+
+            lab = BackpropLab(self)
+            self.add_view(lab, self.tr("Backprop lab"))
+            lab.bind(self)
+            self.views["backprop"] = lab
+        except Exception:  # noqa: BLE001
+            log.exception("the backprop lab is unavailable")
+
     def _fill_menus(self) -> None:
         self.files.build_menu(self.menus["file"])
+        from nnstudio.ui.export_menu import install_export_menu
+
+        install_export_menu(self)
         self.network_panel.build_menu(self.menus["edit"])
         self._fill_view_menu(self.menus["view"])
         self._fill_presets_menu(self.menus["presets"])

@@ -196,8 +196,11 @@ class DecisionBoundaryView(View):
 
     def _scatter(self, item: pg.ScatterPlotItem, x: Any, y: Any) -> None:
         xy = x[:MAX_POINTS].float().cpu().numpy()
-        labels = y[:MAX_POINTS].cpu().numpy().astype(int)
-        brushes = [pg.mkBrush(*class_color(c)) for c in labels]
+        labels = y[:MAX_POINTS].cpu().numpy()
+        if labels.ndim != 1:  # regression targets on 2-D inputs: no classes to colour
+            item.setData(xy[:, 0], xy[:, 1], brush=pg.mkBrush(120, 170, 255, 200))
+            return
+        brushes = [pg.mkBrush(*class_color(int(c))) for c in labels]
         item.setData(xy[:, 0], xy[:, 1], brush=brushes)
 
     def _draw_added(self) -> None:
