@@ -15,8 +15,16 @@ from collections.abc import Sequence
 from nnstudio import __version__
 from nnstudio.core.errors import NNStudioError
 
-COMMANDS = ("presets", "datasets", "summary", "export", "train", "evaluate", "predict",
-            "bench")
+COMMANDS = (
+    "presets",
+    "datasets",
+    "summary",
+    "export",
+    "train",
+    "evaluate",
+    "predict",
+    "bench",
+)
 EXIT_USAGE = 2
 
 
@@ -32,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build, train and look inside neural networks. With no command, "
         "opens the studio (optionally on FILE.nnstudio).",
     )
-    parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"nnstudio {__version__}"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"nnstudio.commands.{name}").add_parser(sub)
@@ -42,11 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
 def build_gui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nnstudio", description="Open the studio.")
     parser.add_argument("file", nargs="?", help="a .nnstudio project to open")
-    parser.add_argument("--self-test", action="store_true",
-                        help="open the window offscreen, train a few batches, save and "
-                        "reload a project, exit 0 if all worked")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="open the window offscreen, train a few batches, save and "
+        "reload a project, exit 0 if all worked",
+    )
     parser.add_argument("--lang", choices=("en", "zh"), help="user interface language")
-    parser.add_argument("--version", action="version", version=f"nnstudio {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"nnstudio {__version__}"
+    )
     return parser
 
 

@@ -17,7 +17,7 @@ os.environ.setdefault("NNSTUDIO_LANG", "en")
 _HOME = tempfile.mkdtemp(prefix="nnstudio-test-home-")
 for _var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
     os.environ[_var] = os.path.join(_HOME, _var.lower())
-os.environ["NNSTUDIO_MIRROR"] = "http://127.0.0.1:9/"  # a closed port: never the internet
+os.environ["NNSTUDIO_MIRROR"] = "http://127.0.0.1:9/"  # closed port: never the internet
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"

@@ -19,12 +19,23 @@ def run(args: argparse.Namespace) -> int:
     for info in DATASETS.values():
         shape = "x".join(str(d) for d in info.input_shape)
         if args.json:
-            print(json.dumps({"name": info.name, "task": info.task, "input_shape":
-                              list(info.input_shape), "classes": len(info.class_names),
-                              "offline": info.offline, "description": info.description},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "name": info.name,
+                        "task": info.task,
+                        "input_shape": list(info.input_shape),
+                        "classes": len(info.class_names),
+                        "offline": info.offline,
+                        "description": info.description,
+                    },
+                    ensure_ascii=False,
+                )
+            )
             continue
         where = offline[0] if info.offline else offline[1]
-        print(f"{info.name:<17} {info.task:<15} {shape:<9} {where:<9} "
-              f"{text(info.description)}")
+        print(
+            f"{info.name:<17} {info.task:<15} {shape:<9} {where:<9} "
+            f"{text(info.description)}"
+        )
     return 0

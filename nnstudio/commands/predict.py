@@ -14,8 +14,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("predict", help="predict image files with a trained project")
     p.add_argument("project", help="a trained .nnstudio project")
     p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG or BMP files")
-    p.add_argument("--json", action="store_true",
-                   help="one JSON object per image: file, prediction, probabilities")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per image: file, prediction, probabilities",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,8 +31,14 @@ def run(args: argparse.Namespace) -> int:
         raise PredictError(f"{args.project} holds no trained weights — train it first")
     info = project.data_info
     classes = info.get("class_names") or None
-    results = predict_paths(project.model().eval(), project.spec.input_shape,
-                            info.get("mean"), info.get("std"), classes, args.images)
+    results = predict_paths(
+        project.model().eval(),
+        project.spec.input_shape,
+        info.get("mean"),
+        info.get("std"),
+        classes,
+        args.images,
+    )
     for result in results:
         _print(result, args.json)
     return 1 if any("error" in r for r in results) else 0
@@ -41,9 +50,17 @@ def _print(result: dict, as_json: bool) -> None:
         return
     probabilities = result["probabilities"]
     if as_json:
-        print(json.dumps({"file": result["file"], "prediction": result["prediction"],
-                          "probabilities": list(probabilities.values()),
-                          "classes": list(probabilities)}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "file": result["file"],
+                    "prediction": result["prediction"],
+                    "probabilities": list(probabilities.values()),
+                    "classes": list(probabilities),
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     best = sorted(probabilities.items(), key=lambda kv: -kv[1])[:TOP]
     shown = ", ".join(f"{name} {p:.1%}" for name, p in best)

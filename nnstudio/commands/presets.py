@@ -19,10 +19,20 @@ def run(args: argparse.Namespace) -> int:
     for preset in PRESETS.values():
         params = check(preset.spec).total_params
         if args.json:
-            print(json.dumps({"name": preset.name, "dataset": preset.dataset,
-                              "parameters": params, "description": preset.description},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "name": preset.name,
+                        "dataset": preset.dataset,
+                        "parameters": params,
+                        "description": preset.description,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
-            print(f"{preset.name:<15} {preset.dataset:<17} {params:>10,}  "
-                  f"{text(preset.description)}")
+            print(
+                f"{preset.name:<15} {preset.dataset:<17} {params:>10,}  "
+                f"{text(preset.description)}"
+            )
     return 0

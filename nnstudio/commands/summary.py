@@ -1,4 +1,4 @@
-"""`nnstudio summary NET [--dataset D]`: per-layer shapes and parameters, like torchinfo."""
+"""`nnstudio summary NET [--dataset D]`: per-layer shapes and parameters (torchinfo)."""
 
 from __future__ import annotations
 
@@ -29,18 +29,34 @@ def run(args: argparse.Namespace) -> int:
             say(f"nnstudio: {problem.message()}")
         return 2
     if args.json:
-        rows = [{"position": r.index + 1, "name": r.name, "kind": r.kind,
-                 "output_shape": list(r.out_shape), "parameters": r.params}
-                for r in report.layers]
-        print(json.dumps({"input_shape": list(spec.input_shape), "layers": rows,
-                          "total_parameters": report.total_params}))
+        rows = [
+            {
+                "position": r.index + 1,
+                "name": r.name,
+                "kind": r.kind,
+                "output_shape": list(r.out_shape),
+                "parameters": r.params,
+            }
+            for r in report.layers
+        ]
+        print(
+            json.dumps(
+                {
+                    "input_shape": list(spec.input_shape),
+                    "layers": rows,
+                    "total_parameters": report.total_params,
+                }
+            )
+        )
         return 0
     print(f"{'#':>3}  {'Layer':<18} {'Output shape':<14} {'Param #':>12}")
     print("-" * 51)
     print(f"{'':>3}  {'Input':<18} {format_shape(spec.input_shape):<14} {'':>12}")
     for r in report.layers:
-        print(f"{r.index + 1:>3}  {r.kind:<18} {format_shape(r.out_shape):<14} "
-              f"{r.params:>12,}")
+        print(
+            f"{r.index + 1:>3}  {r.kind:<18} {format_shape(r.out_shape):<14} "
+            f"{r.params:>12,}"
+        )
     print("-" * 51)
     print(f"Total parameters: {report.total_params:,}")
     for problem in report.problems:

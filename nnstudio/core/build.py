@@ -81,6 +81,7 @@ def load_initial_weights(model: nn.Module, values: dict) -> None:
 def parameter_layers(model: nn.Module) -> list[str]:
     """Names of the top-level children that own parameters, input side first."""
     return [
-        name for name, child in model.named_children()
+        name
+        for name, child in model.named_children()
         if any(True for _ in child.parameters())
     ]

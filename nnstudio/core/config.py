@@ -49,56 +49,122 @@ class OptimizerKind:
 
 
 _LOSSES = (
-    LossKind("cross-entropy",
-             {"en": "Classification: penalises low probability on the true class.",
-              "zh": "分类：对真实类别的概率越低惩罚越大。"},
-             "L = −log softmax(z)[y]", "classification", nn.CrossEntropyLoss),
-    LossKind("mse", {"en": "Regression: mean of squared errors.", "zh": "回归：误差平方的平均值。"},
-             "L = mean((y − ŷ)²)", "regression", nn.MSELoss),
-    LossKind("bce-with-logits",
-             {"en": "Yes/no outputs: sigmoid plus binary cross-entropy, numerically stable.",
-              "zh": "是/否输出：sigmoid 加二元交叉熵，数值稳定。"},
-             "L = −[y log σ(z) + (1−y) log(1−σ(z))]", "any", nn.BCEWithLogitsLoss),
-    LossKind("l1", {"en": "Regression: mean absolute error, robust to outliers.",
-                    "zh": "回归：平均绝对误差，对异常值更稳健。"},
-             "L = mean(|y − ŷ|)", "regression", nn.L1Loss),
-    LossKind("huber", {"en": "Regression: squared for small errors, absolute for large ones.",
-                       "zh": "回归：小误差取平方，大误差取绝对值。"},
-             "L = ½e² if |e| ≤ 1 else |e| − ½", "regression", nn.HuberLoss),
-    LossKind("half-sse", {"en": "Textbook backprop loss: sum of ½(target − out)².",
-                          "zh": "教科书反向传播的损失：Σ ½(目标 − 输出)²。"},
-             "E = Σ ½ (t − o)²", "regression", HalfSumSquares, "backprop-2-2-2"),
+    LossKind(
+        "cross-entropy",
+        {
+            "en": "Classification: penalises low probability on the true class.",
+            "zh": "分类：对真实类别的概率越低惩罚越大。",
+        },
+        "L = −log softmax(z)[y]",
+        "classification",
+        nn.CrossEntropyLoss,
+    ),
+    LossKind(
+        "mse",
+        {"en": "Regression: mean of squared errors.", "zh": "回归：误差平方的平均值。"},
+        "L = mean((y − ŷ)²)",
+        "regression",
+        nn.MSELoss,
+    ),
+    LossKind(
+        "bce-with-logits",
+        {
+            "en": "Yes/no outputs: sigmoid plus binary cross-entropy, numerically stable.",
+            "zh": "是/否输出：sigmoid 加二元交叉熵，数值稳定。",
+        },
+        "L = −[y log σ(z) + (1−y) log(1−σ(z))]",
+        "any",
+        nn.BCEWithLogitsLoss,
+    ),
+    LossKind(
+        "l1",
+        {
+            "en": "Regression: mean absolute error, robust to outliers.",
+            "zh": "回归：平均绝对误差，对异常值更稳健。",
+        },
+        "L = mean(|y − ŷ|)",
+        "regression",
+        nn.L1Loss,
+    ),
+    LossKind(
+        "huber",
+        {
+            "en": "Regression: squared for small errors, absolute for large ones.",
+            "zh": "回归：小误差取平方，大误差取绝对值。",
+        },
+        "L = ½e² if |e| ≤ 1 else |e| − ½",
+        "regression",
+        nn.HuberLoss,
+    ),
+    LossKind(
+        "half-sse",
+        {
+            "en": "Textbook backprop loss: sum of ½(target − out)².",
+            "zh": "教科书反向传播的损失：Σ ½(目标 − 输出)²。",
+        },
+        "E = Σ ½ (t − o)²",
+        "regression",
+        HalfSumSquares,
+        "backprop-2-2-2",
+    ),
 )
 
 
 def _sgd(params: Any, c: TrainConfig) -> torch.optim.Optimizer:
-    return torch.optim.SGD(params, lr=c.lr, momentum=c.momentum,
-                           nesterov=c.nesterov and c.momentum > 0,
-                           weight_decay=c.weight_decay)
+    return torch.optim.SGD(
+        params,
+        lr=c.lr,
+        momentum=c.momentum,
+        nesterov=c.nesterov and c.momentum > 0,
+        weight_decay=c.weight_decay,
+    )
 
 
 _OPTIMIZERS = (
-    OptimizerKind("sgd", {"en": "Plain gradient descent, optionally with momentum/Nesterov.",
-                          "zh": "普通梯度下降，可选动量/Nesterov。"},
-                  "v = μv + g;  w ← w − η v", _sgd),
-    OptimizerKind("adam", {"en": "Adaptive steps per weight from running gradient moments.",
-                           "zh": "根据梯度的滑动矩为每个权重自适应步长。"},
-                  "w ← w − η m̂ / (√v̂ + ε)",
-                  lambda p, c: torch.optim.Adam(p, lr=c.lr, weight_decay=c.weight_decay),
-                  ),
-    OptimizerKind("adamw", {"en": "Adam with decoupled weight decay.",
-                            "zh": "权重衰减解耦的 Adam。"},
-                  "w ← w − η (m̂ / (√v̂ + ε) + λ w)",
-                  lambda p, c: torch.optim.AdamW(p, lr=c.lr, weight_decay=c.weight_decay)),
-    OptimizerKind("adagrad", {"en": "Steps shrink for weights that have seen large gradients.",
-                              "zh": "梯度累计越大的权重步长越小。"},
-                  "G += g²;  w ← w − η g / √G",
-                  lambda p, c: torch.optim.Adagrad(p, lr=c.lr, weight_decay=c.weight_decay)),
-    OptimizerKind("rmsprop", {"en": "Divides by a running average of squared gradients.",
-                              "zh": "用平方梯度的滑动平均来缩放步长。"},
-                  "v = αv + (1−α)g²;  w ← w − η g / √v",
-                  lambda p, c: torch.optim.RMSprop(p, lr=c.lr, momentum=c.momentum,
-                                                   weight_decay=c.weight_decay)),
+    OptimizerKind(
+        "sgd",
+        {
+            "en": "Plain gradient descent, optionally with momentum/Nesterov.",
+            "zh": "普通梯度下降，可选动量/Nesterov。",
+        },
+        "v = μv + g;  w ← w − η v",
+        _sgd,
+    ),
+    OptimizerKind(
+        "adam",
+        {
+            "en": "Adaptive steps per weight from running gradient moments.",
+            "zh": "根据梯度的滑动矩为每个权重自适应步长。",
+        },
+        "w ← w − η m̂ / (√v̂ + ε)",
+        lambda p, c: torch.optim.Adam(p, lr=c.lr, weight_decay=c.weight_decay),
+    ),
+    OptimizerKind(
+        "adamw",
+        {"en": "Adam with decoupled weight decay.", "zh": "权重衰减解耦的 Adam。"},
+        "w ← w − η (m̂ / (√v̂ + ε) + λ w)",
+        lambda p, c: torch.optim.AdamW(p, lr=c.lr, weight_decay=c.weight_decay),
+    ),
+    OptimizerKind(
+        "adagrad",
+        {
+            "en": "Steps shrink for weights that have seen large gradients.",
+            "zh": "梯度累计越大的权重步长越小。",
+        },
+        "G += g²;  w ← w − η g / √G",
+        lambda p, c: torch.optim.Adagrad(p, lr=c.lr, weight_decay=c.weight_decay),
+    ),
+    OptimizerKind(
+        "rmsprop",
+        {
+            "en": "Divides by a running average of squared gradients.",
+            "zh": "用平方梯度的滑动平均来缩放步长。",
+        },
+        "v = αv + (1−α)g²;  w ← w − η g / √v",
+        lambda p, c: torch.optim.RMSprop(
+            p, lr=c.lr, momentum=c.momentum, weight_decay=c.weight_decay
+        ),
+    ),
 )
 
 LOSSES: dict[str, LossKind] = {k.name: k for k in _LOSSES}
@@ -163,29 +229,49 @@ def _problems(c: TrainConfig) -> list[str]:
         return [f"dataset options must be a JSON object (got {c.dataset_options!r})"]
     checks = [
         (c.loss in LOSSES, f"unknown loss '{c.loss}': use one of {', '.join(LOSSES)}"),
-        (c.optimizer in OPTIMIZERS,
-         f"unknown optimizer '{c.optimizer}': use one of {', '.join(OPTIMIZERS)}"),
-        (_finite(c.lr) and c.lr > 0,
-         f"learning rate must be a number greater than 0 (got {c.lr})"),
+        (
+            c.optimizer in OPTIMIZERS,
+            f"unknown optimizer '{c.optimizer}': use one of {', '.join(OPTIMIZERS)}",
+        ),
+        (
+            _finite(c.lr) and c.lr > 0,
+            f"learning rate must be a number greater than 0 (got {c.lr})",
+        ),
         (_finite(c.lr) and c.lr <= 1e6, f"learning rate {c.lr} is absurdly large"),
-        (_whole(c.batch_size) and c.batch_size >= 1,
-         f"batch size must be a whole number of at least 1 (got {c.batch_size})"),
-        (_whole(c.epochs) and 1 <= c.epochs <= MAX_EPOCHS,
-         f"epochs must be a whole number from 1 to {MAX_EPOCHS:,} (got {c.epochs})"),
-        (_finite(c.momentum) and 0 <= c.momentum < 1,
-         f"momentum must be from 0 to below 1 (got {c.momentum})"),
-        (_finite(c.weight_decay) and c.weight_decay >= 0,
-         f"weight decay must be 0 or more (got {c.weight_decay})"),
+        (
+            _whole(c.batch_size) and c.batch_size >= 1,
+            f"batch size must be a whole number of at least 1 (got {c.batch_size})",
+        ),
+        (
+            _whole(c.epochs) and 1 <= c.epochs <= MAX_EPOCHS,
+            f"epochs must be a whole number from 1 to {MAX_EPOCHS:,} (got {c.epochs})",
+        ),
+        (
+            _finite(c.momentum) and 0 <= c.momentum < 1,
+            f"momentum must be from 0 to below 1 (got {c.momentum})",
+        ),
+        (
+            _finite(c.weight_decay) and c.weight_decay >= 0,
+            f"weight decay must be 0 or more (got {c.weight_decay})",
+        ),
         (_finite(c.l1) and c.l1 >= 0, f"L1 penalty must be 0 or more (got {c.l1})"),
-        (_finite(c.clip_norm) and c.clip_norm >= 0,
-         f"gradient clipping norm must be 0 (off) or more (got {c.clip_norm})"),
-        (c.schedule in SCHEDULES,
-         f"unknown schedule '{c.schedule}': use one of {', '.join(SCHEDULES)}"),
-        (_whole(c.early_stopping_patience) and c.early_stopping_patience >= 0,
-         "early-stopping patience must be 0 (off) or a positive whole number"),
+        (
+            _finite(c.clip_norm) and c.clip_norm >= 0,
+            f"gradient clipping norm must be 0 (off) or more (got {c.clip_norm})",
+        ),
+        (
+            c.schedule in SCHEDULES,
+            f"unknown schedule '{c.schedule}': use one of {', '.join(SCHEDULES)}",
+        ),
+        (
+            _whole(c.early_stopping_patience) and c.early_stopping_patience >= 0,
+            "early-stopping patience must be 0 (off) or a positive whole number",
+        ),
         (_whole(c.seed), f"seed must be a whole number (got {c.seed})"),
-        (_whole(c.probe_every) and c.probe_every >= 0,
-         "probe interval must be 0 (automatic) or a positive whole number of steps"),
+        (
+            _whole(c.probe_every) and c.probe_every >= 0,
+            "probe interval must be 0 (automatic) or a positive whole number of steps",
+        ),
     ]
     return [message for ok, message in checks if not ok]
 

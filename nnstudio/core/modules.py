@@ -18,7 +18,8 @@ class SharedBiasLinear(nn.Linear):
         return nn.functional.linear(x, self.weight) + self.bias
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, bias=shared"
+        sizes = f"in_features={self.in_features}, out_features={self.out_features}"
+        return f"{sizes}, bias=shared"
 
 
 class ResidualBlock(nn.Module):

@@ -37,7 +37,9 @@ def _lin(n: int, **kw: Any) -> LayerSpec:
 
 
 def _conv(c: int, k: int, padding: int = 0) -> LayerSpec:
-    return LayerSpec("Conv2d", {"out_channels": c, "kernel_size": k, "padding": padding})
+    return LayerSpec(
+        "Conv2d", {"out_channels": c, "kernel_size": k, "padding": padding}
+    )
 
 
 def _pool(k: int = 2) -> LayerSpec:
@@ -48,8 +50,13 @@ def _l(kind: str, **params: Any) -> LayerSpec:
     return LayerSpec(kind, params)
 
 
-_SPIRAL_CFG = {"loss": "cross-entropy", "optimizer": "adam", "lr": 0.01,
-               "batch_size": 32, "epochs": 40}
+_SPIRAL_CFG = {
+    "loss": "cross-entropy",
+    "optimizer": "adam",
+    "lr": 0.01,
+    "batch_size": 32,
+    "epochs": 40,
+}
 _BACKPROP_WEIGHTS = {
     "1_linear.weight": [[0.15, 0.20], [0.25, 0.30]],
     "1_linear.bias": [0.35],
@@ -59,107 +66,264 @@ _BACKPROP_WEIGHTS = {
 _SHARED = {"bias": "shared", "train_bias": False}
 
 _PRESETS = (
-    Preset("mlp-fashion",
-           NetworkSpec((1, 28, 28), (_l("Flatten"), _lin(512), _l("ReLU"), _lin(512),
-                                     _l("ReLU"), _lin(10))),
-           "fashion-mnist",
-           {"en": "A multilayer perceptron on FashionMNIST, as in the PyTorch quickstart.",
-            "zh": "在 FashionMNIST 上训练多层感知机，与 PyTorch 入门教程相同。"},
-           {"loss": "cross-entropy", "optimizer": "sgd", "lr": 1e-3, "batch_size": 64,
-            "epochs": 5}),
-    Preset("cnn-mnist",
-           NetworkSpec((1, 28, 28), (_conv(10, 5), _l("ReLU"), _pool(), _conv(20, 5),
-                                     _l("ReLU"), _pool(), _l("Flatten"), _lin(50),
-                                     _l("ReLU"), _lin(10))),
-           "mnist",
-           {"en": "A small CNN on handwritten digits: two convolutions, then a classifier.",
-            "zh": "手写数字上的小型卷积网络：两个卷积层，再接一个分类器。"},
-           {"loss": "cross-entropy", "optimizer": "sgd", "lr": 0.01, "momentum": 0.9,
-            "schedule": "cosine", "batch_size": 32, "epochs": 3},
-           "feature-maps"),
-    Preset("lenet5",
-           NetworkSpec((1, 28, 28), (_conv(32, 5, 2), _l("ReLU"), _pool(), _conv(64, 5, 2),
-                                     _l("ReLU"), _pool(), _l("Flatten"), _lin(1024),
-                                     _l("ReLU"), _lin(10))),
-           "mnist",
-           {"en": "The classic two-convolution MNIST classifier with 'same' padding, Adam.",
-            "zh": "经典的两层卷积 MNIST 分类器(same 补零)，使用 Adam。"},
-           {"loss": "cross-entropy", "optimizer": "adam", "lr": 1e-4, "batch_size": 50,
-            "epochs": 3}),
-    Preset("spiral-linear",
-           NetworkSpec((2,), (_lin(100), _lin(3))),
-           "spiral",
-           {"en": "Two Linear layers and no activation: still a linear model, so it cannot "
-                  "separate the spiral arms.",
-            "zh": "两个全连接层但没有激活函数：仍是线性模型，无法分开螺旋的三条臂。"},
-           _SPIRAL_CFG, "boundary"),
-    Preset("spiral-relu",
-           NetworkSpec((2,), (_lin(100), _l("ReLU"), _lin(3))),
-           "spiral",
-           {"en": "One ReLU between the two Linear layers bends the boundary around the "
-                  "spiral arms.",
-            "zh": "在两个全连接层之间加一个 ReLU，决策边界就能沿着螺旋臂弯曲。"},
-           _SPIRAL_CFG, "boundary"),
-    Preset("sincos",
-           NetworkSpec((1,), (_lin(64), _l("Tanh"), _lin(64), _l("Tanh"), _lin(1))),
-           "sincos",
-           {"en": "Regression: a small MLP learns the curve sin(x) + cos(x).",
-            "zh": "回归：一个小型多层感知机学习曲线 sin(x) + cos(x)。"},
-           {"loss": "mse", "optimizer": "adam", "lr": 0.01, "batch_size": 32,
-            "epochs": 100}, "boundary"),
-    Preset("deep-sigmoid",
-           NetworkSpec((2,), tuple(x for _ in range(10) for x in (_lin(64), _l("Sigmoid")))
-                       + (_lin(3),)),
-           "spiral",
-           {"en": "Ten Sigmoid layers: the gradient shrinks at every layer, so the first "
-                  "layers barely learn (vanishing gradients).",
-            "zh": "十个 Sigmoid 层：梯度每经过一层都变小，前面的层几乎学不到东西(梯度消失)。"},
-           {"loss": "cross-entropy", "optimizer": "sgd", "lr": 0.1, "batch_size": 32,
-            "epochs": 20}, "gradients"),
-    Preset("deep-relu-bn",
-           NetworkSpec((2,), tuple(x for _ in range(10)
-                                   for x in (_lin(64), _l("BatchNorm"), _l("ReLU")))
-                       + (_lin(3),), init="kaiming_normal"),
-           "spiral",
-           {"en": "The same depth with BatchNorm, ReLU and He init: gradients reach the first "
-                  "layer and it learns.",
-            "zh": "同样的深度，改用批归一化、ReLU 和 He 初始化：梯度能传到第一层，网络正常学习。"},
-           {"loss": "cross-entropy", "optimizer": "sgd", "lr": 0.1, "batch_size": 32,
-            "epochs": 20}, "gradients"),
-    Preset("backprop-2-2-2",
-           NetworkSpec((2,), (_lin(2, **_SHARED), _l("Sigmoid"), _lin(2, **_SHARED),
-                              _l("Sigmoid")), initial_weights=_BACKPROP_WEIGHTS),
-           "backprop-example",
-           {"en": "The worked backpropagation example: 2 inputs, 2 sigmoid hidden units, "
-                  "2 sigmoid outputs, one training sample.",
+    Preset(
+        "mlp-fashion",
+        NetworkSpec(
+            (1, 28, 28),
+            (_l("Flatten"), _lin(512), _l("ReLU"), _lin(512), _l("ReLU"), _lin(10)),
+        ),
+        "fashion-mnist",
+        {
+            "en": "A multilayer perceptron on FashionMNIST, as in the PyTorch quickstart.",
+            "zh": "在 FashionMNIST 上训练多层感知机，与 PyTorch 入门教程相同。",
+        },
+        {
+            "loss": "cross-entropy",
+            "optimizer": "sgd",
+            "lr": 1e-3,
+            "batch_size": 64,
+            "epochs": 5,
+        },
+    ),
+    Preset(
+        "cnn-mnist",
+        NetworkSpec(
+            (1, 28, 28),
+            (
+                _conv(10, 5),
+                _l("ReLU"),
+                _pool(),
+                _conv(20, 5),
+                _l("ReLU"),
+                _pool(),
+                _l("Flatten"),
+                _lin(50),
+                _l("ReLU"),
+                _lin(10),
+            ),
+        ),
+        "mnist",
+        {
+            "en": "A small CNN on handwritten digits: two convolutions, then a classifier.",
+            "zh": "手写数字上的小型卷积网络：两个卷积层，再接一个分类器。",
+        },
+        {
+            "loss": "cross-entropy",
+            "optimizer": "sgd",
+            "lr": 0.01,
+            "momentum": 0.9,
+            "schedule": "cosine",
+            "batch_size": 32,
+            "epochs": 3,
+        },
+        "feature-maps",
+    ),
+    Preset(
+        "lenet5",
+        NetworkSpec(
+            (1, 28, 28),
+            (
+                _conv(32, 5, 2),
+                _l("ReLU"),
+                _pool(),
+                _conv(64, 5, 2),
+                _l("ReLU"),
+                _pool(),
+                _l("Flatten"),
+                _lin(1024),
+                _l("ReLU"),
+                _lin(10),
+            ),
+        ),
+        "mnist",
+        {
+            "en": "The classic two-convolution MNIST classifier with 'same' padding, Adam.",
+            "zh": "经典的两层卷积 MNIST 分类器(same 补零)，使用 Adam。",
+        },
+        {
+            "loss": "cross-entropy",
+            "optimizer": "adam",
+            "lr": 1e-4,
+            "batch_size": 50,
+            "epochs": 3,
+        },
+    ),
+    Preset(
+        "spiral-linear",
+        NetworkSpec((2,), (_lin(100), _lin(3))),
+        "spiral",
+        {
+            "en": "Two Linear layers and no activation: still a linear model, so it cannot "
+            "separate the spiral arms.",
+            "zh": "两个全连接层但没有激活函数：仍是线性模型，无法分开螺旋的三条臂。",
+        },
+        _SPIRAL_CFG,
+        "boundary",
+    ),
+    Preset(
+        "spiral-relu",
+        NetworkSpec((2,), (_lin(100), _l("ReLU"), _lin(3))),
+        "spiral",
+        {
+            "en": "One ReLU between the two Linear layers bends the boundary around the "
+            "spiral arms.",
+            "zh": "在两个全连接层之间加一个 ReLU，决策边界就能沿着螺旋臂弯曲。",
+        },
+        _SPIRAL_CFG,
+        "boundary",
+    ),
+    Preset(
+        "sincos",
+        NetworkSpec((1,), (_lin(64), _l("Tanh"), _lin(64), _l("Tanh"), _lin(1))),
+        "sincos",
+        {
+            "en": "Regression: a small MLP learns the curve sin(x) + cos(x).",
+            "zh": "回归：一个小型多层感知机学习曲线 sin(x) + cos(x)。",
+        },
+        {
+            "loss": "mse",
+            "optimizer": "adam",
+            "lr": 0.01,
+            "batch_size": 32,
+            "epochs": 100,
+        },
+        "boundary",
+    ),
+    Preset(
+        "deep-sigmoid",
+        NetworkSpec(
+            (2,),
+            tuple(x for _ in range(10) for x in (_lin(64), _l("Sigmoid"))) + (_lin(3),),
+        ),
+        "spiral",
+        {
+            "en": "Ten Sigmoid layers: the gradient shrinks at every layer, so the first "
+            "layers barely learn (vanishing gradients).",
+            "zh": "十个 Sigmoid 层：梯度每经过一层都变小，前面的层几乎学不到东西(梯度消失)。",
+        },
+        {
+            "loss": "cross-entropy",
+            "optimizer": "sgd",
+            "lr": 0.1,
+            "batch_size": 32,
+            "epochs": 20,
+        },
+        "gradients",
+    ),
+    Preset(
+        "deep-relu-bn",
+        NetworkSpec(
+            (2,),
+            tuple(x for _ in range(10) for x in (_lin(64), _l("BatchNorm"), _l("ReLU")))
+            + (_lin(3),),
+            init="kaiming_normal",
+        ),
+        "spiral",
+        {
+            "en": "The same depth with BatchNorm, ReLU and He init: gradients reach the first "
+            "layer and it learns.",
+            "zh": "同样的深度，改用批归一化、ReLU 和 He 初始化：梯度能传到第一层，网络正常学习。",
+        },
+        {
+            "loss": "cross-entropy",
+            "optimizer": "sgd",
+            "lr": 0.1,
+            "batch_size": 32,
+            "epochs": 20,
+        },
+        "gradients",
+    ),
+    Preset(
+        "backprop-2-2-2",
+        NetworkSpec(
+            (2,),
+            (_lin(2, **_SHARED), _l("Sigmoid"), _lin(2, **_SHARED), _l("Sigmoid")),
+            initial_weights=_BACKPROP_WEIGHTS,
+        ),
+        "backprop-example",
+        {
+            "en": "The worked backpropagation example: 2 inputs, 2 sigmoid hidden units, "
+            "2 sigmoid outputs, one training sample.",
             "zh": "反向传播的手算示例：2 个输入、2 个 sigmoid 隐藏单元、2 个 sigmoid 输出，"
-                  "一个训练样本。"},
-           {"loss": "half-sse", "optimizer": "sgd", "lr": 0.5, "batch_size": 1,
-            "epochs": 1, "probes": False}, "backprop"),
-    Preset("vgg-mini",
-           NetworkSpec((1, 28, 28), (_conv(16, 3, 1), _l("ReLU"), _conv(16, 3, 1),
-                                     _l("ReLU"), _pool(), _conv(32, 3, 1), _l("ReLU"),
-                                     _conv(32, 3, 1), _l("ReLU"), _pool(), _l("Flatten"),
-                                     _lin(128), _l("ReLU"), _l("Dropout", p=0.5),
-                                     _lin(10))),
-           "fashion-mnist",
-           {"en": "A small VGG: stacks of 3x3 convolutions, pooling, dropout before the "
-                  "classifier.",
-            "zh": "小型 VGG：多个 3x3 卷积堆叠、池化，分类器前加 Dropout。"},
-           {"loss": "cross-entropy", "optimizer": "adam", "lr": 1e-3, "batch_size": 64,
-            "epochs": 5}, "feature-maps"),
-    Preset("resnet-mini",
-           NetworkSpec((3, 32, 32), (_conv(16, 3, 1), _l("BatchNorm"), _l("ReLU"),
-                                     _l("Residual", out_channels=16),
-                                     _l("Residual", out_channels=32, stride=2),
-                                     _l("Residual", out_channels=64, stride=2),
-                                     _l("AdaptiveAvgPool2d", output_size=1),
-                                     _l("Flatten"), _lin(10))),
-           "cifar10",
-           {"en": "A small ResNet on CIFAR-10: residual blocks let gradients skip layers.",
-            "zh": "CIFAR-10 上的小型 ResNet：残差块让梯度可以跳过层。"},
-           {"loss": "cross-entropy", "optimizer": "adam", "lr": 1e-3, "batch_size": 64,
-            "epochs": 5}, "gradients"),
+            "一个训练样本。",
+        },
+        {
+            "loss": "half-sse",
+            "optimizer": "sgd",
+            "lr": 0.5,
+            "batch_size": 1,
+            "epochs": 1,
+            "probes": False,
+        },
+        "backprop",
+    ),
+    Preset(
+        "vgg-mini",
+        NetworkSpec(
+            (1, 28, 28),
+            (
+                _conv(16, 3, 1),
+                _l("ReLU"),
+                _conv(16, 3, 1),
+                _l("ReLU"),
+                _pool(),
+                _conv(32, 3, 1),
+                _l("ReLU"),
+                _conv(32, 3, 1),
+                _l("ReLU"),
+                _pool(),
+                _l("Flatten"),
+                _lin(128),
+                _l("ReLU"),
+                _l("Dropout", p=0.5),
+                _lin(10),
+            ),
+        ),
+        "fashion-mnist",
+        {
+            "en": "A small VGG: stacks of 3x3 convolutions, pooling, dropout before the "
+            "classifier.",
+            "zh": "小型 VGG：多个 3x3 卷积堆叠、池化，分类器前加 Dropout。",
+        },
+        {
+            "loss": "cross-entropy",
+            "optimizer": "adam",
+            "lr": 1e-3,
+            "batch_size": 64,
+            "epochs": 5,
+        },
+        "feature-maps",
+    ),
+    Preset(
+        "resnet-mini",
+        NetworkSpec(
+            (3, 32, 32),
+            (
+                _conv(16, 3, 1),
+                _l("BatchNorm"),
+                _l("ReLU"),
+                _l("Residual", out_channels=16),
+                _l("Residual", out_channels=32, stride=2),
+                _l("Residual", out_channels=64, stride=2),
+                _l("AdaptiveAvgPool2d", output_size=1),
+                _l("Flatten"),
+                _lin(10),
+            ),
+        ),
+        "cifar10",
+        {
+            "en": "A small ResNet on CIFAR-10: residual blocks let gradients skip layers.",
+            "zh": "CIFAR-10 上的小型 ResNet：残差块让梯度可以跳过层。",
+        },
+        {
+            "loss": "cross-entropy",
+            "optimizer": "adam",
+            "lr": 1e-3,
+            "batch_size": 64,
+            "epochs": 5,
+        },
+        "gradients",
+    ),
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESETS}

@@ -63,7 +63,9 @@ def project_bytes(project: Project) -> bytes:
         archive.writestr("history.json", json.dumps(project.history, allow_nan=True))
         archive.writestr("data.json", json.dumps(project.data_info))
         if project.weights is not None:
-            tensors = {k: v.detach().cpu().contiguous() for k, v in project.weights.items()}
+            tensors = {
+                k: v.detach().cpu().contiguous() for k, v in project.weights.items()
+            }
             archive.writestr("weights.safetensors", save_safetensors(tensors))
     return buffer.getvalue()
 
@@ -101,7 +103,8 @@ def load_project(path: str | Path) -> Project:
         raise ProjectFileError(f"{name}: no such file") from None
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ProjectFileError(
-            f"{name} is not an nnstudio project: the file is empty, corrupt or truncated"
+            f"{name} is not an nnstudio project: the file is empty, corrupt or "
+            "truncated"
         ) from None
     with archive:
         try:
@@ -117,7 +120,9 @@ def load_project(path: str | Path) -> Project:
 def _read(archive: zipfile.ZipFile, name: str) -> Project:
     for info in archive.infolist():
         if info.file_size > MAX_ENTRY_BYTES:
-            raise ProjectFileError(f"{name}: entry {info.filename} is implausibly large")
+            raise ProjectFileError(
+                f"{name}: entry {info.filename} is implausibly large"
+            )
     meta = _json(archive, "meta.json", name, required=False) or {}
     version = meta.get("format_version", 1) if isinstance(meta, dict) else 1
     if isinstance(version, int) and version > FORMAT_VERSION:
@@ -144,10 +149,14 @@ def _read(archive: zipfile.ZipFile, name: str) -> Project:
     return Project(spec, config, weights, history, data_info)
 
 
-def _json(archive: zipfile.ZipFile, entry: str, name: str, required: bool = True) -> Any:
+def _json(
+    archive: zipfile.ZipFile, entry: str, name: str, required: bool = True
+) -> Any:
     if entry not in archive.namelist():
         if required:
-            raise ProjectFileError(f"{name} is not a complete project: {entry} is missing")
+            raise ProjectFileError(
+                f"{name} is not a complete project: {entry} is missing"
+            )
         return None
     try:
         return json.loads(archive.read(entry).decode("utf-8"))
@@ -162,7 +171,9 @@ def _weights(blob: bytes, name: str) -> dict[str, torch.Tensor]:
         raise ProjectFileError(f"{name}: the weights are corrupt") from None
 
 
-def check_weights(spec: NetworkSpec, weights: dict[str, torch.Tensor], name: str) -> None:
+def check_weights(
+    spec: NetworkSpec, weights: dict[str, torch.Tensor], name: str
+) -> None:
     """Refuse weights whose names or shapes do not fit the spec, naming them."""
     try:
         model = build_model(spec)
@@ -170,17 +181,21 @@ def check_weights(spec: NetworkSpec, weights: dict[str, torch.Tensor], name: str
         raise ProjectFileError(f"{name}: {exc}") from None
     problems = describe_mismatch(model.state_dict(), weights)
     if problems:
-        raise ProjectFileError(f"{name}: the weights don't match the network: {problems}")
+        raise ProjectFileError(
+            f"{name}: the weights don't match the network: {problems}"
+        )
 
 
-def describe_mismatch(expected: dict[str, torch.Tensor],
-                      given: dict[str, torch.Tensor]) -> str:
+def describe_mismatch(
+    expected: dict[str, torch.Tensor], given: dict[str, torch.Tensor]
+) -> str:
     """'' when `given` fits `expected`, else which keys are missing/extra/misshapen."""
     missing = [k for k in expected if k not in given]
     extra = [k for k in given if k not in expected]
     shapes = [
         f"{k} is {list(given[k].shape)} but the network needs {list(expected[k].shape)}"
-        for k in expected if k in given and given[k].shape != expected[k].shape
+        for k in expected
+        if k in given and given[k].shape != expected[k].shape
     ]
     parts = []
     if missing:
@@ -208,8 +223,16 @@ def import_state_dict(path: str | Path, spec: NetworkSpec) -> dict[str, torch.Te
         data = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise ProjectFileError(f"{name}: no such file") from None
-    except (pickle.UnpicklingError, RuntimeError, EOFError, OSError, ValueError,
-            AttributeError, TypeError, zipfile.BadZipFile):
+    except (
+        pickle.UnpicklingError,
+        RuntimeError,
+        EOFError,
+        OSError,
+        ValueError,
+        AttributeError,
+        TypeError,
+        zipfile.BadZipFile,
+    ):
         raise ProjectFileError(
             f"{name} was refused: it is not a plain PyTorch state_dict of tensors "
             "(files that hold other Python objects could run code, so nnstudio never "

@@ -21,60 +21,83 @@ MAX_PARAMS = 200_000_000  # ~800 MB of float32 weights: beyond a student's machi
 DRY_BATCH = 2  # BatchNorm needs more than one value per channel in training mode
 
 _MESSAGES: dict[str, Text] = {
-    "empty": {"en": "the network has no layers — drag a layer from the palette",
-              "zh": "网络中还没有层——请从层面板拖入一层"},
-    "bad-input": {"en": "the input shape {shape} is not valid — every size must be 1 or more",
-                  "zh": "输入形状 {shape} 无效——每个维度都必须至少为 1"},
-    "unknown-kind": {"en": "layer {pos}: unknown layer kind '{kind}'",
-                     "zh": "第 {pos} 层：未知的层类型“{kind}”"},
-    "unknown-param": {"en": "layer {pos} {kind} has no parameter '{param}'",
-                      "zh": "第 {pos} 层 {kind} 没有参数“{param}”"},
-    "param-type": {"en": "layer {pos} {kind}: {param} = {value!r} — {reason}",
-                   "zh": "第 {pos} 层 {kind}：{param} = {value!r}——{reason}"},
-    "param-range": {"en": "layer {pos} {kind}: {param} = {value} is outside {lo} to {hi}",
-                    "zh": "第 {pos} 层 {kind}：{param} = {value} 超出范围 {lo} 到 {hi}"},
+    "empty": {
+        "en": "the network has no layers — drag a layer from the palette",
+        "zh": "网络中还没有层——请从层面板拖入一层",
+    },
+    "bad-input": {
+        "en": "the input shape {shape} is not valid — every size must be 1 or more",
+        "zh": "输入形状 {shape} 无效——每个维度都必须至少为 1",
+    },
+    "unknown-kind": {
+        "en": "layer {pos}: unknown layer kind '{kind}'",
+        "zh": "第 {pos} 层：未知的层类型“{kind}”",
+    },
+    "unknown-param": {
+        "en": "layer {pos} {kind} has no parameter '{param}'",
+        "zh": "第 {pos} 层 {kind} 没有参数“{param}”",
+    },
+    "param-type": {
+        "en": "layer {pos} {kind}: {param} = {value!r} — {reason}",
+        "zh": "第 {pos} 层 {kind}：{param} = {value!r}——{reason}",
+    },
+    "param-range": {
+        "en": "layer {pos} {kind}: {param} = {value} is outside {lo} to {hi}",
+        "zh": "第 {pos} 层 {kind}：{param} = {value} 超出范围 {lo} 到 {hi}",
+    },
     "needs-image-flattened": {
         "en": "layer {pos} {kind} needs a 3-D input (channels, height, width) but gets a "
-              "flat vector of {size} — move Flatten below it",
+        "flat vector of {size} — move Flatten below it",
         "zh": "第 {pos} 层 {kind} 需要三维输入(通道, 高, 宽)，但得到的是长度为 {size} "
-              "的向量——请把 Flatten 移到它下面"},
+        "的向量——请把 Flatten 移到它下面",
+    },
     "needs-image": {
         "en": "layer {pos} {kind} needs a 3-D input (channels, height, width) but gets "
-              "shape {shape} — it works on images, not on this data",
+        "shape {shape} — it works on images, not on this data",
         "zh": "第 {pos} 层 {kind} 需要三维输入(通道, 高, 宽)，但得到的形状是 {shape}——"
-              "它只适用于图像数据"},
+        "它只适用于图像数据",
+    },
     "needs-flat": {
         "en": "layer {pos} {kind} needs a flat vector but gets {shape} — add a Flatten "
-              "above it",
+        "above it",
         "zh": "第 {pos} 层 {kind} 需要一维向量，但得到的是 {shape}——请在它上面加一个 "
-              "Flatten"},
+        "Flatten",
+    },
     "kernel-too-large": {
         "en": "layer {pos} {kind}: kernel {k}x{k} is larger than the {h}x{w} feature map",
-        "zh": "第 {pos} 层 {kind}：{k}x{k} 的窗口比 {h}x{w} 的特征图还大"},
+        "zh": "第 {pos} 层 {kind}：{k}x{k} 的窗口比 {h}x{w} 的特征图还大",
+    },
     "map-vanishes": {
         "en": "layer {pos} {kind} shrinks the feature map to nothing ({shape}) — remove a "
-              "pooling layer or add padding",
-        "zh": "第 {pos} 层 {kind} 把特征图缩小到没有了({shape})——请去掉一个池化层或加补零"},
-    "torch": {"en": "layer {pos} {kind} cannot take input {shape}: {detail}",
-              "zh": "第 {pos} 层 {kind} 无法接受输入 {shape}：{detail}"},
+        "pooling layer or add padding",
+        "zh": "第 {pos} 层 {kind} 把特征图缩小到没有了({shape})——请去掉一个池化层或加补零",
+    },
+    "torch": {
+        "en": "layer {pos} {kind} cannot take input {shape}: {detail}",
+        "zh": "第 {pos} 层 {kind} 无法接受输入 {shape}：{detail}",
+    },
     "output-width": {
         "en": "the last layer gives {got} outputs but the dataset needs {want} — set "
-              "out_features of the last Linear to {want}",
+        "out_features of the last Linear to {want}",
         "zh": "最后一层输出 {got} 个值，但数据集需要 {want} 个——请把最后一个 Linear 的 "
-              "out_features 设为 {want}"},
+        "out_features 设为 {want}",
+    },
     "output-not-flat": {
         "en": "the network ends with shape {shape}; the output must be a flat vector — "
-              "add Flatten and a Linear layer at the end",
-        "zh": "网络输出形状为 {shape}；输出必须是一维向量——请在末尾加 Flatten 和 Linear"},
+        "add Flatten and a Linear layer at the end",
+        "zh": "网络输出形状为 {shape}；输出必须是一维向量——请在末尾加 Flatten 和 Linear",
+    },
     "softmax-before-ce": {
         "en": "layer {pos} Softmax before cross-entropy: the loss already applies softmax, "
-              "so this slows learning — remove it",
+        "so this slows learning — remove it",
         "zh": "第 {pos} 层 Softmax 位于交叉熵之前：损失函数已包含 softmax，这会减慢学习"
-              "——请删除它"},
+        "——请删除它",
+    },
     "too-large": {
         "en": "the network has {params:,} parameters, more than {limit:,} — make the "
-              "layers narrower",
-        "zh": "网络有 {params:,} 个参数，超过 {limit:,}——请减小层的宽度"},
+        "layers narrower",
+        "zh": "网络有 {params:,} 个参数，超过 {limit:,}——请减小层的宽度",
+    },
 }
 
 
@@ -139,13 +162,16 @@ def layer_name(index: int, kind: str) -> str:
     return f"{index + 1}_{kind.lower()}"
 
 
-def check(spec: NetworkSpec, *, num_outputs: int | None = None,
-          loss: str | None = None) -> ShapeReport:
+def check(
+    spec: NetworkSpec, *, num_outputs: int | None = None, loss: str | None = None
+) -> ShapeReport:
     """Check a spec: per-layer output shapes and parameter counts, or problems."""
     if not spec.layers:
         return ShapeReport(spec.input_shape, (), (Problem(None, None, "empty"),), 0)
     if not spec.input_shape or any(d < 1 for d in spec.input_shape):
-        problem = Problem(None, None, "bad-input", data={"shape": list(spec.input_shape)})
+        problem = Problem(
+            None, None, "bad-input", data={"shape": list(spec.input_shape)}
+        )
         return ShapeReport(spec.input_shape, (), (problem,), 0)
     shape, rows, problems = spec.input_shape, [], []
     for index, layer in enumerate(spec.layers):
@@ -161,8 +187,9 @@ def check(spec: NetworkSpec, *, num_outputs: int | None = None,
     return ShapeReport(spec.input_shape, tuple(rows), tuple(problems), total)
 
 
-def _check_layer(index: int, layer: LayerSpec, shape: Shape,
-                 spec: NetworkSpec) -> LayerShape | Problem:
+def _check_layer(
+    index: int, layer: LayerSpec, shape: Shape, spec: NetworkSpec
+) -> LayerShape | Problem:
     declared = LAYER_KINDS.get(layer.kind)
     if declared is None:
         return Problem(index, layer.kind, "unknown-kind")
@@ -177,8 +204,9 @@ def _check_layer(index: int, layer: LayerSpec, shape: Shape,
     return _dry_run(index, declared, params, shape)
 
 
-def _validate_params(index: int, declared: LayerKind,
-                     layer: LayerSpec) -> dict[str, Any] | Problem:
+def _validate_params(
+    index: int, declared: LayerKind, layer: LayerSpec
+) -> dict[str, Any] | Problem:
     values: dict[str, Any] = {}
     known = {p.name for p in declared.params}
     for name in layer.params:
@@ -193,14 +221,20 @@ def _validate_params(index: int, declared: LayerKind,
             return Problem(index, declared.kind, "param-type", data=data)
         if not param.in_range(value):
             hi = f"<{param.max:g}" if param.max_exclusive else f"{param.max:g}"
-            data = {"param": param.name, "value": value, "lo": f"{param.min:g}", "hi": hi}
+            data = {
+                "param": param.name,
+                "value": value,
+                "lo": f"{param.min:g}",
+                "hi": hi,
+            }
             return Problem(index, declared.kind, "param-range", data=data)
         values[param.name] = value
     return values
 
 
-def _check_rank(index: int, declared: LayerKind, shape: Shape,
-                spec: NetworkSpec) -> Problem | None:
+def _check_rank(
+    index: int, declared: LayerKind, shape: Shape, spec: NetworkSpec
+) -> Problem | None:
     if declared.ranks is None or len(shape) in declared.ranks:
         return None
     data = {"shape": format_shape(shape), "size": shape[0] if shape else 0}
@@ -211,8 +245,9 @@ def _check_rank(index: int, declared: LayerKind, shape: Shape,
     return Problem(index, declared.kind, code, data=data)
 
 
-def _check_window(index: int, declared: LayerKind, params: dict[str, Any],
-                  shape: Shape) -> Problem | None:
+def _check_window(
+    index: int, declared: LayerKind, params: dict[str, Any], shape: Shape
+) -> Problem | None:
     if "kernel_size" not in params or len(shape) != 3:
         return None
     k, pad = params["kernel_size"], params.get("padding", 0)
@@ -223,14 +258,17 @@ def _check_window(index: int, declared: LayerKind, params: dict[str, Any],
     return None
 
 
-def _dry_run(index: int, declared: LayerKind, params: dict[str, Any],
-             shape: Shape) -> LayerShape | Problem:
+def _dry_run(
+    index: int, declared: LayerKind, params: dict[str, Any], shape: Shape
+) -> LayerShape | Problem:
     try:
         with torch.device("meta"):
             module = declared.make(shape, params)
             out = module(torch.empty((DRY_BATCH, *shape)))
     except Exception as exc:  # torch's own refusal, worded by the catalog
-        detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc)
+        detail = (
+            str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc)
+        )
         data = {"shape": format_shape(shape), "detail": detail}
         return Problem(index, declared.kind, "torch", data=data)
     out_shape = tuple(out.shape[1:])
@@ -242,22 +280,32 @@ def _dry_run(index: int, declared: LayerKind, params: dict[str, Any],
     return LayerShape(index, declared.kind, name, shape, out_shape, count)
 
 
-def _check_network(spec: NetworkSpec, out_shape: Shape, total: int,
-                   num_outputs: int | None, loss: str | None) -> list[Problem]:
+def _check_network(
+    spec: NetworkSpec,
+    out_shape: Shape,
+    total: int,
+    num_outputs: int | None,
+    loss: str | None,
+) -> list[Problem]:
     problems: list[Problem] = []
     last = len(spec.layers) - 1
     if total > MAX_PARAMS:
-        problems.append(Problem(None, None, "too-large",
-                                data={"params": total, "limit": MAX_PARAMS}))
+        problems.append(
+            Problem(
+                None, None, "too-large", data={"params": total, "limit": MAX_PARAMS}
+            )
+        )
     if num_outputs is not None:
         if len(out_shape) != 1:
             data = {"shape": format_shape(out_shape)}
-            problems.append(Problem(last, spec.layers[last].kind, "output-not-flat",
-                                    data=data))
+            problems.append(
+                Problem(last, spec.layers[last].kind, "output-not-flat", data=data)
+            )
         elif out_shape[0] != num_outputs:
             data = {"got": out_shape[0], "want": num_outputs}
-            problems.append(Problem(last, spec.layers[last].kind, "output-width",
-                                    data=data))
+            problems.append(
+                Problem(last, spec.layers[last].kind, "output-width", data=data)
+            )
     if loss == "cross-entropy" and spec.layers[last].kind == "Softmax":
         problems.append(Problem(last, "Softmax", "softmax-before-ce", "warning"))
     return problems

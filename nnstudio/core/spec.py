@@ -24,7 +24,14 @@ INITS = (
     "kaiming_uniform",
     "kaiming_normal",
 )
-_KEYS = {"schema_version", "input_shape", "layers", "init", "init_std", "initial_weights"}
+_KEYS = {
+    "schema_version",
+    "input_shape",
+    "layers",
+    "init",
+    "init_std",
+    "initial_weights",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,9 @@ class NetworkSpec:
     def with_input_shape(self, shape: tuple[int, ...]) -> NetworkSpec:
         return replace(self, input_shape=tuple(shape))
 
-    def with_layers(self, layers: tuple[LayerSpec, ...] | list[LayerSpec]) -> NetworkSpec:
+    def with_layers(
+        self, layers: tuple[LayerSpec, ...] | list[LayerSpec]
+    ) -> NetworkSpec:
         return replace(self, layers=tuple(layers))
 
     # --- serialization ---------------------------------------------------------------
@@ -95,13 +104,17 @@ class NetworkSpec:
         if not isinstance(shape, list) or not all(
             isinstance(d, int) and not isinstance(d, bool) for d in shape
         ):
-            raise SpecError("'input_shape' must be a list of whole numbers, e.g. [1, 28, 28]")
+            raise SpecError(
+                "'input_shape' must be a list of whole numbers, e.g. [1, 28, 28]"
+            )
         layers = data.get("layers")
         if not isinstance(layers, list):
             raise SpecError("'layers' must be a list of layers")
         init = data.get("init", "default")
         if init not in INITS:
-            raise SpecError(f"unknown weight init '{init}': use one of {', '.join(INITS)}")
+            raise SpecError(
+                f"unknown weight init '{init}': use one of {', '.join(INITS)}"
+            )
         std = data.get("init_std", 0.01)
         if not isinstance(std, int | float) or not std > 0:
             raise SpecError("'init_std' must be a positive number")

@@ -17,11 +17,25 @@ from nnstudio.ui.messages import tr
 def _formats() -> list[tuple[str, str, str, str]]:
     """(menu text, file filter, extension, objectName) per format."""
     return [
-        (tr("PyTorch &Script…"), tr("Python script (*.py)"), ".py", "exportScriptAction"),
+        (
+            tr("PyTorch &Script…"),
+            tr("Python script (*.py)"),
+            ".py",
+            "exportScriptAction",
+        ),
         (tr("&ONNX Model…"), tr("ONNX model (*.onnx)"), ".onnx", "exportOnnxAction"),
-        (tr("&Weights (safetensors)…"), tr("safetensors weights (*.safetensors)"),
-         ".safetensors", "exportWeightsAction"),
-        (tr("Network &Spec (JSON)…"), tr("JSON spec (*.json)"), ".json", "exportJsonAction"),
+        (
+            tr("&Weights (safetensors)…"),
+            tr("safetensors weights (*.safetensors)"),
+            ".safetensors",
+            "exportWeightsAction",
+        ),
+        (
+            tr("Network &Spec (JSON)…"),
+            tr("JSON spec (*.json)"),
+            ".json",
+            "exportJsonAction",
+        ),
     ]
 
 

@@ -8,9 +8,16 @@ from nnstudio.core.config import TrainConfig, parse_number, validate
 from nnstudio.core.errors import ConfigError
 
 
-@pytest.mark.parametrize(("raw", "value"), [
-    ("０．０１", 0.01), ("0,01", 0.01), (" 1e-3 ", 0.001), ("３２", 32.0), ("0。5", 0.5),
-])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("０．０１", 0.01),
+        ("0,01", 0.01),
+        (" 1e-3 ", 0.001),
+        ("３２", 32.0),
+        ("0。5", 0.5),
+    ],
+)
 def test_parse_number(raw, value) -> None:
     assert math.isclose(parse_number(raw), value)
 
@@ -25,18 +32,21 @@ def test_not_a_number() -> None:
         parse_number("abc")
 
 
-@pytest.mark.parametrize(("changes", "fragment"), [
-    ({"lr": 0.0}, "learning rate must be a number greater than 0"),
-    ({"lr": -1.0}, "learning rate must be"),
-    ({"lr": float("nan")}, "learning rate must be"),
-    ({"lr": 1e10}, "absurdly large"),
-    ({"batch_size": 0}, "batch size must be"),
-    ({"epochs": 0}, "epochs must be"),
-    ({"epochs": 10**9}, "epochs must be"),
-    ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
-    ({"loss": "hinge"}, "unknown loss 'hinge'"),
-    ({"momentum": 1.0}, "momentum must be"),
-])
+@pytest.mark.parametrize(
+    ("changes", "fragment"),
+    [
+        ({"lr": 0.0}, "learning rate must be a number greater than 0"),
+        ({"lr": -1.0}, "learning rate must be"),
+        ({"lr": float("nan")}, "learning rate must be"),
+        ({"lr": 1e10}, "absurdly large"),
+        ({"batch_size": 0}, "batch size must be"),
+        ({"epochs": 0}, "epochs must be"),
+        ({"epochs": 10**9}, "epochs must be"),
+        ({"optimizer": "lbfgs"}, "unknown optimizer 'lbfgs'"),
+        ({"loss": "hinge"}, "unknown loss 'hinge'"),
+        ({"momentum": 1.0}, "momentum must be"),
+    ],
+)
 def test_bad_settings_are_refused_in_one_line(changes, fragment) -> None:
     with pytest.raises(ConfigError, match=fragment) as info:
         validate(TrainConfig(**changes))

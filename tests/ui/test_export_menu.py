@@ -17,8 +17,12 @@ def test_export_menu_lists_every_format(main_window) -> None:
     menu = window.findChild(QMenu, "exportMenu")
     assert menu is not None
     names = {a.objectName() for a in menu.actions()}
-    assert names == {"exportScriptAction", "exportOnnxAction", "exportWeightsAction",
-                     "exportJsonAction"}
+    assert names == {
+        "exportScriptAction",
+        "exportOnnxAction",
+        "exportWeightsAction",
+        "exportJsonAction",
+    }
 
 
 def test_export_writes_spec_weights_and_script(main_window, tmp_path) -> None:
@@ -28,10 +32,17 @@ def test_export_writes_spec_weights_and_script(main_window, tmp_path) -> None:
     assert spec == window.document.spec
     assert export_to(window, str(tmp_path / "w.safetensors"))
     keys = set(load_file(str(tmp_path / "w.safetensors")))
-    assert keys == {"1_linear.weight", "1_linear.bias", "3_linear.weight", "3_linear.bias"}
+    assert keys == {
+        "1_linear.weight",
+        "1_linear.bias",
+        "3_linear.weight",
+        "3_linear.bias",
+    }
     assert export_to(window, str(tmp_path / "train.py"))
     script = (tmp_path / "train.py").read_text(encoding="utf-8")
-    imports = [line for line in script.splitlines() if line.startswith(("import", "from"))]
+    imports = [
+        line for line in script.splitlines() if line.startswith(("import", "from"))
+    ]
     assert "import torch" in imports
     assert not any("nnstudio" in line for line in imports)
 
@@ -59,7 +70,8 @@ def test_backprop_preset_opens_the_lab(main_window, qtbot, preset) -> None:
     action = next(a for a in window.menus["presets"].actions() if preset in a.text())
     action.trigger()
     tabs = window.findChild(QTabWidget, "viewTabs")
-    qtbot.waitUntil(lambda: tabs.currentWidget().objectName() == "backpropLab",
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: tabs.currentWidget().objectName() == "backpropLab", timeout=10_000
+    )
     labels = json.dumps(window.document.spec.to_dict())
     assert "shared" in labels

@@ -31,12 +31,19 @@ def _save(window, artifacts, name: str) -> QImage:
 
 def _colours(image: QImage) -> int:
     step = 37
-    return len({image.pixel(x, y) for x in range(0, image.width(), step)
-                for y in range(0, image.height(), step)})
+    return len(
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), step)
+            for y in range(0, image.height(), step)
+        }
+    )
 
 
 @pytest.mark.slow
-def test_screenshots_of_a_trained_default_project(main_window, qtbot, artifacts) -> None:
+def test_screenshots_of_a_trained_default_project(
+    main_window, qtbot, artifacts
+) -> None:
     window = main_window()
     window.select_view("boundary")
     window.findChild(QPushButton, "trainButton").click()

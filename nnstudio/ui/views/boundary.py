@@ -33,7 +33,7 @@ MAX_POINTS = 3000  # scatter points drawn: beyond this the dots hide the colours
 def boundary_rgb(probs: np.ndarray) -> np.ndarray:
     """H x W x C probabilities -> H x W x 3 uint8: class colour faded by doubt."""
     # a diverging model can be probed before its NaN loss stops the run: draw neutral
-    probs = np.nan_to_num(np.asarray(probs, dtype=float), nan=0.0, posinf=1.0, neginf=0.0)
+    probs = np.nan_to_num(np.asarray(probs, dtype=float), nan=0.0, posinf=1.0)
     if probs.shape[-1] == 1:
         probs = np.concatenate([1 - probs, probs], axis=-1)
     c = probs.shape[-1]
@@ -95,7 +95,7 @@ class DecisionBoundaryView(View):
         self.legend_label = QLabel(
             self.tr("dots: training points, squares: test points")
         )
-        self.legend_label.setWordWrap(True)  # long explanations must not widen the window
+        self.legend_label.setWordWrap(True)  # long text must not widen the window
         controls = QHBoxLayout()
         for w in (self.add_mode, self.class_box, self.retrain):
             controls.addWidget(w)
