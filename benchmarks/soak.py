@@ -1,0 +1,118 @@
+"""Soak: train for a long time with every view shown in turn; print memory over time.
+
+    python benchmarks/soak.py [--minutes 20] [--preset spiral-relu] [--every 30]
+
+The window cycles through every tab (each view draws while it is in front) while one
+long run trains. Every --every seconds it prints the process's resident memory and the
+worst GUI-thread lateness of the last interval. Target: growth under 50 MB after the
+first minute (curves are downsampled, nothing is kept per step) and a responsive
+window. Runs offscreen when there is no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROBE_MS = 20  # GUI responsiveness probe period
+TAB_SECONDS = 3.0  # how long each view stays in front
+TARGET_GROWTH_MB = 50.0
+
+
+def rss_mb() -> float:
+    """Resident memory now (Linux /proc; elsewhere the peak, which only grows)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (2**20 if sys.platform == "darwin" else 2**10)
+
+
+def soak(minutes: float, preset: str, every: float) -> list[tuple[float, float, float]]:
+    """(seconds, RSS MB, worst lateness ms) samples while `preset` trains."""
+    with tempfile.TemporaryDirectory(prefix="nnstudio-soak-") as tmp:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        os.environ["NNSTUDIO_DATA_DIR"] = str(Path(tmp) / "data")
+        from PySide6.QtCore import QSettings, QTimer
+
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+        from nnstudio.ui.app import create_application, wait_until
+        from nnstudio.ui.main_window import MainWindow
+
+        create_application()
+        window = MainWindow()
+        window.resize(1440, 900)
+        window.show()
+        window.load_preset(preset)
+        wait_until(lambda: window.data is not None, 600)
+        doc = window.document
+        doc.set_config(doc.config.with_(epochs=1_000_000), "soak run")
+        if not window.start_training():
+            raise SystemExit(
+                f"cannot train: {window.training_panel.train_button.toolTip()}"
+            )
+        return _watch(window, minutes * 60, every, wait_until, QTimer)
+
+
+def _watch(
+    window, seconds, every, wait_until, QTimer
+) -> list[tuple[float, float, float]]:
+    tabs = window.view_tabs
+    ticks: list[float] = []
+    probe = QTimer()
+    probe.setInterval(PROBE_MS)
+    probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    flip = QTimer()
+    flip.setInterval(int(TAB_SECONDS * 1000))
+    flip.timeout.connect(
+        lambda: tabs.setCurrentIndex((tabs.currentIndex() + 1) % tabs.count())
+    )
+    probe.start()
+    flip.start()
+    start = time.perf_counter()
+    samples = []
+    while (now := time.perf_counter() - start) < seconds:
+        wait_until(lambda n=now: time.perf_counter() - start >= n + every, every + 60)
+        late = [
+            max(0.0, (b - a) * 1000 - PROBE_MS)
+            for a, b in zip(ticks, ticks[1:], strict=False)
+        ]
+        ticks[:] = ticks[-1:]
+        t = time.perf_counter() - start
+        samples.append((t, rss_mb(), max(late, default=0.0)))
+        step = window.controller.last_step
+        print(
+            f"{t:7.0f} s  RSS {samples[-1][1]:8.1f} MB  worst stall "
+            f"{samples[-1][2]:6.0f} ms  step {step.step if step else 0:,}",
+            flush=True,
+        )
+    probe.stop()
+    flip.stop()
+    window.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=20.0)
+    parser.add_argument("--preset", default="spiral-relu")
+    parser.add_argument("--every", type=float, default=30.0, help="seconds per sample")
+    args = parser.parse_args()
+    samples = soak(args.minutes, args.preset, args.every)
+    after_first_minute = [mb for t, mb, _ in samples if t >= 60] or [samples[-1][1]]
+    growth = max(after_first_minute) - after_first_minute[0]
+    print(
+        f"growth after the first minute: {growth:.1f} MB (target < {TARGET_GROWTH_MB})"
+    )
+    print(f"worst GUI stall: {max(s[2] for s in samples):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
