@@ -9,6 +9,7 @@ loss, learning rate) and the worked numbers. All numbers come from
 
 from __future__ import annotations
 
+import logging
 import math
 from html import escape
 from typing import Any
@@ -68,6 +69,8 @@ NEGATIVE = QColor("#ff7f0e")
 STAGES = ("edit", "forward", "backward", "update")
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75)  # along an edge, best first
 LABEL_ALL_UP_TO = 14  # weights and biases; beyond, labels on every edge would overlap
+
+log = logging.getLogger(__name__)
 
 
 class _Label(QGraphicsSimpleTextItem):
@@ -701,7 +704,7 @@ class BackpropLab(QWidget):
     def showEvent(self, event: Any) -> None:
         """First show: the drawing gets 60% of the width and of the height."""
         super().showEvent(event)
-        if not getattr(self, "_sized", False):
+        if not getattr(self, "_sized", False) and hasattr(self, "left"):
             self._sized = True
             width = max(self.split.width(), 1)
             self.split.setSizes([int(width * 0.6), width - int(width * 0.6)])
@@ -1195,9 +1198,13 @@ class BackpropLab(QWidget):
         if self.running:
             return
         doc = getattr(self.main_window, "document", None)
-        if doc is not None:
+        if doc is None:
+            return
+        try:
             data = _dataset_of(self.main_window, doc.config)
             self.open_spec(doc.spec, doc.config, data, doc.weights)
+        except Exception:  # noqa: BLE001 - a network the lab cannot draw never breaks the studio
+            log.exception("the backprop lab cannot show this network")
 
     def wanted_probes(self) -> frozenset[str]:
         """Nothing: the lab computes its own numbers (the live views' contract)."""
@@ -1224,8 +1231,9 @@ def _dataset_of(window: Any, config: Any) -> Any:
 
 def _sample(data: Any, spec: Any) -> tuple[list[float] | None, list[float] | None]:
     """The first training sample when the dataset fits the network, else defaults."""
-    if data is None or tuple(data.input_shape) != tuple(spec.input_shape):
-        return None, None
+    shape = tuple(spec.input_shape)
+    if data is None or tuple(data.input_shape) != shape or len(shape) != 1:
+        return None, None  # the lab draws flat inputs only
     x = short_floats(data.inputs(data.x_train[:1])[0])
     if data.task == "regression":
         return x, short_floats(data.y_train[0])
