@@ -384,7 +384,10 @@ class PredictPanel(QWidget):
             )
             prediction = predict_array(self._model, x, self._names)
         except PredictError as e:
-            self._show_blank() if e.code == "blank" else self._show_problem(str(e))
+            if e.code == "blank" and source is None:
+                self._show_blank()  # an empty canvas: invite a drawing
+            else:
+                self._show_problem(f"{source}: {e}" if source else str(e))
             return None
         self.last_latency_ms = (time.perf_counter() - start) * 1000
         self._show_prediction(x, prediction, source)

@@ -420,13 +420,6 @@ def test_panel_file(name, make, expect, panel, tmp_path, shots) -> None:
     assert panel.predict_file(save(digit_image(), tmp_path / "ok.png")) is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG ui/predict_panel.py _predict_image: a blank "
-    "image FILE is answered with the canvas hint 'Draw a digit on the "
-    "canvas…' — the core's 'The image is blank' (and the file name) is "
-    "dropped, so the user does not learn what was wrong with the file",
-)
 def test_panel_blank_file_says_the_file_is_blank(panel, tmp_path) -> None:
     path = save(Image.new("L", (64, 64), 255), tmp_path / "white.png")
     assert panel.predict_file(path) is None
