@@ -311,13 +311,6 @@ def test_text_labels_become_class_names(tmp_path, capsys) -> None:
     assert_cli_refuses(result, "needs 2")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG datasets/csv_table.py _label_column: with "
-    "columns x, y, 类别 the coordinate 'y' is taken as the label (it is in "
-    "LABEL_NAMES) and the Chinese label column is read as a feature; "
-    "Chinese label names (标签, 类别) are not recognised",
-)
 def test_csv_with_chinese_label_column(tmp_path) -> None:
     path = write(tmp_path, "点.csv", "x,y,类别\n1,2,猫\n3,4,狗\n5,6,猫\n7,8,狗\n")
     data = load_dataset(str(path))

@@ -16,7 +16,9 @@ import numpy as np
 from .base import Data, Request, tabular_data
 from .messages import fail
 
-LABEL_NAMES = ("label", "target", "class", "y")  # header names taken as the label
+# header names taken as the label; "y" only when it is the last column (else it is
+# usually a coordinate beside "x")
+LABEL_NAMES = ("label", "target", "class", "标签", "类别", "目标", "y")
 MISSING = {
     "",
     "nan",
@@ -87,7 +89,9 @@ def _label_column(header: list[str] | None, width: int, wanted: str | None) -> i
             return int(key) - 1
     for candidate in LABEL_NAMES:
         if candidate in names:
-            return names.index(candidate)
+            index = names.index(candidate)
+            if candidate != "y" or index == width - 1:
+                return index
     return width - 1
 
 
