@@ -7,21 +7,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import torch
 
 from nnstudio.cli import main
 from nnstudio.core.bench import LOOPS, MODELS, synthetic_data, table
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Small models gain nothing from a second thread, and while other tests keep
-    the cores busy its waiting made these runs 5-10x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def test_synthetic_digits() -> None:

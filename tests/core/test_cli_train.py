@@ -6,22 +6,11 @@ import json
 import time
 
 import pytest
-import torch
 from safetensors.torch import load_file
 
 from nnstudio.cli import main
 from nnstudio.core.presets import PRESETS
 from nnstudio.core.project import load_project
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Small models gain nothing from a second thread, and while other tests keep
-    the cores busy its waiting made these runs 5-10x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def _json_line(capsys) -> dict:

@@ -16,16 +16,6 @@ from nnstudio.core.presets import PRESETS
 from nnstudio.core.train import fit, run
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Small models gain nothing from a second thread, and while other tests keep
-    the cores busy its waiting made these runs 5-10x slower."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def spiral():
     return load_dataset("spiral")
