@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 PROBE_MS = 10  # the probe's period: fine enough to see a 50 ms stall clearly
 TARGET_PAINT_S = 2.0
@@ -61,24 +62,35 @@ def bench_launch(runs: int) -> tuple[list[float], list[float]]:
     return paints, readies
 
 
+def open_studio(tmp: str, preset: str, epochs: int) -> Any:
+    """A shown 1440x900 main window on `preset` set up for a run of `epochs`, with
+    its settings and data folders inside `tmp` (shared with benchmarks/soak.py)."""
+    os.environ.update(_env(tmp))
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
+    from nnstudio.ui.app import create_application, wait_until
+    from nnstudio.ui.main_window import MainWindow
+
+    create_application()
+    window = MainWindow()
+    window.resize(1440, 900)
+    window.show()
+    window.load_preset(preset)
+    wait_until(lambda: window.data is not None, 600)
+    doc = window.document
+    doc.set_config(doc.config.with_(epochs=epochs), "long run for the benchmark")
+    return window
+
+
 def bench_stall(seconds: float, preset: str) -> dict[str, float]:
     """GUI-thread lateness (ms) while `preset` trains with the curves tab shown."""
     with tempfile.TemporaryDirectory(prefix="nnstudio-bench-") as tmp:
-        os.environ.update(_env(tmp))
-        from PySide6.QtCore import QSettings, QTimer
+        window = open_studio(tmp, preset, epochs=100_000)
+        from PySide6.QtCore import QTimer
 
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
-        from nnstudio.ui.app import create_application, wait_until
-        from nnstudio.ui.main_window import MainWindow
+        from nnstudio.ui.app import wait_until
 
-        create_application()
-        window = MainWindow()
-        window.resize(1440, 900)
-        window.show()
-        window.load_preset(preset)
-        wait_until(lambda: window.data is not None, 600)
-        doc = window.document
-        doc.set_config(doc.config.with_(epochs=100_000), "long run for the benchmark")
         window.select_view("curves")
         ticks: list[float] = []
         probe = QTimer()

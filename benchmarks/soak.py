@@ -37,23 +37,14 @@ def rss_mb() -> float:
 
 def soak(minutes: float, preset: str, every: float) -> list[tuple[float, float, float]]:
     """(seconds, RSS MB, worst lateness ms) samples while `preset` trains."""
+    from bench_window import open_studio  # benchmarks/ is on sys.path when run
+
     with tempfile.TemporaryDirectory(prefix="nnstudio-soak-") as tmp:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        os.environ["NNSTUDIO_DATA_DIR"] = str(Path(tmp) / "data")
-        from PySide6.QtCore import QSettings, QTimer
+        window = open_studio(tmp, preset, epochs=1_000_000)
+        from PySide6.QtCore import QTimer
 
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
-        from nnstudio.ui.app import create_application, wait_until
-        from nnstudio.ui.main_window import MainWindow
+        from nnstudio.ui.app import wait_until
 
-        create_application()
-        window = MainWindow()
-        window.resize(1440, 900)
-        window.show()
-        window.load_preset(preset)
-        wait_until(lambda: window.data is not None, 600)
-        doc = window.document
-        doc.set_config(doc.config.with_(epochs=1_000_000), "soak run")
         if not window.start_training():
             raise SystemExit(
                 f"cannot train: {window.training_panel.train_button.toolTip()}"
