@@ -130,62 +130,62 @@
             <translation>加载预设 {name}</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="20" />
+            <location filename="../ui/export_menu.py" line="21" />
             <source>PyTorch &amp;Script…</source>
             <translation>PyTorch 脚本(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="20" />
+            <location filename="../ui/export_menu.py" line="22" />
             <source>Python script (*.py)</source>
             <translation>Python 脚本 (*.py)</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="21" />
+            <location filename="../ui/export_menu.py" line="26" />
             <source>&amp;ONNX Model…</source>
             <translation>ONNX 模型(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="21" />
+            <location filename="../ui/export_menu.py" line="26" />
             <source>ONNX model (*.onnx)</source>
             <translation>ONNX 模型 (*.onnx)</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="22" />
+            <location filename="../ui/export_menu.py" line="28" />
             <source>&amp;Weights (safetensors)…</source>
             <translation>权重 (safetensors)(&amp;W)…</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="22" />
+            <location filename="../ui/export_menu.py" line="29" />
             <source>safetensors weights (*.safetensors)</source>
             <translation>safetensors 权重 (*.safetensors)</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="24" />
+            <location filename="../ui/export_menu.py" line="34" />
             <source>Network &amp;Spec (JSON)…</source>
             <translation>网络结构 (JSON)(&amp;S)…</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="24" />
+            <location filename="../ui/export_menu.py" line="35" />
             <source>JSON spec (*.json)</source>
             <translation>JSON 网络结构 (*.json)</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="31" />
+            <location filename="../ui/export_menu.py" line="45" />
             <source>&amp;Export</source>
             <translation>导出(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="47" />
+            <location filename="../ui/export_menu.py" line="61" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="61" />
+            <location filename="../ui/export_menu.py" line="75" />
             <source>Export failed: {reason}</source>
             <translation>导出失败：{reason}</translation>
         </message>
         <message>
-            <location filename="../ui/export_menu.py" line="65" />
+            <location filename="../ui/export_menu.py" line="79" />
             <source>Exported to {path}</source>
             <translation>已导出到 {path}</translation>
         </message>
@@ -506,7 +506,7 @@
     <context>
         <name>BackpropGraph</name>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="245" />
+            <location filename="../ui/views/backprop_lab.py" line="248" />
             <source>target {0}</source>
             <translation>目标 {0}</translation>
         </message>
@@ -514,395 +514,395 @@
     <context>
         <name>BackpropLab</name>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="481" />
+            <location filename="../ui/views/backprop_lab.py" line="484" />
             <source>Units per layer, inputs first, e.g. 2-2-2 (up to 4 layers of up to 8 units). Press Enter: new random weights.</source>
             <translation>每层的单元数，从输入层开始，例如 2-2-2(最多 4 层，每层最多 8 个单元)。按回车：生成新的随机权重。</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="489" />
+            <location filename="../ui/views/backprop_lab.py" line="492" />
             <source>sigmoid</source>
             <translation>sigmoid</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="490" />
+            <location filename="../ui/views/backprop_lab.py" line="493" />
             <source>tanh</source>
             <translation>tanh</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="491" />
+            <location filename="../ui/views/backprop_lab.py" line="494" />
             <source>ReLU</source>
             <translation>ReLU</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="492" />
+            <location filename="../ui/views/backprop_lab.py" line="495" />
             <source>none (linear)</source>
             <translation>无(线性)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="494" />
+            <location filename="../ui/views/backprop_lab.py" line="497" />
             <source>Activation of every layer: out = f(net)</source>
             <translation>每一层的激活函数：out = f(net)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="499" />
+            <location filename="../ui/views/backprop_lab.py" line="502" />
             <source>½ Σ (target − out)²</source>
             <translation>½ Σ (target − out)²</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="500" />
+            <location filename="../ui/views/backprop_lab.py" line="503" />
             <source>mean (target − out)² (MSE)</source>
             <translation>mean (target − out)²(均方误差)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="502" />
+            <location filename="../ui/views/backprop_lab.py" line="505" />
             <source>The error E that training makes smaller</source>
             <translation>训练要减小的误差 E</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="507" />
+            <location filename="../ui/views/backprop_lab.py" line="510" />
             <source>one per layer</source>
             <translation>每层一个</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="508" />
+            <location filename="../ui/views/backprop_lab.py" line="511" />
             <source>one per unit</source>
             <translation>每个单元一个</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="509" />
+            <location filename="../ui/views/backprop_lab.py" line="512" />
             <source>no biases</source>
             <translation>无偏置</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="511" />
+            <location filename="../ui/views/backprop_lab.py" line="514" />
             <source>Textbook examples share one bias per layer</source>
             <translation>教科书示例中每层共享一个偏置</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="513" />
+            <location filename="../ui/views/backprop_lab.py" line="516" />
             <source>biases train</source>
             <translation>训练偏置</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="517" />
+            <location filename="../ui/views/backprop_lab.py" line="520" />
             <source>Off: the biases keep their values (Mazur's example); their gradient is still shown</source>
             <translation>关闭时：偏置保持原值(与 Mazur 的示例相同)；仍会显示它们的梯度</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="527" />
+            <location filename="../ui/views/backprop_lab.py" line="530" />
             <source>Learning rate η in w ← w − η·dE/dw</source>
             <translation>学习率 η，用于 w ← w − η·dE/dw</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="529" />
+            <location filename="../ui/views/backprop_lab.py" line="532" />
             <source>label every edge</source>
             <translation>标注每条边</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="533" />
+            <location filename="../ui/views/backprop_lab.py" line="536" />
             <source>Off: only the selected edge is labelled (hover an edge for its numbers)</source>
             <translation>关闭时：只标注选中的边(鼠标悬停在边上可查看数值)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="540" />
+            <location filename="../ui/views/backprop_lab.py" line="543" />
             <source>Layers</source>
             <translation>层</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="541" />
+            <location filename="../ui/views/backprop_lab.py" line="544" />
             <source>Activation</source>
             <translation>激活函数</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="542" />
+            <location filename="../ui/views/backprop_lab.py" line="545" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="545" />
+            <location filename="../ui/views/backprop_lab.py" line="548" />
             <source>Bias</source>
             <translation>偏置</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="547" />
+            <location filename="../ui/views/backprop_lab.py" line="550" />
             <source>Learning rate</source>
             <translation>学习率</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="575" />
+            <location filename="../ui/views/backprop_lab.py" line="578" />
             <source>1 Forward</source>
             <translation>1 前向传播</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="576" />
+            <location filename="../ui/views/backprop_lab.py" line="579" />
             <source>Compute every unit's net input and output</source>
             <translation>计算每个单元的净输入和输出</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="581" />
+            <location filename="../ui/views/backprop_lab.py" line="584" />
             <source>2 Backward</source>
             <translation>2 反向传播</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="582" />
+            <location filename="../ui/views/backprop_lab.py" line="585" />
             <source>Compute dE/dw for every weight by the chain rule</source>
             <translation>用链式法则计算每个权重的 dE/dw</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="587" />
+            <location filename="../ui/views/backprop_lab.py" line="590" />
             <source>3 Update</source>
             <translation>3 更新</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="588" />
+            <location filename="../ui/views/backprop_lab.py" line="591" />
             <source>w ← w − η·dE/dw for every weight that trains</source>
             <translation>对每个可训练的权重执行 w ← w − η·dE/dw</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="605" />
+            <location filename="../ui/views/backprop_lab.py" line="608" />
             <source>How many training steps Run takes</source>
             <translation>“运行”执行的训练步数</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="606" />
-            <location filename="../ui/views/backprop_lab.py" line="773" />
+            <location filename="../ui/views/backprop_lab.py" line="609" />
+            <location filename="../ui/views/backprop_lab.py" line="776" />
             <source>Run N steps</source>
             <translation>运行 N 步</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="610" />
+            <location filename="../ui/views/backprop_lab.py" line="613" />
             <source>Repeat forward, backward and update N times and watch the outputs approach the targets</source>
             <translation>重复前向传播、反向传播和更新 N 次，观察输出逐渐接近目标</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="615" />
+            <location filename="../ui/views/backprop_lab.py" line="618" />
             <source>Reset</source>
             <translation>重置</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="618" />
+            <location filename="../ui/views/backprop_lab.py" line="621" />
             <source>Back to the network and weights it opened with</source>
             <translation>恢复到打开时的网络和权重</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="621" />
+            <location filename="../ui/views/backprop_lab.py" line="624" />
             <source>N</source>
             <translation>N</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="634" />
+            <location filename="../ui/views/backprop_lab.py" line="637" />
             <source>&lt;b&gt;Backward&lt;/b&gt;: the chain rule for the selected weight (click an edge or a bias box)</source>
             <translation>&lt;b&gt;反向传播&lt;/b&gt;：所选权重的链式法则(点击一条边或一个偏置框)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="647" />
-            <location filename="../ui/views/backprop_lab.py" line="654" />
+            <location filename="../ui/views/backprop_lab.py" line="650" />
+            <location filename="../ui/views/backprop_lab.py" line="657" />
             <source>Value</source>
             <translation>值</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="647" />
+            <location filename="../ui/views/backprop_lab.py" line="650" />
             <source>Number</source>
             <translation>数量</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="652" />
+            <location filename="../ui/views/backprop_lab.py" line="655" />
             <source>Weight</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="653" />
+            <location filename="../ui/views/backprop_lab.py" line="656" />
             <source>From → to</source>
             <translation>从 → 到</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="655" />
+            <location filename="../ui/views/backprop_lab.py" line="658" />
             <source>dE/dw</source>
             <translation>dE/dw</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="656" />
+            <location filename="../ui/views/backprop_lab.py" line="659" />
             <source>Before update</source>
             <translation>更新前</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="662" />
+            <location filename="../ui/views/backprop_lab.py" line="665" />
             <source>Unit</source>
             <translation>单元</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="662" />
+            <location filename="../ui/views/backprop_lab.py" line="665" />
             <source>net</source>
             <translation>net</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="662" />
-            <location filename="../ui/views/backprop_lab.py" line="666" />
+            <location filename="../ui/views/backprop_lab.py" line="665" />
+            <location filename="../ui/views/backprop_lab.py" line="669" />
             <source>out</source>
             <translation>out</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="666" />
+            <location filename="../ui/views/backprop_lab.py" line="669" />
             <source>Output</source>
             <translation>输出</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="666" />
+            <location filename="../ui/views/backprop_lab.py" line="669" />
             <source>target</source>
             <translation>目标</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="666" />
+            <location filename="../ui/views/backprop_lab.py" line="669" />
             <source>error</source>
             <translation>误差</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="670" />
+            <location filename="../ui/views/backprop_lab.py" line="673" />
             <source>E</source>
             <translation>E</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="671" />
+            <location filename="../ui/views/backprop_lab.py" line="674" />
             <source>step</source>
             <translation>步数</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="680" />
+            <location filename="../ui/views/backprop_lab.py" line="683" />
             <source>&lt;b&gt;Forward&lt;/b&gt;: net = Σ w·in + b, out = f(net)</source>
             <translation>&lt;b&gt;前向传播&lt;/b&gt;：net = Σ w·in + b，out = f(net)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="685" />
+            <location filename="../ui/views/backprop_lab.py" line="688" />
             <source>&lt;b&gt;Loss&lt;/b&gt;: each output's error and the total E</source>
             <translation>&lt;b&gt;损失&lt;/b&gt;：每个输出的误差以及总误差 E</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="694" />
+            <location filename="../ui/views/backprop_lab.py" line="697" />
             <source>Worked step</source>
             <translation>计算步骤</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="695" />
+            <location filename="../ui/views/backprop_lab.py" line="698" />
             <source>Weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="696" />
+            <location filename="../ui/views/backprop_lab.py" line="699" />
             <source>Inputs and targets</source>
             <translation>输入和目标</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="697" />
+            <location filename="../ui/views/backprop_lab.py" line="700" />
             <source>Loss curve</source>
             <translation>损失曲线</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="773" />
+            <location filename="../ui/views/backprop_lab.py" line="776" />
             <source>Stop</source>
             <translation>停止</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="820" />
+            <location filename="../ui/views/backprop_lab.py" line="823" />
             <source>target o{0}</source>
             <translation>目标 o{0}</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="835" />
+            <location filename="../ui/views/backprop_lab.py" line="838" />
             <source>bias</source>
             <translation>偏置</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="873" />
+            <location filename="../ui/views/backprop_lab.py" line="876" />
             <source>E total</source>
             <translation>E 总计</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="882" />
+            <location filename="../ui/views/backprop_lab.py" line="885" />
             <source>E = {0}   outputs ({1}), targets ({2})</source>
             <translation>E = {0}   输出 ({1})，目标 ({2})</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="894" />
+            <location filename="../ui/views/backprop_lab.py" line="897" />
             <source>Press &lt;b&gt;2 Backward&lt;/b&gt;, then click an edge or a bias box to see its gradient worked out by the chain rule.</source>
             <translation>按 &lt;b&gt;2 反向传播&lt;/b&gt;，再点击一条边或一个偏置框，查看用链式法则逐步算出的梯度。</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="916" />
+            <location filename="../ui/views/backprop_lab.py" line="919" />
             <source>where</source>
             <translation>其中</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="920" />
+            <location filename="../ui/views/backprop_lab.py" line="923" />
             <source>autograd gives dE/d{0} = {1}</source>
             <translation>自动求导得到 dE/d{0} = {1}</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="925" />
+            <location filename="../ui/views/backprop_lab.py" line="928" />
             <source>(this bias does not train: the update leaves it)</source>
             <translation>(这个偏置不参与训练：更新时保持不变)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="943" />
+            <location filename="../ui/views/backprop_lab.py" line="946" />
             <source>= out − target (from E = ½ Σ (target − out)²)</source>
             <translation>= out − target(由 E = ½ Σ (target − out)² 得到)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="944" />
+            <location filename="../ui/views/backprop_lab.py" line="947" />
             <source>= 2 (out − target) / n (from E = mean (target − out)²)</source>
             <translation>= 2 (out − target) / n(由 E = mean (target − out)² 得到)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="946" />
+            <location filename="../ui/views/backprop_lab.py" line="949" />
             <source>= Σ over the next layer of dE/dnet · w (see “where”)</source>
             <translation>= 对下一层求和 dE/dnet · w(见“其中”)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="952" />
+            <location filename="../ui/views/backprop_lab.py" line="955" />
             <source>= out (1 − out), the sigmoid's slope</source>
             <translation>= out (1 − out)，即 sigmoid 的斜率</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="953" />
+            <location filename="../ui/views/backprop_lab.py" line="956" />
             <source>= 1 − out², the slope of tanh</source>
             <translation>= 1 − out²，即 tanh 的斜率</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="954" />
+            <location filename="../ui/views/backprop_lab.py" line="957" />
             <source>= 1 if net &gt; 0, else 0 (ReLU)</source>
             <translation>= 1(若 net &gt; 0)，否则为 0(ReLU)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="955" />
+            <location filename="../ui/views/backprop_lab.py" line="958" />
             <source>= 1 (no activation)</source>
             <translation>= 1(无激活函数)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="958" />
+            <location filename="../ui/views/backprop_lab.py" line="961" />
             <source>= 1: the bias is added to net</source>
             <translation>= 1：偏置直接加到 net 上</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="960" />
+            <location filename="../ui/views/backprop_lab.py" line="963" />
             <source>= out of {0}, the input this weight multiplies</source>
             <translation>= {0} 的 out，即这个权重所乘的输入</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="973" />
+            <location filename="../ui/views/backprop_lab.py" line="976" />
             <source>{0} stays {1} (it does not train)</source>
             <translation>{0} 保持为 {1}(不参与训练)</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="982" />
+            <location filename="../ui/views/backprop_lab.py" line="985" />
             <source>update (η = {0}):</source>
             <translation>更新(η = {0})：</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="1091" />
+            <location filename="../ui/views/backprop_lab.py" line="1094" />
             <source>write the layer sizes like 2-3-2</source>
             <translation>请按 2-3-2 的格式填写各层大小</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="1168" />
+            <location filename="../ui/views/backprop_lab.py" line="1171" />
             <source>The studio's network does not fit the lab: {0}. The lab keeps its own network.</source>
             <translation>工作室中的网络不适用于本实验室：{0}。实验室保留它自己的网络。</translation>
         </message>
@@ -1047,22 +1047,27 @@
         </message>
         <message>
             <location filename="../ui/views/boundary.py" line="96" />
-            <location filename="../ui/views/boundary.py" line="134" />
+            <location filename="../ui/views/boundary.py" line="142" />
             <source>dots: training points, squares: test points</source>
             <translation>圆点：训练点，方块：测试点</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="130" />
+            <location filename="../ui/views/boundary.py" line="132" />
+            <source>The decision boundary shows classification datasets with 2 inputs; this one is a regression.</source>
+            <translation>决策边界用于有 2 个输入的分类数据集；这个数据集是回归问题。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/boundary.py" line="138" />
             <source>dots: training data, line: what the network predicts</source>
             <translation>圆点：训练数据，曲线：网络的预测</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="139" />
+            <location filename="../ui/views/boundary.py" line="147" />
             <source>The decision boundary needs a dataset with 2 inputs (or 1 input for a fitted curve); this one has {n}.</source>
             <translation>决策边界需要有 2 个输入的数据集(或 1 个输入，显示拟合曲线)；当前数据集有 {n} 个输入。</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="257" />
+            <location filename="../ui/views/boundary.py" line="265" />
             <source>at ({x}, {y}): predicted {name} — {ranked}</source>
             <translation>在 ({x}, {y})：预测为 {name} — {ranked}</translation>
         </message>
@@ -1624,57 +1629,57 @@
             <translation>预测一个 PNG、JPEG 或 BMP 文件(也可以拖放到这里)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="402" />
+            <location filename="../ui/predict_panel.py" line="405" />
             <source>Prediction for {0}: {1}</source>
             <translation>{0} 的预测：{1}</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="405" />
+            <location filename="../ui/predict_panel.py" line="408" />
             <source>The model says: {0}</source>
             <translation>模型的答案：{0}</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="407" />
+            <location filename="../ui/predict_panel.py" line="410" />
             <source>answered in {0:.1f} ms</source>
             <translation>用时 {0:.1f} 毫秒</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="444" />
+            <location filename="../ui/predict_panel.py" line="447" />
             <source>Draw a digit on the canvas (or open an image): the model guesses as you draw.</source>
             <translation>在画布上写一个数字(或打开一张图片)：你一边写，模型一边猜。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="448" />
+            <location filename="../ui/predict_panel.py" line="451" />
             <source>Draw something on the canvas or open an image: the model guesses as you draw.</source>
             <translation>在画布上画点什么或打开一张图片：你一边画，模型一边猜。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="454" />
+            <location filename="../ui/predict_panel.py" line="457" />
             <source>Draw here</source>
             <translation>在这里书写</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="455" />
+            <location filename="../ui/predict_panel.py" line="458" />
             <source>Draw a digit here</source>
             <translation>在这里写一个数字</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="461" />
+            <location filename="../ui/predict_panel.py" line="464" />
             <source>Train a model first: the prediction appears here once a model has been trained.</source>
             <translation>请先训练模型：模型训练好后，预测会显示在这里。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="481" />
+            <location filename="../ui/predict_panel.py" line="484" />
             <source>{0} px</source>
             <translation>{0} 像素</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="495" />
+            <location filename="../ui/predict_panel.py" line="498" />
             <source>Open image</source>
             <translation>打开图片</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="498" />
+            <location filename="../ui/predict_panel.py" line="501" />
             <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)</source>
             <translation>图片 (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;所有文件 (*)</translation>
         </message>

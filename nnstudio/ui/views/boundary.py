@@ -123,9 +123,17 @@ class DecisionBoundaryView(View):
 
     def _explain(self, data: Any) -> None:
         shape = tuple(data.input_shape) if data is not None else ()
-        self.prediction.setVisible(shape == (2,))
-        self.plot.setVisible(shape in ((2,), (1,)))
-        if shape == (1,):
+        plane = shape == (2,) and data.task == "classification"
+        self.prediction.setVisible(plane)
+        self.plot.setVisible(plane or shape == (1,))
+        if shape == (2,) and not plane:
+            self.legend_label.setText(
+                self.tr(
+                    "The decision boundary shows classification datasets with 2 "
+                    "inputs; this one is a regression."
+                )
+            )
+        elif shape == (1,):
             self.legend_label.setText(
                 self.tr("dots: training data, line: what the network predicts")
             )
