@@ -1,12 +1,15 @@
 """Soak: train for a long time with every view shown in turn; print memory over time.
 
     python benchmarks/soak.py [--minutes 20] [--preset spiral-relu] [--every 30]
+                              [--trace 15]
 
 The window cycles through every tab (each view draws while it is in front) while one
 long run trains. Every --every seconds it prints the process's resident memory and the
 worst GUI-thread lateness of the last interval. Target: growth under 50 MB after the
 first minute (curves are downsampled, nothing is kept per step) and a responsive
-window. Runs offscreen when there is no display.
+window. Runs offscreen when there is no display. --trace N also follows Python
+allocations (tracemalloc: slower) and prints the N source lines whose memory grew most
+between the first minute and the end, to find what is kept per step.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import os
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 PROBE_MS = 20  # GUI responsiveness probe period
 TAB_SECONDS = 3.0  # how long each view stays in front
 TARGET_GROWTH_MB = 50.0
+_BASELINE: list = [None]  # the tracemalloc snapshot taken after the first minute
 
 
 def rss_mb() -> float:
@@ -78,6 +83,8 @@ def _watch(
         ticks[:] = ticks[-1:]
         t = time.perf_counter() - start
         samples.append((t, rss_mb(), max(late, default=0.0)))
+        if tracemalloc.is_tracing() and t >= 60 and _BASELINE[0] is None:
+            _BASELINE[0] = tracemalloc.take_snapshot()
         step = window.controller.last_step
         print(
             f"{t:7.0f} s  RSS {samples[-1][1]:8.1f} MB  worst stall "
@@ -95,7 +102,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--preset", default="spiral-relu")
     parser.add_argument("--every", type=float, default=30.0, help="seconds per sample")
+    parser.add_argument(
+        "--trace", type=int, default=0, help="print the N lines that grew most"
+    )
     args = parser.parse_args()
+    if args.trace:
+        tracemalloc.start()
     samples = soak(args.minutes, args.preset, args.every)
     after_first_minute = [mb for t, mb, _ in samples if t >= 60] or [samples[-1][1]]
     growth = max(after_first_minute) - after_first_minute[0]
@@ -103,6 +115,11 @@ def main() -> None:
         f"growth after the first minute: {growth:.1f} MB (target < {TARGET_GROWTH_MB})"
     )
     print(f"worst GUI stall: {max(s[2] for s in samples):.0f} ms")
+    if args.trace and _BASELINE[0] is not None:
+        grown = tracemalloc.take_snapshot().compare_to(_BASELINE[0], "lineno")
+        print("Python allocations that grew most after the first minute:")
+        for stat in grown[: args.trace]:
+            print(f"  {stat}")
 
 
 if __name__ == "__main__":

@@ -103,6 +103,7 @@ class RunRecorder:
         self.record = new_record(spec, config, name)
         self._steps = _Thinned()
         self._grads = _Thinned()
+        self._epochs = _Thinned()
         self.done = False
 
     def feed(self, event: Any) -> dict[str, Any] | None:
@@ -128,20 +129,24 @@ class RunRecorder:
         self._steps.add([e.step, _num(e.progress), _num(e.loss)])
 
     def _epoch(self, e: Epoch) -> None:
-        self.record["epochs"].append(
-            {
-                "epoch": e.epoch,
-                "train_loss": _num(e.train_loss),
-                "val_loss": _num(e.val_loss),
-                "val_accuracy": _num(e.val_accuracy),
-                "val_r2": _num(e.val_r2),
-                "train_accuracy": _num(e.train_accuracy),
-                "samples_per_s": _num(e.samples_per_s),
-                "elapsed": _num(e.elapsed),
-                "lr": _num(getattr(e, "lr", None)),
-                "grad_norms": _nums(getattr(e, "grad_norms", None)),
-            }
-        )
+        """Thinned like the steps: a tiny dataset runs thousands of epochs a minute,
+        and a list that grows per epoch grows the process and history.json with it.
+        The latest epoch is always last, so the record's final numbers are current."""
+        row = {
+            "epoch": e.epoch,
+            "train_loss": _num(e.train_loss),
+            "val_loss": _num(e.val_loss),
+            "val_accuracy": _num(e.val_accuracy),
+            "val_r2": _num(e.val_r2),
+            "train_accuracy": _num(e.train_accuracy),
+            "samples_per_s": _num(e.samples_per_s),
+            "elapsed": _num(e.elapsed),
+            "lr": _num(getattr(e, "lr", None)),
+            "grad_norms": _nums(getattr(e, "grad_norms", None)),
+        }
+        self._epochs.add(row)
+        kept = self._epochs.rows
+        self.record["epochs"] = kept if kept[-1] is row else [*kept, row]
 
     def _probe(self, e: Probe) -> None:
         if e.grad_norm is None:

@@ -96,6 +96,18 @@ def test_recorder_stays_bounded_on_long_runs():
     assert np.ptp(np.diff(steps)) == 0  # evenly
 
 
+def test_epoch_list_stays_bounded_and_ends_on_the_latest_epoch():
+    """A tiny dataset runs thousands of epochs: the record must not grow with them."""
+    recorder = runs.RunRecorder()
+    recorder.feed(synthetic_run()[0])
+    for n in range(1, 5_002):
+        recorder.feed(Epoch(n, 1.0 / n, 1.0 / n, 0.5, None, 0.5, 1.0, n * 0.1))
+    epochs = [e["epoch"] for e in recorder.finish()["epochs"]]
+    assert len(epochs) <= runs.MAX_POINTS + 1
+    assert epochs[0] == 1 and epochs[-1] == 5_001  # the whole run, up to now
+    assert epochs == sorted(set(epochs))
+
+
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
