@@ -13,8 +13,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dataset", help="dataset name or path (default: the project's)")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--mirror", metavar="URL", help="download mirror for the dataset")
-    p.add_argument("--json", action="store_true",
-                   help="the last line of stdout is one JSON object")
+    p.add_argument(
+        "--json", action="store_true", help="the last line of stdout is one JSON object"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,22 +23,37 @@ def run(args: argparse.Namespace) -> int:
     from nnstudio.core.datasets import load_dataset
     from nnstudio.core.errors import ProjectFileError
     from nnstudio.core.evaluate import preflight, score_model
+    from nnstudio.core.i18n import text
     from nnstudio.core.project import load_project
 
     project = load_project(args.project)
     if project.weights is None:
-        raise ProjectFileError(f"{args.project} has no trained weights — train it "
-                               "first (nnstudio train NET --save FILE.nnstudio)")
+        raise ProjectFileError(
+            text(
+                {
+                    "en": f"{args.project} has no trained weights — train it first "
+                    "(nnstudio train NET --save FILE.nnstudio)",
+                    "zh": f"{args.project} 还没有训练好的权重——请先训练它"
+                    "(nnstudio train NET --save FILE.nnstudio)",
+                }
+            )
+        )
     config = TrainConfig.from_dict({**project.config, "device": args.device})
     if args.dataset and args.dataset != config.dataset:
         config = config.with_(dataset=args.dataset, dataset_options={})
-    data = load_dataset(config.dataset, mirror=args.mirror,
-                        **dict(config.dataset_options))
+    data = load_dataset(
+        config.dataset, mirror=args.mirror, **dict(config.dataset_options)
+    )
     device = preflight(project.spec, data, config)
     scores = score_model(project.model(), data, config.loss, device)
-    result = {"samples": scores.samples, "loss": scores.loss,
-              "accuracy": scores.accuracy, "r2": scores.r2, "dataset": data.name,
-              "device": str(device)}
+    result = {
+        "samples": scores.samples,
+        "loss": scores.loss,
+        "accuracy": scores.accuracy,
+        "r2": scores.r2,
+        "dataset": data.name,
+        "device": str(device),
+    }
     if args.json:
         from nnstudio.commands.train import json_safe
 

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from nnstudio.core.errors import ConfigError
-from nnstudio.core.i18n import Text
+from nnstudio.core.i18n import Text, text
 
 
 class HalfSumSquares(nn.Module):
@@ -213,6 +213,88 @@ class TrainConfig:
         return replace(self, **changes)
 
 
+# What a bad setting is told as, in both languages (the CLI and the window say the
+# same sentence); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "not-text": {
+        "en": "{name} must be text (got {value!r})",
+        "zh": "{name} 必须是文本（当前为 {value!r}）",
+    },
+    "options": {
+        "en": "dataset options must be a JSON object (got {value!r})",
+        "zh": "数据集选项必须是 JSON 对象（当前为 {value!r}）",
+    },
+    "loss": {
+        "en": "unknown loss '{value}': use one of {losses}",
+        "zh": "未知的损失函数“{value}”：请使用 {losses} 之一",
+    },
+    "optimizer": {
+        "en": "unknown optimizer '{value}': use one of {optimizers}",
+        "zh": "未知的优化器“{value}”：请使用 {optimizers} 之一",
+    },
+    "lr": {
+        "en": "learning rate must be a number greater than 0 (got {value})",
+        "zh": "学习率必须是大于 0 的数（当前为 {value}）",
+    },
+    "lr-huge": {
+        "en": "learning rate {value} is absurdly large",
+        "zh": "学习率 {value} 大得不合理",
+    },
+    "batch_size": {
+        "en": "batch size must be a whole number of at least 1 (got {value})",
+        "zh": "批大小必须是不小于 1 的整数（当前为 {value}）",
+    },
+    "epochs": {
+        "en": "epochs must be a whole number from 1 to {max_epochs:,} (got {value})",
+        "zh": "轮数必须是 1 到 {max_epochs:,} 之间的整数（当前为 {value}）",
+    },
+    "momentum": {
+        "en": "momentum must be from 0 to below 1 (got {value})",
+        "zh": "动量必须不小于 0 且小于 1（当前为 {value}）",
+    },
+    "weight_decay": {
+        "en": "weight decay must be 0 or more (got {value})",
+        "zh": "权重衰减必须不小于 0（当前为 {value}）",
+    },
+    "l1": {
+        "en": "L1 penalty must be 0 or more (got {value})",
+        "zh": "L1 惩罚必须不小于 0（当前为 {value}）",
+    },
+    "clip_norm": {
+        "en": "gradient clipping norm must be 0 (off) or more (got {value})",
+        "zh": "梯度裁剪范数必须为 0（关闭）或更大（当前为 {value}）",
+    },
+    "schedule": {
+        "en": "unknown schedule '{value}': use one of {schedules}",
+        "zh": "未知的学习率调度“{value}”：请使用 {schedules} 之一",
+    },
+    "patience": {
+        "en": "early-stopping patience must be 0 (off) or a positive whole number",
+        "zh": "提前停止的等待轮数必须为 0（关闭）或正整数",
+    },
+    "seed": {
+        "en": "seed must be a whole number (got {value})",
+        "zh": "随机种子必须是整数（当前为 {value}）",
+    },
+    "probe_every": {
+        "en": "probe interval must be 0 (automatic) or a positive whole number of steps",
+        "zh": "探测间隔必须为 0（自动）或正整数步数",
+    },
+    "not-number": {"en": "'{raw}' is not a number", "zh": "“{raw}”不是数字"},
+}
+# The lists and limits some messages name (format ignores the ones a message lacks).
+_NAMED = {
+    "losses": ", ".join(LOSSES),
+    "optimizers": ", ".join(OPTIMIZERS),
+    "schedules": ", ".join(SCHEDULES),
+    "max_epochs": MAX_EPOCHS,
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
+
+
 def validate(config: TrainConfig) -> TrainConfig:
     """Raise ConfigError with one plain line for the first bad value."""
     for message in _problems(config):
@@ -224,56 +306,34 @@ def _problems(c: TrainConfig) -> list[str]:
     texts = ("dataset", "loss", "optimizer", "schedule", "device")
     for name in texts:  # a hand-edited config.json may hold anything
         if not isinstance(getattr(c, name), str):
-            return [f"{name} must be text (got {getattr(c, name)!r})"]
+            return [_msg("not-text", name=name, value=getattr(c, name))]
     if not isinstance(c.dataset_options, Mapping):
-        return [f"dataset options must be a JSON object (got {c.dataset_options!r})"]
-    checks = [
-        (c.loss in LOSSES, f"unknown loss '{c.loss}': use one of {', '.join(LOSSES)}"),
-        (
-            c.optimizer in OPTIMIZERS,
-            f"unknown optimizer '{c.optimizer}': use one of {', '.join(OPTIMIZERS)}",
-        ),
-        (
-            _finite(c.lr) and c.lr > 0,
-            f"learning rate must be a number greater than 0 (got {c.lr})",
-        ),
-        (_finite(c.lr) and c.lr <= 1e6, f"learning rate {c.lr} is absurdly large"),
-        (
-            _whole(c.batch_size) and c.batch_size >= 1,
-            f"batch size must be a whole number of at least 1 (got {c.batch_size})",
-        ),
-        (
-            _whole(c.epochs) and 1 <= c.epochs <= MAX_EPOCHS,
-            f"epochs must be a whole number from 1 to {MAX_EPOCHS:,} (got {c.epochs})",
-        ),
-        (
-            _finite(c.momentum) and 0 <= c.momentum < 1,
-            f"momentum must be from 0 to below 1 (got {c.momentum})",
-        ),
+        return [_msg("options", value=c.dataset_options)]
+    checks = [  # (fine?, message, the value it names)
+        (c.loss in LOSSES, "loss", c.loss),
+        (c.optimizer in OPTIMIZERS, "optimizer", c.optimizer),
+        (_finite(c.lr) and c.lr > 0, "lr", c.lr),
+        (_finite(c.lr) and c.lr <= 1e6, "lr-huge", c.lr),
+        (_whole(c.batch_size) and c.batch_size >= 1, "batch_size", c.batch_size),
+        (_whole(c.epochs) and 1 <= c.epochs <= MAX_EPOCHS, "epochs", c.epochs),
+        (_finite(c.momentum) and 0 <= c.momentum < 1, "momentum", c.momentum),
         (
             _finite(c.weight_decay) and c.weight_decay >= 0,
-            f"weight decay must be 0 or more (got {c.weight_decay})",
+            "weight_decay",
+            c.weight_decay,
         ),
-        (_finite(c.l1) and c.l1 >= 0, f"L1 penalty must be 0 or more (got {c.l1})"),
-        (
-            _finite(c.clip_norm) and c.clip_norm >= 0,
-            f"gradient clipping norm must be 0 (off) or more (got {c.clip_norm})",
-        ),
-        (
-            c.schedule in SCHEDULES,
-            f"unknown schedule '{c.schedule}': use one of {', '.join(SCHEDULES)}",
-        ),
+        (_finite(c.l1) and c.l1 >= 0, "l1", c.l1),
+        (_finite(c.clip_norm) and c.clip_norm >= 0, "clip_norm", c.clip_norm),
+        (c.schedule in SCHEDULES, "schedule", c.schedule),
         (
             _whole(c.early_stopping_patience) and c.early_stopping_patience >= 0,
-            "early-stopping patience must be 0 (off) or a positive whole number",
+            "patience",
+            c.early_stopping_patience,
         ),
-        (_whole(c.seed), f"seed must be a whole number (got {c.seed})"),
-        (
-            _whole(c.probe_every) and c.probe_every >= 0,
-            "probe interval must be 0 (automatic) or a positive whole number of steps",
-        ),
+        (_whole(c.seed), "seed", c.seed),
+        (_whole(c.probe_every) and c.probe_every >= 0, "probe_every", c.probe_every),
     ]
-    return [message for ok, message in checks if not ok]
+    return [_msg(key, value=value, **_NAMED) for ok, key, value in checks if not ok]
 
 
 def _finite(x: Any) -> bool:
@@ -300,4 +360,4 @@ def parse_number(raw: str, *, integer: bool = False) -> float:
     try:
         return float(cleaned)
     except ValueError:
-        raise ValueError(f"'{raw}' is not a number") from None
+        raise ValueError(_msg("not-number", raw=raw)) from None

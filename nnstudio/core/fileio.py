@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from nnstudio.core.errors import ProjectFileError
+from nnstudio.core.i18n import Text, text
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -47,13 +48,30 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+# Why a save failed, in both languages; an unlisted OS error keeps the OS's words.
+_MESSAGES: dict[str, Text] = {
+    "not-saved": {
+        "en": "could not save {target}: {reason} — the previous file is unchanged",
+        "zh": "无法保存 {target}：{reason}——原来的文件保持不变",
+    },
+    "full": {"en": "the disk is full", "zh": "磁盘已满"},
+    "denied": {
+        "en": "permission denied (the folder or file is read-only)",
+        "zh": "没有权限（文件夹或文件是只读的）",
+    },
+    "read-only": {"en": "the disk is read-only", "zh": "磁盘是只读的"},
+    "no-folder": {"en": "the folder does not exist", "zh": "文件夹不存在"},
+}
+_REASONS = {
+    errno.ENOSPC: "full",
+    errno.EACCES: "denied",
+    errno.EPERM: "denied",
+    errno.EROFS: "read-only",
+    errno.ENOENT: "no-folder",
+}
+
+
 def _why(target: Path, exc: OSError) -> str:
-    reasons = {
-        errno.ENOSPC: "the disk is full",
-        errno.EACCES: "permission denied (the folder or file is read-only)",
-        errno.EPERM: "permission denied (the folder or file is read-only)",
-        errno.EROFS: "the disk is read-only",
-        errno.ENOENT: "the folder does not exist",
-    }
-    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
-    return f"could not save {target}: {reason} — the previous file is unchanged"
+    key = _REASONS.get(exc.errno or 0)
+    reason = text(_MESSAGES[key]) if key else exc.strerror or str(exc)
+    return text(_MESSAGES["not-saved"]).format(target=target, reason=reason)

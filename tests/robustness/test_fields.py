@@ -252,14 +252,14 @@ def test_batch_of_one_and_larger_than_the_dataset(batch) -> None:
     assert summary["steps"] == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG config.py: ConfigError texts are English "
-    "only (no i18n), so a Chinese UI shows English here",
-)
 def test_config_errors_in_chinese(zh) -> None:
     from .helpers import has_cjk
 
     with pytest.raises(ConfigError) as info:
         validate(TrainConfig(lr=0.0))
     assert has_cjk(str(info.value)), str(info.value)
+    assert "学习率" in str(info.value) and "0.0" in str(info.value)
+    with pytest.raises(ConfigError, match="批大小.*2.5"):  # the value stays as typed
+        validate(TrainConfig(batch_size=2.5))
+    with pytest.raises(ValueError, match="“abc”不是数字"):
+        parse_number("abc")

@@ -251,25 +251,25 @@ BAD_CONFIGS = [
         "loss-list",
         {"loss": ["x"]},
         "loss",
-        None  # fixed: config.py checks field types,
+        None,  # fixed: config.py checks field types,
     ),
     (
         "device-number",
         {"device": 3},
         "device",
-        None  # fixed: config.py checks field types,
+        None,  # fixed: config.py checks field types,
     ),
     (
         "dataset-number",
         {"dataset": 5},
         "dataset",
-        None  # fixed: config.py checks field types,
+        None,  # fixed: config.py checks field types,
     ),
     (
         "options-number",
         {"dataset_options": 5},
         "dataset",
-        None  # fixed: config.py checks field types,
+        None,  # fixed: config.py checks field types,
     ),
 ]
 
@@ -550,21 +550,18 @@ def test_interrupted_save_keeps_the_previous_file(tmp_path, monkeypatch) -> None
     assert load_project(path).spec == SPEC
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG core messages are English only: "
-    "project.py/fileio.py build ProjectFileError text without i18n",
-)
 def test_file_errors_in_chinese(tmp_path, zh, monkeypatch) -> None:
     path = tmp_path / "empty.nnstudio"
     path.write_bytes(b"")
     with pytest.raises(NNStudioError) as info:
         load_project(path)
     assert has_cjk(str(info.value)), str(info.value)
+    assert "empty.nnstudio" in str(info.value)  # the file name stays as it is
     inject(monkeypatch, "fsync", OSError(errno.ENOSPC, "No space left on device"))
     with pytest.raises(NNStudioError) as info:
         save_project(tmp_path / "x.nnstudio", Project(SPEC))
     assert has_cjk(str(info.value)), str(info.value)
+    assert "磁盘已满" in str(info.value) and "x.nnstudio" in str(info.value)
 
 
 # --- a real SIGKILL during save -------------------------------------------------------

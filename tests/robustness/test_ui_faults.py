@@ -196,12 +196,6 @@ def test_dropping_a_spec_layer_list_then_training(studio, qtbot) -> None:
     assert studio.training_panel.train_button.isEnabled()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG core/project.py (and config.py, "
-    "fileio.py): their messages are English only, so a Chinese window "
-    "shows e.g. a corrupt file's reason without a Chinese word",
-)
 def test_file_error_in_a_chinese_window(
     main_window, monkeypatch, modals, qapp, tmp_path
 ) -> None:
