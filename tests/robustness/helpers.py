@@ -155,6 +155,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         if srv.mode == "stall":
+            srv.stalled.set()
             srv.release.wait(30)  # say nothing until released
             return
         self.send_response(200)
@@ -170,6 +171,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     self.wfile.write(body[i : i + 4096])
                     self.wfile.flush()
                     time.sleep(srv.delay)
+            elif srv.mode == "stall-body":  # half the file, then silence
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                srv.stalled.set()
+                srv.release.wait(30)
             else:
                 self.wfile.write(body)
                 self.wfile.flush()
@@ -183,8 +189,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class Server(http.server.ThreadingHTTPServer):
-    """modes: ok, stall (headers never come), truncate (hangs up early), slow (4 KB
-    every `delay` seconds)."""
+    """modes: ok, stall (headers never come), stall-body (half the file, then
+    silence), truncate (hangs up early), slow (4 KB every `delay` seconds).
+    `stalled` is set once a stalling mode has gone silent."""
 
     daemon_threads = True
     mode = "ok"
@@ -195,7 +202,7 @@ class Server(http.server.ThreadingHTTPServer):
     def start(cls) -> Server:
         httpd = cls(("127.0.0.1", 0), _Handler)
         httpd.files = synthetic_mnist()
-        httpd.release = threading.Event()
+        httpd.release, httpd.stalled = threading.Event(), threading.Event()
         serve = functools.partial(httpd.serve_forever, poll_interval=0.05)
         httpd.thread = threading.Thread(target=serve, daemon=True)
         httpd.thread.start()

@@ -125,23 +125,48 @@ def test_core_cancel_mid_transfer(mirror, tmp_path) -> None:
     assert seen and cache_files(tmp_path / "cache") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG datasets/download.py: `cancel` is only read "
-    "in pooch's progress hook, so while a server stalls a cancel waits "
-    "for the whole read timeout (15 s by default) and then reports a "
-    "timeout instead of 'cancelled'",
-)
-def test_core_cancel_while_the_server_stalls(mirror, monkeypatch) -> None:
-    monkeypatch.setenv("NNSTUDIO_DOWNLOAD_TIMEOUT", "3")
-    mirror.mode = "stall"
-    cancel = threading.Event()
-    threading.Timer(0.3, cancel.set).start()
-    started = time.monotonic()
+STALLS = ["stall", "stall-body"]  # no headers at all; half the file, then silence
+
+
+def cancel_once_stalled(server, cancel: threading.Event, pressed: list[float]) -> None:
+    """Press Cancel 0.2 s after the server went silent (the client is then blocked
+    reading), noting when."""
+
+    def press() -> None:
+        if server.stalled.wait(20):
+            time.sleep(0.2)
+            pressed.append(time.monotonic())
+            cancel.set()
+
+    threading.Thread(target=press, daemon=True).start()
+
+
+@pytest.mark.parametrize("mode", STALLS)
+def test_core_cancel_while_the_server_stalls(mode, mirror, monkeypatch, tmp_path):
+    monkeypatch.setenv("NNSTUDIO_DOWNLOAD_TIMEOUT", "30")  # far longer than the bound
+    mirror.mode = mode
+    cancel, pressed = threading.Event(), []
+    cancel_once_stalled(mirror, cancel, pressed)
     with pytest.raises(DownloadError) as info:
         load_dataset("mnist", cancel=cancel)
+    ended = time.monotonic()
     assert info.value.code == "cancelled", str(info.value)
-    assert time.monotonic() - started < 2
+    assert_error_message(info.value, "cancelled", "nothing was kept")
+    assert ended - pressed[0] < 3, f"cancel took {ended - pressed[0]:.1f} s"
+    assert cache_files(tmp_path / "cache") == []
+
+
+@pytest.mark.parametrize("mode", STALLS)
+def test_core_stall_without_cancel_still_times_out(mode, mirror, tmp_path) -> None:
+    mirror.mode = mode  # NNSTUDIO_DOWNLOAD_TIMEOUT is 1 s (the mirror fixture)
+    started = time.monotonic()
+    with pytest.raises(DownloadError) as info:
+        load_dataset("mnist", cancel=threading.Event())  # a cancel nobody presses
+    elapsed = time.monotonic() - started
+    assert info.value.code != "cancelled"
+    assert_error_message(info.value, "did not answer within 1 s", "import it by hand")
+    assert 0.9 < elapsed < 15  # the whole timeout, not one short read's wait
+    assert cache_files(tmp_path / "cache") == []
 
 
 def test_cli_offline_download(capsys, monkeypatch, tmp_path) -> None:

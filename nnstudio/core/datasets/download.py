@@ -6,6 +6,10 @@ whatever this call added to the cache, so a cancelled, stalled or broken downloa
 never leaves a partial file behind, and ends as one `DownloadError` whose message
 says how to import the files by hand.
 
+The bytes come through requests with `transfer.session`, whose reads wait in short
+steps, so a cancel ends the download within a fraction of a second even while the
+server sends nothing (a plain blocked read would wait out the whole timeout).
+
 Tests point the loaders at a local server with `mirror=` and their own hashes by
 monkeypatching `FILES`.
 """
@@ -64,20 +68,20 @@ FILES: dict[str, dict[str, str]] = {
 
 
 class Cancelled(Exception):
-    """Raised inside pooch's progress hook to abort the transfer mid-stream."""
+    """Raised while a transfer runs, once the cancel Event is set, to abort it."""
 
 
 class _Progress:
-    """The tqdm-like object pooch's HTTPDownloader drives (total/update/reset/close).
-
-    Turns it into `progress(bytes_done, total_or_None)` counted over all files of
-    the dataset, and checks the cancel flag on every chunk.
-    """
+    """`progress(bytes_done, total_or_None)` counted over all files of the dataset;
+    checks the cancel flag on every chunk."""
 
     def __init__(self, callback: Progress | None, cancel: threading.Event | None):
         self.callback, self.cancel = callback, cancel
-        self.total = 0  # set by pooch from Content-Length (0 when unknown)
+        self.total = 0  # of the current file, from Content-Length (0 when unknown)
         self._count = self._before = 0
+
+    def start(self, total: int) -> None:
+        self._count, self.total = 0, total
 
     def update(self, n: int) -> None:
         check_cancel(self.cancel)
@@ -87,13 +91,6 @@ class _Progress:
         if self.callback is not None:
             total = self._before + self.total if self.total else None
             self.callback(self._before + self._count, total)
-
-    def reset(self) -> None:
-        if self.total:  # pooch resets then reports the full size at the end
-            self._count = 0
-
-    def close(self) -> None:
-        pass
 
     def next_file(self) -> None:
         self._before += self._count
@@ -154,16 +151,40 @@ def fetch(name: str, req: Request) -> Path:
 def _retrieve(url, known_hash, folder, progress, timeout) -> None:
     import pooch
 
-    downloader = pooch.HTTPDownloader(
-        progressbar=progress, chunk_size=CHUNK, timeout=(timeout, timeout)
-    )
     pooch.retrieve(
         url,
         known_hash,
         fname=url.rsplit("/", 1)[1],
         path=folder,
-        downloader=downloader,
+        downloader=_Downloader(progress, timeout),
     )
+
+
+class _Downloader:
+    """pooch's downloader protocol: stream `url` into pooch's temporary file.
+
+    Connecting may take `timeout` seconds, and so may a silence while reading. The
+    cancel flag is checked on every chunk and, while the server sends nothing, every
+    `transfer.SLICE_S` seconds (not while connecting).
+    """
+
+    def __init__(self, progress: _Progress, timeout: float):
+        self.progress, self.timeout = progress, timeout
+
+    def __call__(self, url: str, output_file: str, pooch: object = None) -> None:
+        from .transfer import session
+
+        cancel = self.progress.cancel
+        with (
+            session(lambda: check_cancel(cancel)) as client,
+            client.get(url, stream=True, timeout=(self.timeout, self.timeout)) as reply,
+        ):
+            reply.raise_for_status()
+            self.progress.start(int(reply.headers.get("content-length", 0)))
+            with open(output_file, "wb") as out:
+                for chunk in reply.iter_content(chunk_size=CHUNK):
+                    out.write(chunk)
+                    self.progress.update(len(chunk))
 
 
 @contextlib.contextmanager
