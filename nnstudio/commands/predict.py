@@ -23,12 +23,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nnstudio.core.errors import PredictError
+    from nnstudio.core.i18n import text
     from nnstudio.core.predict import predict_paths
     from nnstudio.core.project import load_project
 
     project = load_project(args.project)
     if project.weights is None:
-        raise PredictError(f"{args.project} holds no trained weights — train it first")
+        raise PredictError(
+            text(
+                {
+                    "en": f"{args.project} holds no trained weights — train it first",
+                    "zh": f"{args.project} 还没有训练好的权重——请先训练它",
+                }
+            )
+        )
     info = project.data_info
     classes = info.get("class_names") or None
     results = predict_paths(

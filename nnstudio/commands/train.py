@@ -149,12 +149,17 @@ def _warn(spec, data, config) -> None:
 
 def _spec(spec, init: str | None):
     from nnstudio.core.errors import SpecError
+    from nnstudio.core.i18n import text
     from nnstudio.core.spec import INITS
 
     if init is None:
         return spec
     if init not in INITS:
-        raise SpecError(f"unknown weight init '{init}': use one of {', '.join(INITS)}")
+        inits = ", ".join(INITS)
+        raise SpecError(text({
+            "en": f"unknown weight init '{init}': use one of {inits}",
+            "zh": f"未知的权重初始化方式“{init}”：请使用 {inits} 之一",
+        }))
     return dataclasses.replace(spec, init=init)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import nn
@@ -21,6 +22,7 @@ from torch import nn
 from nnstudio.core.build import build_model
 from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.errors import SpecError
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.layers import LayerSpec
 from nnstudio.core.spec import NetworkSpec
 
@@ -31,6 +33,61 @@ _KIND_TO_ACT = {kind: name for name, kind in ACTIVATIONS.items() if kind}
 LAB_LOSSES = ("half-sse", "mse")
 BIAS_MODES = ("shared", "per-unit", "none")
 MAX_RUN = 1_000_000  # steps in one Run: the loop is cheap, but not unbounded
+
+# What the lab refuses is told as, in both languages (the CLI and the window say the
+# same sentence); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "no-weight": {
+        "en": "no weight named '{name}' in this network",
+        "zh": "这个网络中没有名为“{name}”的权重",
+    },
+    "steps": {
+        "en": "the number of steps must be from 1 to {most:,}",
+        "zh": "步数必须在 1 到 {most:,} 之间",
+    },
+    "lab-only": {
+        "en": "the backprop lab works on fully connected networks: Linear layers, each "
+        "followed by at most one Sigmoid, Tanh or ReLU, with up to {layers} layers of "
+        "up to {units} units",
+        "zh": "反向传播实验室只适用于全连接网络：由 Linear 层组成，每个 Linear "
+        "后面最多跟一个 Sigmoid、Tanh 或 ReLU，最多 {layers} 层，每层最多 {units} "
+        "个单元",
+    },
+    "same-bias": {
+        "en": "the backprop lab needs every Linear layer to use the same bias setting",
+        "zh": "反向传播实验室要求每个 Linear 层使用相同的偏置设置",
+    },
+    "sizes": {
+        "en": "the backprop lab takes 1 to {layers} layers of 1 to {units} units "
+        "(inputs included)",
+        "zh": "反向传播实验室接受 1 到 {layers} 层、每层 1 到 {units} 个单元"
+        "（含输入层）",
+    },
+    "activations": {
+        "en": "give one activation per layer ({layers})",
+        "zh": "请为每一层指定一个激活函数（共 {layers} 层）",
+    },
+    "unknown-activation": {
+        "en": "unknown activation '{value}': use one of {choices}",
+        "zh": "未知的激活函数“{value}”：请使用 {choices} 之一",
+    },
+    "unknown-loss": {
+        "en": "unknown loss '{value}': use one of {choices}",
+        "zh": "未知的损失函数“{value}”：请使用 {choices} 之一",
+    },
+    "unknown-bias": {
+        "en": "unknown bias '{value}': use one of {choices}",
+        "zh": "未知的偏置方式“{value}”：请使用 {choices} 之一",
+    },
+    "lr": {
+        "en": "learning rate must be a number greater than 0 (got {lr})",
+        "zh": "学习率必须是大于 0 的数（当前为 {lr}）",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 @dataclass(frozen=True)
@@ -313,7 +370,7 @@ class LabNetwork:
         for w in self.weights():
             if w.name == name:
                 return w
-        raise SpecError(f"no weight named '{name}' in this network")
+        raise SpecError(_msg("no-weight", name=name))
 
     def value(self, name: str) -> float:
         w = self.weight(name)
@@ -533,7 +590,7 @@ class LabNetwork:
     def run(self, n: int) -> list[float]:
         """`n` SGD steps on the one sample; the loss before each step, then after."""
         if not 1 <= int(n) <= MAX_RUN:
-            raise SpecError(f"the number of steps must be from 1 to {MAX_RUN:,}")
+            raise SpecError(_msg("steps", most=MAX_RUN))
         x = torch.tensor([self.inputs], dtype=torch.float32)
         t = torch.tensor([self.targets], dtype=torch.float32)
         params = [q for q in self.model.parameters() if q.requires_grad]
@@ -568,11 +625,7 @@ def _sgd_step(
 # --- helpers ---------------------------------------------------------------------
 def describe(spec: NetworkSpec) -> tuple[list[int], list[str], str, bool]:
     """(sizes, activations, bias mode, train_bias) of a lab-sized net, or SpecError."""
-    why = (
-        "the backprop lab works on fully connected networks: Linear layers, each "
-        "followed by at most one Sigmoid, Tanh or ReLU, with up to "
-        f"{MAX_LAYERS} layers of up to {MAX_UNITS} units"
-    )
+    why = _msg("lab-only", layers=MAX_LAYERS, units=MAX_UNITS)
     if len(spec.input_shape) != 1 or not spec.layers or spec.layers[0].kind != "Linear":
         raise SpecError(why)
     sizes, acts, linears = [spec.input_shape[0]], [], []
@@ -587,9 +640,7 @@ def describe(spec: NetworkSpec) -> tuple[list[int], list[str], str, bool]:
             raise SpecError(why)
     modes = {(lin["bias"], bool(lin["train_bias"])) for lin in linears}
     if len(modes) != 1:
-        raise SpecError(
-            "the backprop lab needs every Linear layer to use the same bias setting"
-        )
+        raise SpecError(_msg("same-bias"))
     _check_sizes(sizes, why)
     bias, train = modes.pop()
     return sizes, acts, bias, train
@@ -648,31 +699,28 @@ def _check_sizes(sizes: Sequence[int], why: str | None = None) -> list[int]:
     sizes = [int(s) for s in sizes]
     ok = 2 <= len(sizes) <= MAX_LAYERS + 1 and all(1 <= s <= MAX_UNITS for s in sizes)
     if not ok:
-        raise SpecError(
-            why
-            or f"the backprop lab takes 1 to {MAX_LAYERS} layers of 1 to "
-            f"{MAX_UNITS} units (inputs included)"
-        )
+        raise SpecError(why or _msg("sizes", layers=MAX_LAYERS, units=MAX_UNITS))
     return sizes
 
 
 def _check_activations(activation: str | Sequence[str], layers: int) -> list[str]:
     acts = [activation] * layers if isinstance(activation, str) else list(activation)
     if len(acts) != layers:
-        raise SpecError(f"give one activation per layer ({layers})")
+        raise SpecError(_msg("activations", layers=layers))
     return [_check_choice(a, tuple(ACTIVATIONS), "activation") for a in acts]
 
 
 def _check_choice(value: str, choices: tuple[str, ...], what: str) -> str:
     if value not in choices:
-        raise SpecError(f"unknown {what} '{value}': use one of {', '.join(choices)}")
+        choices_text = ", ".join(choices)
+        raise SpecError(_msg(f"unknown-{what}", value=value, choices=choices_text))
     return value
 
 
 def _check_lr(lr: float) -> float:
     lr = float(lr)
     if not 0 < lr <= 1e6:
-        raise SpecError(f"learning rate must be a number greater than 0 (got {lr})")
+        raise SpecError(_msg("lr", lr=lr))
     return lr
 
 

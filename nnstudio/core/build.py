@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import nn
 
 from nnstudio.core.errors import SpecError
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.layers import LAYER_KINDS
 from nnstudio.core.shapes import ShapeReport, check
 from nnstudio.core.spec import NetworkSpec
@@ -20,6 +22,23 @@ _WEIGHT_INITS: dict[str, Callable[[torch.Tensor, float], object]] = {
     "kaiming_uniform": lambda w, std: nn.init.kaiming_uniform_(w, nonlinearity="relu"),
     "kaiming_normal": lambda w, std: nn.init.kaiming_normal_(w, nonlinearity="relu"),
 }
+
+# What a refused initial weight is told as, in both languages; `_msg()` picks the
+# user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "no-tensor": {
+        "en": "initial weight '{weight}' names no tensor of this network",
+        "zh": "初始权重“{weight}”不对应这个网络中的任何张量",
+    },
+    "weight-shape": {
+        "en": "initial weight '{weight}' has shape {got}, the layer needs {want}",
+        "zh": "初始权重“{weight}”的形状是 {got}，但该层需要 {want}",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 def require_valid(spec: NetworkSpec, **check_args: object) -> ShapeReport:
@@ -68,12 +87,16 @@ def load_initial_weights(model: nn.Module, values: dict) -> None:
     state = model.state_dict()
     for key, value in values.items():
         if key not in state:
-            raise SpecError(f"initial weight '{key}' names no tensor of this network")
+            raise SpecError(_msg("no-tensor", weight=key))
         tensor = torch.tensor(value, dtype=state[key].dtype)
         if tensor.shape != state[key].shape:
             raise SpecError(
-                f"initial weight '{key}' has shape {list(tensor.shape)}, "
-                f"the layer needs {list(state[key].shape)}"
+                _msg(
+                    "weight-shape",
+                    weight=key,
+                    got=list(tensor.shape),
+                    want=list(state[key].shape),
+                )
             )
         state[key].copy_(tensor)
 

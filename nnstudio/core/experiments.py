@@ -19,7 +19,7 @@ from typing import Any
 
 from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.layers import LAYER_KINDS, LayerSpec
 from nnstudio.core.presets import PRESETS
 from nnstudio.core.spec import NetworkSpec
@@ -518,13 +518,27 @@ SETTINGS: dict[str, Topic] = {
 }
 
 
+# What an unknown id is told as, in both languages (the CLI and the window say the
+# same sentence); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "unknown": {
+        "en": "unknown experiment '{name}': use one of {names}",
+        "zh": "未知的实验“{name}”：请使用 {names} 之一",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
+
+
 def get_experiment(experiment_id: str) -> Experiment:
     """The experiment with that id, or SpecError naming the known ones."""
     try:
         return EXPERIMENTS[experiment_id]
     except KeyError:
-        raise SpecError(f"unknown experiment '{experiment_id}': use one of "
-                        f"{', '.join(EXPERIMENTS)}") from None
+        raise SpecError(_msg("unknown", name=experiment_id,
+                             names=", ".join(EXPERIMENTS))) from None
 
 
 def experiment_for(name: str) -> str | None:

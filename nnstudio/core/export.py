@@ -18,9 +18,27 @@ from nnstudio.core.build import build_model
 from nnstudio.core.config import TrainConfig
 from nnstudio.core.export_data import ExportError
 from nnstudio.core.fileio import atomic_write_bytes
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.project import Project
 from nnstudio.core.resolve import Resolved
 from nnstudio.core.spec import NetworkSpec
+
+# What a refused export is told as, in both languages (the CLI and the window say the
+# same sentence); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "suffix": {
+        "en": "cannot export to '{name}': the file name must end in one of {suffixes}",
+        "zh": "无法导出到“{name}”：文件名必须以 {suffixes} 之一结尾",
+    },
+    "no-folder": {
+        "en": "cannot export to {path}: the folder does not exist",
+        "zh": "无法导出到 {path}：文件夹不存在",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 def _target(what: Resolved | Project) -> Resolved:
@@ -82,12 +100,10 @@ def export(what: Resolved | Project, path: str | Path, data: Any = None) -> Path
     path = Path(path)
     writer = EXPORTERS.get(path.suffix.lower())
     if writer is None:
-        raise ExportError(
-            f"cannot export to '{path.name}': the file name must end in one of "
-            f"{', '.join(EXPORTERS)}"
-        )
+        suffixes = ", ".join(EXPORTERS)
+        raise ExportError(_msg("suffix", name=path.name, suffixes=suffixes))
     if not path.parent.is_dir():
-        raise ExportError(f"cannot export to {path}: the folder does not exist")
+        raise ExportError(_msg("no-folder", path=path))
     writer(what, path, data)
     return path
 

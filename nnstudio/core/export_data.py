@@ -19,12 +19,27 @@ from typing import Any
 from nnstudio.core import export_template as T
 from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import NNStudioError
+from nnstudio.core.i18n import Text, text
 
-SUPPORTED = (
-    "generated datasets (spiral, moons, ...)",
-    "scikit-learn datasets (iris, wine, breast-cancer, diabetes, digits)",
-    "torchvision datasets (mnist, fashion-mnist, kmnist, cifar10)",
-    "IDX files, CSV tables, folders of class subfolders and CIFAR-10 binary files",
+SUPPORTED: tuple[Text, ...] = (
+    {
+        "en": "generated datasets (spiral, moons, ...)",
+        "zh": "生成的数据集（spiral、moons 等）",
+    },
+    {
+        "en": "scikit-learn datasets (iris, wine, breast-cancer, diabetes, digits)",
+        "zh": "scikit-learn 数据集（iris、wine、breast-cancer、diabetes、digits）",
+    },
+    {
+        "en": "torchvision datasets (mnist, fashion-mnist, kmnist, cifar10)",
+        "zh": "torchvision 数据集（mnist、fashion-mnist、kmnist、cifar10）",
+    },
+    {
+        "en": "IDX files, CSV tables, folders of class subfolders and CIFAR-10 binary "
+        "files",
+        "zh": "IDX 文件、CSV 表格、按类别分成子文件夹的图片文件夹和 CIFAR-10 "
+        "二进制文件",
+    },
 )
 TORCHVISION = {
     "mnist": "MNIST",
@@ -36,6 +51,29 @@ TORCHVISION = {
 
 class ExportError(NNStudioError):
     code = "export"
+
+
+# What an export the script cannot write is told as, in both languages (the CLI and
+# the window say the same sentence); `_msg()` picks the user's language when the
+# error is raised.
+_MESSAGES: dict[str, Text] = {
+    "unsupported": {
+        "en": "the script exporter cannot write loading code for the dataset "
+        "'{source}' — it supports {supported}; export the weights (.safetensors) or "
+        "ONNX instead",
+        "zh": "脚本导出器无法为数据集“{source}”写出加载代码——它支持{supported}；"
+        "请改为导出权重(.safetensors)或 ONNX",
+    },
+    "options": {
+        "en": "unknown option(s) for {name}: {options}",
+        "zh": "{name} 有未知的选项：{options}",
+    },
+    "separator": {"en": "; ", "zh": "；"},
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 @dataclass
@@ -90,11 +128,8 @@ def data_section(recipe: Recipe) -> Section:
 
 
 def unsupported(source: str) -> ExportError:
-    return ExportError(
-        f"the script exporter cannot write loading code for the dataset '{source}' — "
-        f"it supports {'; '.join(SUPPORTED)}; export the weights (.safetensors) or "
-        "ONNX instead"
-    )
+    supported = _msg("separator").join(text(s) for s in SUPPORTED)
+    return ExportError(_msg("unsupported", source=source, supported=supported))
 
 
 def _with_limit(section: Section, recipe: Recipe, call: str) -> str:
@@ -143,7 +178,7 @@ def _generated_section(info: Any, recipe: Recipe, make: Callable) -> Section:
     opts.pop("seed", None)
     unknown = sorted(set(opts) - set(info.options))
     if unknown:
-        raise ExportError(f"unknown option(s) for {info.name}: {', '.join(unknown)}")
+        raise ExportError(_msg("options", name=info.name, options=", ".join(unknown)))
     kwargs = "".join(
         f", {k}={T.py_literal(v)}" for k, v in {**info.options, **opts}.items()
     )

@@ -11,14 +11,32 @@ import io
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import nn
 
 from nnstudio.core.export_data import ExportError
 from nnstudio.core.fileio import atomic_write_bytes
+from nnstudio.core.i18n import Text, text
 
 OPSET = 18  # the exporter's default in torch 2.x; Netron and onnxruntime read it
+
+# What a failed export is told as, in both languages (the exporter's own detail stays
+# as it says it); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "failed": {"en": "ONNX export failed: {detail}", "zh": "ONNX 导出失败：{detail}"},
+    "missing": {
+        "en": "ONNX export needs the Python package(s) {missing} — install them with: "
+        "pip install {packages}",
+        "zh": "ONNX 导出需要 Python 包 {missing}——请用以下命令安装："
+        "pip install {packages}",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 def export_onnx(
@@ -46,7 +64,7 @@ def export_onnx(
             program.save(buffer)
     except Exception as exc:  # the exporter raises many kinds; the user needs one line
         detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        raise ExportError(f"ONNX export failed: {detail}") from None
+        raise ExportError(_msg("failed", detail=detail)) from None
     atomic_write_bytes(path, buffer.getvalue())
 
 
@@ -59,8 +77,7 @@ def _require(*modules: str) -> None:
             missing.append(name)
     if missing:
         raise ExportError(
-            f"ONNX export needs the Python package(s) {', '.join(missing)} — install "
-            f"them with: pip install {' '.join(missing)}"
+            _msg("missing", missing=", ".join(missing), packages=" ".join(missing))
         )
 
 

@@ -21,6 +21,7 @@ from nnstudio.core.build import require_valid
 from nnstudio.core.config import HalfSumSquares, TrainConfig
 from nnstudio.core.export_data import ExportError, Recipe, Section, data_section
 from nnstudio.core.fileio import atomic_write_bytes
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.layers import LayerSpec
 from nnstudio.core.modules import ResidualBlock, SharedBiasLinear
 from nnstudio.core.spec import NetworkSpec
@@ -42,6 +43,33 @@ INIT_CODE = {
     "kaiming_normal": 'nn.init.kaiming_normal_(module.weight, nonlinearity="relu")',
 }
 
+# What the exporter refuses is told as, in both languages (the CLI and the window say
+# the same sentence); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "input-mismatch": {
+        "en": "the network takes input {net} but the dataset '{source}' gives {data} — "
+        "fix the input shape before exporting the script",
+        "zh": "网络的输入是 {net}，但数据集“{source}”给出的是 {data}——请先修正输入"
+        "形状再导出脚本",
+    },
+    "loss": {
+        "en": "the script exporter does not know the loss '{loss}'",
+        "zh": "脚本导出器不认识损失函数“{loss}”",
+    },
+    "layer": {
+        "en": "the script exporter cannot write a {kind} layer yet",
+        "zh": "脚本导出器暂时还不能写出 {kind} 层",
+    },
+    "optimizer": {
+        "en": "the script exporter does not know the optimizer '{optimizer}'",
+        "zh": "脚本导出器不认识优化器“{optimizer}”",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
+
 
 def export_script(target: Any, path: Path, data: Any = None) -> None:
     """Write the training script for `target` (a Resolved) to `path`."""
@@ -62,12 +90,15 @@ def script_text(
     section = data_section(recipe)
     if section.input_shape and tuple(section.input_shape) != tuple(spec.input_shape):
         raise ExportError(
-            f"the network takes input {list(spec.input_shape)} but the dataset "
-            f"'{recipe.source}' gives {list(section.input_shape)} — fix the input "
-            "shape before exporting the script"
+            _msg(
+                "input-mismatch",
+                net=list(spec.input_shape),
+                source=recipe.source,
+                data=list(section.input_shape),
+            )
         )
     if config.loss not in LOSS_CODE:
-        raise ExportError(f"the script exporter does not know the loss '{config.loss}'")
+        raise ExportError(_msg("loss", loss=config.loss))
     outputs = int(report.output_shape[0]) if report.output_shape else 1
     top = [
         _header(name, section),
@@ -214,7 +245,7 @@ def layer_code(layer: LayerSpec, shape: tuple[int, ...]) -> str:
     p = layer.params
     make = _LAYER_CODE.get(layer.kind)
     if make is None:
-        raise ExportError(f"the script exporter cannot write a {layer.kind} layer yet")
+        raise ExportError(_msg("layer", kind=layer.kind))
     return make(shape, p)
 
 
@@ -376,9 +407,7 @@ def _optimizer(c: TrainConfig) -> str:
         "rmsprop": "RMSprop",
     }
     if c.optimizer not in names:
-        raise ExportError(
-            f"the script exporter does not know the optimizer '{c.optimizer}'"
-        )
+        raise ExportError(_msg("optimizer", optimizer=c.optimizer))
     args = ["params", "lr=args.lr"]
     if c.optimizer in ("sgd", "rmsprop") and c.momentum:
         args.append(f"momentum={c.momentum!r}")

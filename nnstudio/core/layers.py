@@ -16,10 +16,34 @@ from typing import Any
 from torch import nn
 
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.modules import ResidualBlock, SharedBiasLinear
 
 Shape = tuple[int, ...]
+
+# What a refused layer entry or parameter value is told as, in both languages (a
+# parameter's reason ends up inside the shape check's sentence); `_msg()` picks the
+# user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "whole": {"en": "{name} must be a whole number", "zh": "{name} 必须是整数"},
+    "number": {"en": "{name} must be a number", "zh": "{name} 必须是数字"},
+    "choice": {
+        "en": "{name} must be one of {choices}",
+        "zh": "{name} 必须是 {choices} 之一",
+    },
+    "entry": {
+        "en": "a layer entry needs a 'kind' (text) and 'params' (object)",
+        "zh": "每一层都需要 'kind'（文本）和 'params'（对象）",
+    },
+    "params": {
+        "en": "the 'params' of layer {kind} must be an object",
+        "zh": "层 {kind} 的 'params' 必须是对象",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 @dataclass(frozen=True)
@@ -44,17 +68,18 @@ class Param:
                 number = float("nan")
             if self.type == "int":
                 if isinstance(value, bool) or not number.is_integer():
-                    raise ValueError(f"{self.name} must be a whole number")
+                    raise ValueError(_msg("whole", name=self.name))
                 return int(number)
             if isinstance(value, bool) or number != number:
-                raise ValueError(f"{self.name} must be a number")
+                raise ValueError(_msg("number", name=self.name))
             return number
         if self.type == "bool":
             if isinstance(value, str):
                 return value.strip().lower() in ("1", "true", "yes", "on")
             return bool(value)
         if str(value) not in self.choices:
-            raise ValueError(f"{self.name} must be one of {', '.join(self.choices)}")
+            choices = ", ".join(self.choices)
+            raise ValueError(_msg("choice", name=self.name, choices=choices))
         return str(value)
 
     def in_range(self, value: Any) -> bool:
@@ -116,10 +141,10 @@ class LayerSpec:
     @classmethod
     def from_dict(cls, data: Any) -> LayerSpec:
         if not isinstance(data, Mapping) or not isinstance(data.get("kind"), str):
-            raise SpecError("a layer entry needs a 'kind' (text) and 'params' (object)")
+            raise SpecError(_msg("entry"))
         params = data.get("params", {})
         if not isinstance(params, Mapping):
-            raise SpecError(f"the 'params' of layer {data['kind']} must be an object")
+            raise SpecError(_msg("params", kind=data["kind"]))
         return cls(data["kind"], dict(params))
 
     def __eq__(self, other: object) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.layers import LayerSpec
 from nnstudio.core.spec import NetworkSpec
 
@@ -328,11 +328,22 @@ _PRESETS = (
 
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESETS}
 
+# What an unknown name is told as, in both languages (the CLI and the window say the
+# same sentence); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "unknown": {
+        "en": "unknown preset '{name}': use one of {names}",
+        "zh": "未知的预设“{name}”：请使用 {names} 之一",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
+
 
 def get_preset(name: str) -> Preset:
     try:
         return PRESETS[name]
     except KeyError:
-        raise SpecError(
-            f"unknown preset '{name}': use one of {', '.join(PRESETS)}"
-        ) from None
+        raise SpecError(_msg("unknown", name=name, names=", ".join(PRESETS))) from None

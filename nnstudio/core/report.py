@@ -14,13 +14,10 @@ from typing import Any
 
 from nnstudio.core.errors import NNStudioError
 from nnstudio.core.fileio import atomic_write_bytes
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.runs import all_differences, describe_difference
 
 MAX_EPOCH_ROWS = 25  # a table a reader can take in; longer runs are thinned evenly
-TENSORBOARD_MISSING = (
-    "TensorBoard files need the 'tensorboard' package: install it with "
-    "'pip install tensorboard' and export again"
-)
 _SETTINGS = (  # (config key, label)
     ("dataset", "Dataset"),
     ("loss", "Loss"),
@@ -36,6 +33,25 @@ _SETTINGS = (  # (config key, label)
     ("early_stopping_patience", "Early-stopping patience"),
     ("seed", "Seed"),
 )
+
+# What a failed export is told as, in both languages (the OS's reason stays as it
+# says it); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "tensorboard": {
+        "en": "TensorBoard files need the 'tensorboard' package: install it with "
+        "'pip install tensorboard' and export again",
+        "zh": "导出 TensorBoard 文件需要 'tensorboard' 包：请用 "
+        "'pip install tensorboard' 安装后再导出",
+    },
+    "no-folder": {
+        "en": "cannot create the folder {folder}: {reason}",
+        "zh": "无法创建文件夹 {folder}：{reason}",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 def _fmt(v: Any) -> str:
@@ -158,7 +174,7 @@ def write_report(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise NNStudioError(
-            f"cannot create the folder {folder}: {exc.strerror}", "report"
+            _msg("no-folder", folder=folder, reason=exc.strerror), "report"
         ) from None
     names: dict[str, str] = {}
     for caption, png in (images or {}).items():
@@ -188,7 +204,7 @@ def write_tensorboard(run: Mapping[str, Any], folder: str | Path) -> Path:
     try:
         from torch.utils.tensorboard import SummaryWriter
     except Exception:
-        raise NNStudioError(TENSORBOARD_MISSING, "tensorboard-missing") from None
+        raise NNStudioError(_msg("tensorboard"), "tensorboard-missing") from None
     logdir = Path(folder) / _slug(str(run.get("id") or "run"))
     writer = SummaryWriter(log_dir=str(logdir))
     try:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import SpecError
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.presets import PRESETS, get_preset
 from nnstudio.core.project import EXTENSION, Project, load_project
 from nnstudio.core.spec import NetworkSpec
@@ -17,6 +19,20 @@ class Resolved:
     spec: NetworkSpec
     config: TrainConfig
     project: Project | None = None
+
+
+# What an unreadable spec file is told as, in both languages (the OS's reason stays
+# as it says it); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "unreadable": {
+        "en": "cannot read {name}: {reason}",
+        "zh": "无法读取 {name}：{reason}",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 def resolve_net(net: str) -> Resolved:
@@ -30,12 +46,11 @@ def resolve_net(net: str) -> Resolved:
         return Resolved(project.spec, TrainConfig.from_dict(project.config), project)
     if path.suffix.lower() == ".json":
         try:
-            text = path.read_text(encoding="utf-8")
+            body = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise SpecError(
-                f"cannot read {path.name}: {getattr(exc, 'strerror', None) or exc}"
-            ) from None
-        spec = NetworkSpec.from_json(text)
+            reason = getattr(exc, "strerror", None) or exc
+            raise SpecError(_msg("unreadable", name=path.name, reason=reason)) from None
+        spec = NetworkSpec.from_json(body)
         return Resolved(spec, TrainConfig())
     get_preset(net)  # raises the "unknown preset" message listing the names
     raise AssertionError("unreachable")

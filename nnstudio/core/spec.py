@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nnstudio.core.errors import SpecError
+from nnstudio.core.i18n import Text, text
 from nnstudio.core.layers import LayerSpec
 
 SCHEMA_VERSION = 1
@@ -32,6 +33,53 @@ _KEYS = {
     "init_std",
     "initial_weights",
 }
+
+# What a refused spec is told as, in both languages (the CLI and the window say the
+# same sentence); `_msg()` picks the user's language when the error is raised.
+_MESSAGES: dict[str, Text] = {
+    "not-object": {
+        "en": "a network spec must be a JSON object",
+        "zh": "网络结构必须是一个 JSON 对象",
+    },
+    "unknown-keys": {
+        "en": "unknown key(s) in the network spec: {keys}",
+        "zh": "网络结构中有未知的键：{keys}",
+    },
+    "input-shape": {
+        "en": "'input_shape' must be a list of whole numbers, e.g. [1, 28, 28]",
+        "zh": "'input_shape' 必须是由整数组成的列表，例如 [1, 28, 28]",
+    },
+    "layers": {
+        "en": "'layers' must be a list of layers",
+        "zh": "'layers' 必须是由层组成的列表",
+    },
+    "init": {
+        "en": "unknown weight init '{init}': use one of {inits}",
+        "zh": "未知的权重初始化方式“{init}”：请使用 {inits} 之一",
+    },
+    "init-std": {
+        "en": "'init_std' must be a positive number",
+        "zh": "'init_std' 必须是正数",
+    },
+    "not-json": {
+        "en": "the network spec is not valid JSON ({detail})",
+        "zh": "网络结构不是有效的 JSON（{detail}）",
+    },
+    "schema-version": {
+        "en": "'schema_version' must be a positive whole number",
+        "zh": "'schema_version' 必须是正整数",
+    },
+    "newer": {
+        "en": "this network was saved by a newer nnstudio (schema {version}; this one "
+        "reads up to {latest}) — update nnstudio to open it",
+        "zh": "这个网络是由更新版本的 nnstudio 保存的（结构版本 {version}；当前版本最多"
+        "只能读取版本 {latest}）——请先更新 nnstudio 再打开它",
+    },
+}
+
+
+def _msg(key: str, **values: Any) -> str:
+    return text(_MESSAGES[key]).format(**values)
 
 
 @dataclass(frozen=True)
@@ -95,29 +143,25 @@ class NetworkSpec:
     @classmethod
     def from_dict(cls, data: Any) -> NetworkSpec:
         if not isinstance(data, Mapping):
-            raise SpecError("a network spec must be a JSON object")
+            raise SpecError(_msg("not-object"))
         data = migrate(dict(data))
         unknown = sorted(set(data) - _KEYS)
         if unknown:
-            raise SpecError(f"unknown key(s) in the network spec: {', '.join(unknown)}")
+            raise SpecError(_msg("unknown-keys", keys=", ".join(unknown)))
         shape = data.get("input_shape")
         if not isinstance(shape, list) or not all(
             isinstance(d, int) and not isinstance(d, bool) for d in shape
         ):
-            raise SpecError(
-                "'input_shape' must be a list of whole numbers, e.g. [1, 28, 28]"
-            )
+            raise SpecError(_msg("input-shape"))
         layers = data.get("layers")
         if not isinstance(layers, list):
-            raise SpecError("'layers' must be a list of layers")
+            raise SpecError(_msg("layers"))
         init = data.get("init", "default")
         if init not in INITS:
-            raise SpecError(
-                f"unknown weight init '{init}': use one of {', '.join(INITS)}"
-            )
+            raise SpecError(_msg("init", init=init, inits=", ".join(INITS)))
         std = data.get("init_std", 0.01)
         if not isinstance(std, int | float) or not std > 0:
-            raise SpecError("'init_std' must be a positive number")
+            raise SpecError(_msg("init-std"))
         return cls(
             tuple(shape),
             tuple(LayerSpec.from_dict(item) for item in layers),
@@ -131,7 +175,7 @@ class NetworkSpec:
         try:
             data = json.loads(text)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise SpecError(f"the network spec is not valid JSON ({exc.msg})") from None
+            raise SpecError(_msg("not-json", detail=exc.msg)) from None
         return cls.from_dict(data)
 
 
@@ -139,10 +183,7 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older spec dict to SCHEMA_VERSION; refuse newer ones by name."""
     version = data.get("schema_version", 1)
     if not isinstance(version, int) or version < 1:
-        raise SpecError("'schema_version' must be a positive whole number")
+        raise SpecError(_msg("schema-version"))
     if version > SCHEMA_VERSION:
-        raise SpecError(
-            f"this network was saved by a newer nnstudio (schema {version}; this one "
-            f"reads up to {SCHEMA_VERSION}) — update nnstudio to open it"
-        )
+        raise SpecError(_msg("newer", version=version, latest=SCHEMA_VERSION))
     return data

@@ -209,3 +209,17 @@ def test_bad_settings_are_refused() -> None:
         LabNetwork([2, 2], lr=0)
     with pytest.raises(SpecError):
         LabNetwork([2, 2]).run(0)
+
+
+def test_lab_refusals_in_chinese(monkeypatch) -> None:
+    monkeypatch.setenv("NNSTUDIO_LANG", "zh")
+    with pytest.raises(SpecError, match="反向传播实验室只适用于全连接网络"):
+        LabNetwork.from_spec(PRESETS["cnn-mnist"].spec)
+    with pytest.raises(SpecError, match="未知的损失函数“cross-entropy”"):
+        LabNetwork([2, 2], loss="cross-entropy")
+    with pytest.raises(SpecError, match="学习率.*0.0"):
+        LabNetwork([2, 2], lr=0)
+    with pytest.raises(SpecError, match="步数必须在 1 到 1,000,000 之间"):
+        LabNetwork([2, 2]).run(0)
+    with pytest.raises(SpecError, match="没有名为“w99”的权重"):
+        LabNetwork([2, 2]).weight("w99")

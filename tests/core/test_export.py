@@ -312,6 +312,24 @@ def test_input_shape_mismatch_is_refused(tmp_path: Path) -> None:
         script_text(_flat_spec((4,), 3), config, Recipe.from_config(config))
 
 
+def test_export_errors_in_chinese(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NNSTUDIO_LANG", "zh")
+    with pytest.raises(ExportError, match="无法导出到“net.txt”：文件名必须以 .py"):
+        export(resolve_net("spiral-relu"), tmp_path / "net.txt")
+    with pytest.raises(ExportError, match="文件夹不存在"):
+        export(resolve_net("spiral-relu"), tmp_path / "nope" / "net.json")
+    config = TrainConfig(dataset=str(tmp_path / "missing-folder"))
+    with pytest.raises(
+        ExportError, match="无法为数据集.*missing-folder.*torchvision 数据集"
+    ):
+        script_text(_flat_spec((2,), 3), config, Recipe.from_config(config))
+    config = TrainConfig(dataset="spiral")
+    with pytest.raises(
+        ExportError, match=r"网络的输入是 \[4\].*数据集“spiral”给出的是 \[2\]"
+    ):
+        script_text(_flat_spec((4,), 3), config, Recipe.from_config(config))
+
+
 # --- the script: training -------------------------------------------------------------
 def _app_first_loss(spec: NetworkSpec, config: TrainConfig) -> float:
     data = load_dataset(config.dataset, seed=config.seed, **config.dataset_options)

@@ -564,6 +564,85 @@ def test_file_errors_in_chinese(tmp_path, zh, monkeypatch) -> None:
     assert "磁盘已满" in str(info.value) and "x.nnstudio" in str(info.value)
 
 
+# (case id, spec JSON, Chinese words expected, the value that must stay verbatim)
+ZH_SPEC_CASES = [
+    ("extra-key", {**SPEC_DICT, "colour": "red"}, "网络结构中有未知的键", "colour"),
+    ("newer-schema", {**SPEC_DICT, "schema_version": 99}, "更新版本", "结构版本 99"),
+    (
+        "unknown-kind",
+        {**SPEC_DICT, "layers": [{"kind": "Quantum"}]},
+        "未知的层类型",
+        "Quantum",
+    ),
+    ("bad-init", {**SPEC_DICT, "init": "magic"}, "未知的权重初始化方式", "magic"),
+    (
+        "layer-params",
+        {**SPEC_DICT, "layers": [{"kind": "ReLU", "params": 3}]},
+        "必须是对象",
+        "ReLU",
+    ),
+    (
+        "whole-number",
+        {
+            **SPEC_DICT,
+            "layers": [{"kind": "Linear", "params": {"out_features": "many"}}],
+        },
+        "必须是整数",
+        "out_features",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", ZH_SPEC_CASES, ids=[c[0] for c in ZH_SPEC_CASES])
+def test_spec_errors_in_chinese(case, tmp_path, zh, capsys) -> None:
+    """A refused spec reaches a Chinese user in Chinese: inside the project file's
+    error, from `nnstudio summary file.json` and from `nnstudio train`; the key, kind
+    or version it names stays as it is."""
+    name, body, words, value = case
+    project = tmp_path / f"{name}.nnstudio"
+    project.write_bytes(zip_of({"spec.json": json.dumps(body)}))
+    try:
+        message = check(load_project(project).spec).errors[0].message()
+    except ProjectFileError as exc:  # refused on load (the openable ones load)
+        message = str(exc)
+        assert f"{project.name}：" in message, message
+    assert words in message and value in message, message
+    spec_json = tmp_path / f"{name}.json"
+    spec_json.write_text(json.dumps(body), encoding="utf-8")
+    for command in ("summary", "train"):
+        result = run_cli(capsys, command, spec_json)
+        assert_cli_refuses(result, words, value)
+
+
+def test_cli_refusals_in_chinese(tmp_path, zh, capsys) -> None:
+    result = run_cli(capsys, "train", "spiral-relu", "--init", "magic")
+    assert_cli_refuses(result, "未知的权重初始化方式“magic”", "xavier_uniform")
+    result = run_cli(capsys, "summary", "no-such-net")
+    assert_cli_refuses(result, "未知的预设“no-such-net”", "spiral-relu")
+    untrained = tmp_path / "untrained.nnstudio"
+    save_project(untrained, Project(SPEC))
+    result = run_cli(capsys, "predict", untrained, tmp_path / "digit.png")
+    assert_cli_refuses(result, "untrained.nnstudio 还没有训练好的权重")
+
+
+def test_spec_errors_stay_english_word_for_word() -> None:
+    """The English sentences are a contract (CLI tests and scripts match them)."""
+    with pytest.raises(NNStudioError) as info:
+        NetworkSpec.from_dict({**SPEC_DICT, "colour": "red", "age": 3})
+    assert str(info.value) == "unknown key(s) in the network spec: age, colour"
+    with pytest.raises(NNStudioError) as info:
+        NetworkSpec.from_dict({**SPEC_DICT, "schema_version": 99})
+    assert str(info.value) == (
+        "this network was saved by a newer nnstudio (schema 99; this one reads up "
+        "to 1) — update nnstudio to open it"
+    )
+    with pytest.raises(NNStudioError) as info:
+        build_model(
+            NetworkSpec.from_dict({**SPEC_DICT, "layers": [{"kind": "Quantum"}]})
+        )
+    assert str(info.value) == "layer 1: unknown layer kind 'Quantum'"
+
+
 # --- a real SIGKILL during save -------------------------------------------------------
 SAVER = textwrap.dedent("""
     import sys
