@@ -34,6 +34,7 @@ BANNER_STYLE = (
 )
 WARN_COLOR = "#d62728"  # numbers worth a second look
 EPS = 1e-12  # floor for log axes: log(0) would drop the point
+DEPTH_START, DEPTH_END = 0.3, 0.95  # the part of the colour map layers are drawn in
 
 
 def can_be_seen(widget: QWidget) -> bool:
@@ -231,14 +232,11 @@ def banner(object_name: str) -> QLabel:
 
 
 def depth_colors(n: int, name: str = "viridis") -> list[tuple[int, int, int]]:
-    """One colour per layer, input side dark, output side light."""
+    """One colour per layer, input side dark, output side light. The map starts at
+    DEPTH_START, not 0: viridis' darkest purple vanishes on the black plot."""
     cmap = pg.colormap.get(name)
-    if n <= 1:
-        return [tuple(int(v) for v in cmap.map(0.0, mode="byte")[:3])]
-    return [
-        tuple(int(v) for v in cmap.map(0.9 * i / (n - 1), mode="byte")[:3])
-        for i in range(n)
-    ]
+    spots = [DEPTH_START] if n <= 1 else np.linspace(DEPTH_START, DEPTH_END, n)
+    return [tuple(int(v) for v in cmap.map(float(t), mode="byte")[:3]) for t in spots]
 
 
 CLASS_COLORS = np.array(
