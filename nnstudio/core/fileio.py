@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from nnstudio.core.errors import ProjectFileError
 from nnstudio.core.i18n import Text, text
+
+STALE_TMP_S = 600.0  # a save never takes this long: an older temporary is debris
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -35,6 +39,18 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise ProjectFileError(_why(target, exc)) from None
+    remove_stale_temporaries(target)
+
+
+def remove_stale_temporaries(target: Path, older_than_s: float = STALE_TMP_S) -> None:
+    """Delete what a save of `target` killed mid-write left behind (`.name.*.tmp`).
+
+    Only old ones: a younger one may belong to a save still running elsewhere."""
+    now = time.time()
+    for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > older_than_s:
+                tmp.unlink()
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -550,6 +550,23 @@ def test_interrupted_save_keeps_the_previous_file(tmp_path, monkeypatch) -> None
     assert load_project(path).spec == SPEC
 
 
+def test_next_save_sweeps_what_a_killed_save_left(tmp_path) -> None:
+    """The debris of a kill is removed by the next save of the same file; a young
+    temporary (a save running elsewhere) and other files' temporaries are not."""
+    path = tmp_path / "mine [1].nnstudio"  # glob characters in the name
+    stale = tmp_path / f".{path.name}.k1ll3d.tmp"
+    young = tmp_path / f".{path.name}.runn1ng.tmp"
+    other = tmp_path / ".other.nnstudio.k1ll3d.tmp"
+    for tmp in (stale, young, other):
+        tmp.write_bytes(b"half a project")
+    old = time.time() - fileio.STALE_TMP_S - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    save_project(path, Project(SPEC))
+    assert temp_leftovers(tmp_path) == sorted([other, young])
+    assert load_project(path).spec == SPEC
+
+
 def test_file_errors_in_chinese(tmp_path, zh, monkeypatch) -> None:
     path = tmp_path / "empty.nnstudio"
     path.write_bytes(b"")
