@@ -4,92 +4,92 @@
     <context>
         <name>nnstudio</name>
         <message>
-            <location filename="../ui/autosave.py" line="171" />
+            <location filename="../ui/autosave.py" line="179" />
             <source>Stop the training before opening a project.</source>
             <translation>请先停止训练，再打开项目。</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="196" />
+            <location filename="../ui/autosave.py" line="204" />
             <source>Saved {path}</source>
             <translation>已保存 {path}</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="207" />
+            <location filename="../ui/autosave.py" line="215" />
             <source>Save project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="220" />
+            <location filename="../ui/autosave.py" line="228" />
             <source>Open project</source>
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="232" />
+            <location filename="../ui/autosave.py" line="240" />
             <source>Stop the training before starting a new project.</source>
             <translation>请先停止训练，再新建项目。</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="259" />
+            <location filename="../ui/autosave.py" line="267" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="260" />
+            <location filename="../ui/autosave.py" line="268" />
             <source>{name} has unsaved changes. Save them?</source>
             <translation>{name} 有未保存的更改。要保存吗？</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="276" />
+            <location filename="../ui/autosave.py" line="284" />
             <source>&amp;New</source>
             <translation>新建(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="278" />
+            <location filename="../ui/autosave.py" line="286" />
             <source>&amp;Open…</source>
             <translation>打开(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="280" />
+            <location filename="../ui/autosave.py" line="288" />
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="284" />
+            <location filename="../ui/autosave.py" line="292" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="287" />
+            <location filename="../ui/autosave.py" line="295" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="291" />
+            <location filename="../ui/autosave.py" line="299" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="306" />
+            <location filename="../ui/autosave.py" line="314" />
             <source>(none yet)</source>
             <translation>(暂无)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="310" />
+            <location filename="../ui/autosave.py" line="318" />
             <source>Clear the list</source>
             <translation>清空列表</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="326" />
+            <location filename="../ui/autosave.py" line="334" />
             <source>nnstudio did not close properly last time. Restore the autosaved project?</source>
             <translation>nnstudio 上次没有正常关闭。要恢复自动保存的项目吗？</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="331" />
+            <location filename="../ui/autosave.py" line="339" />
             <source>Restore</source>
             <translation>恢复</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="332" />
+            <location filename="../ui/autosave.py" line="340" />
             <source>Discard</source>
             <translation>丢弃</translation>
         </message>
@@ -1394,62 +1394,67 @@
             <translation>曲线</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="296" />
+            <location filename="../ui/main_window.py" line="297" />
             <source>Predict</source>
             <translation>预测</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="317" />
+            <location filename="../ui/main_window.py" line="318" />
             <source>Backprop lab</source>
             <translation>反向传播实验室</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="346" />
+            <location filename="../ui/main_window.py" line="347" />
             <source>Restore &amp;Default Layout</source>
             <translation>恢复默认布局(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="351" />
+            <location filename="../ui/main_window.py" line="352" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="353" />
+            <location filename="../ui/main_window.py" line="354" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="354" />
+            <location filename="../ui/main_window.py" line="355" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="355" />
+            <location filename="../ui/main_window.py" line="356" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="364" />
+            <location filename="../ui/main_window.py" line="365" />
             <source>&amp;Full Screen</source>
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="385" />
+            <location filename="../ui/main_window.py" line="386" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="425" />
+            <location filename="../ui/main_window.py" line="426" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="538" />
+            <location filename="../ui/main_window.py" line="444" />
+            <source>Autosave failed: {reason}. Your work is still open; save it with File &gt; Save.</source>
+            <translation>自动保存失败：{reason}。你的工作仍然打开着，请用“文件 &gt; 保存”保存它。</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="549" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="540" />
+            <location filename="../ui/main_window.py" line="551" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 60_000  # once a minute: at most a minute of work lost
@@ -53,7 +53,12 @@ def _pid_alive(pid: int) -> bool:
 
 
 class AutoSaver(QObject):
-    """Writes the document to the autosave file when it changed since the last write."""
+    """Writes the document to the autosave file when it changed since the last write.
+
+    A failure is told once (`sig_failed` with the reason), not every minute; after a
+    success the next failure is told again."""
+
+    sig_failed = Signal(str)
 
     def __init__(
         self,
@@ -119,10 +124,13 @@ class AutoSaver(QObject):
             origin = {"path": str(doc.path) if doc.path else None, "name": doc.name}
             (self.folder / "origin.json").write_text(json.dumps(origin), "utf-8")
         except Exception as exc:  # noqa: BLE001 - autosave must never break the studio
-            self.last_error = str(exc)
             log.warning("autosave failed: %s", exc)
+            if not self.last_error:
+                self.sig_failed.emit(str(exc))
+            self.last_error = str(exc)
             return False
         self._saved_revision = doc.revision
+        self.last_error = ""
         return True
 
     def end_session(self) -> None:

@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         doc = self.document = Document(self)
         self.files = ProjectFiles(self)
         self.autosaver = AutoSaver(doc, self)
+        self.autosaver.sig_failed.connect(self._on_autosave_failed)
         self.palette_panel = PalettePanel(self)
         self.network_panel = NetworkPanel(doc, self)
         self.layer_editor = LayerEditor(doc, self)
@@ -435,6 +436,16 @@ class MainWindow(QMainWindow):
 
         self.settings.set_theme(name)
         apply_theme(name)
+
+    @Slot(str)
+    def _on_autosave_failed(self, reason: str) -> None:
+        self.show_message(
+            self.tr(
+                "Autosave failed: {reason}. Your work is still open; save it with "
+                "File > Save."
+            ).format(reason=reason),
+            "warning",
+        )
 
     def show_message(self, text: str, level: str = "info") -> None:
         self.message_bar.show_message(text, level)

@@ -108,6 +108,36 @@ def test_autosave_writes_the_project(main_window) -> None:
     assert not (autosave_dir() / "session.lock").exists()
 
 
+def test_autosave_failure_is_told_once_until_it_works_again(
+    main_window, monkeypatch
+) -> None:
+    import errno
+
+    from nnstudio.core import fileio
+
+    window = main_window()
+    window.message_bar.hide()
+    real_fsync = fileio.os.fsync
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "fsync", full)
+    window.document.insert_layer(0, LayerSpec("Flatten"))
+    assert not window.autosaver.save_now()
+    assert window.message_bar.isVisible()
+    assert "Autosave failed" in window.message_bar.last_text
+    assert "disk is full" in window.message_bar.last_text
+    window.message_bar.hide()
+    assert not window.autosaver.save_now(force=True)
+    assert not window.message_bar.isVisible()  # once, not every minute
+    monkeypatch.setattr(fileio.os, "fsync", real_fsync)
+    assert window.autosaver.save_now(force=True)
+    monkeypatch.setattr(fileio.os, "fsync", full)
+    assert not window.autosaver.save_now(force=True)
+    assert window.message_bar.isVisible()  # a new failure after a success: told
+
+
 def test_crash_restore_is_offered_and_works(main_window, qtbot, artifacts) -> None:
     first = main_window()
     first.document.insert_layer(0, LayerSpec("Flatten"))
