@@ -45,9 +45,9 @@ def load(preset_name: str, dataset: str | None, size: int | None):
     return preset, load_dataset(name, size=size, **options)
 
 
-def build_window(with_views: bool, data, layout: str = "grid"):
+def build_window(with_views: bool, data, layout: str = "grid", only: str = ""):
     """A window holding every view (in a grid, or as tabs) or none, wired like the
-    studio."""
+    studio; `only` keeps just that view (a VIEW_CLASSES key), to see what it costs."""
     from nnstudio.ui.frame_clock import FrameClock
     from nnstudio.ui.training import TrainingController
     from nnstudio.ui.views import VIEW_CLASSES, probe_demand
@@ -62,7 +62,8 @@ def build_window(with_views: bool, data, layout: str = "grid"):
         grid.addWidget(tabs)
     if with_views:
         demand = probe_demand(window)
-        for i, cls in enumerate(VIEW_CLASSES.values()):
+        classes = [c for k, c in VIEW_CLASSES.items() if only in ("", k)]
+        for i, cls in enumerate(classes):
             view = cls()
             if layout == "tabs":
                 tabs.addTab(view, cls.TITLE)
@@ -89,8 +90,10 @@ def _flip(tabs: QTabWidget) -> None:
         tabs.setCurrentIndex((tabs.currentIndex() + 1) % tabs.count())
 
 
-def run_once(preset, data, epochs: int, with_views: bool, layout: str = "grid") -> dict:
-    window = build_window(with_views, data, layout)
+def run_once(
+    preset, data, epochs: int, with_views: bool, layout: str = "grid", only: str = ""
+) -> dict:
+    window = build_window(with_views, data, layout, only)
     flipper = QTimer(window)
     flipper.timeout.connect(lambda: _flip(window.tabs))
     flipper.start(TAB_SWITCH_MS)
@@ -106,11 +109,12 @@ def run_once(preset, data, epochs: int, with_views: bool, layout: str = "grid") 
     config = preset.train_config(epochs=epochs, dataset=data.name)
     _settle(0.5)  # the studio is on screen before Train is pressed: paint it first
     window.frame_clock.start()
-    t0 = time.perf_counter()
+    t0, gui0 = time.perf_counter(), time.thread_time()
     controller.start(preset.spec, data, config)
     QTimer.singleShot(600_000, loop.quit)
     loop.exec()
     wall = time.perf_counter() - t0
+    gui_cpu = time.thread_time() - gui0  # what the GUI thread took from the cores
     window.frame_clock.stop()
     finished = controller.finished
     epoch = controller.last_epoch
@@ -125,6 +129,7 @@ def run_once(preset, data, epochs: int, with_views: bool, layout: str = "grid") 
         if speeds
         else None,
         "frames": window.frame_clock.frames,
+        "gui_cpu_share": round(gui_cpu / max(wall, 1e-9), 3),
         "probe_kinds": sorted(controller.probe_request.kinds),
     }
     controller.shutdown()
@@ -155,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         help="grid: every view on screen (worst case); tabs: as in "
         "the studio, one visible, switching every second",
     )
+    parser.add_argument(
+        "--only", default="", help="just this view (gradients, feature-maps, ...)"
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     if args.threads:
@@ -167,9 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     steady: dict[bool, list[float]] = {False: [], True: []}
     for _ in range(args.repeat):
         for with_views in (False, True):  # interleaved: drift hits both alike
-            result = run_once(preset, data, args.epochs, with_views, args.layout)
+            result = run_once(
+                preset, data, args.epochs, with_views, args.layout, args.only
+            )
             print(
-                json.dumps({"preset": args.preset, "layout": args.layout, **result}),
+                json.dumps({"preset": args.preset, "only": args.only, **result}),
                 flush=True,
             )
             totals[with_views].append(result["train_s"])

@@ -69,3 +69,23 @@ def test_draw_budget_slows_views_while_the_gui_thread_is_over_budget():
         clock.run(0.6, gui_share=0.01)
         budget.tick()
     assert budget.scale == 1.0
+
+
+def test_draw_budget_holds_bursty_drawing_near_its_target():
+    """Views draw in bursts: one half-second paints everything, the next nothing.
+    The governor must settle where the *mean* share meets the target, not swing."""
+    from nnstudio.ui.views.budget import DrawBudget
+
+    clock = Clock()
+    budget = DrawBudget(0.08, cpu=lambda: clock.cpu, wall=lambda: clock.wall)
+    shares, scales = [], []
+    for i in range(120):
+        burst = 0.6 / budget.scale if i % 2 else 0.0  # drawing slows as scale grows
+        share = 0.01 + burst
+        clock.run(0.5, gui_share=share)
+        budget.tick()
+        shares.append(share)
+        scales.append(budget.scale)
+    settled = shares[-40:]
+    assert 0.07 <= sum(settled) / len(settled) <= 0.09  # the old one: 0.065
+    assert max(scales[-40:]) / min(scales[-40:]) < 1.2  # the old one swung 1.5x
