@@ -62,9 +62,12 @@ def bench_launch(runs: int) -> tuple[list[float], list[float]]:
     return paints, readies
 
 
-def open_studio(tmp: str, preset: str, epochs: int) -> Any:
+def open_studio(
+    tmp: str, preset: str, epochs: int, dataset: str = "", options: dict | None = None
+) -> Any:
     """A shown 1440x900 main window on `preset` set up for a run of `epochs`, with
-    its settings and data folders inside `tmp` (shared with benchmarks/soak.py)."""
+    its settings and data folders inside `tmp` (shared with benchmarks/soak.py).
+    `dataset` (with `options`) replaces the preset's, e.g. offline digits for MNIST."""
     os.environ.update(_env(tmp))
     from PySide6.QtCore import QSettings
 
@@ -77,8 +80,11 @@ def open_studio(tmp: str, preset: str, epochs: int) -> Any:
     window.resize(1440, 900)
     window.show()
     window.load_preset(preset)
-    wait_until(lambda: window.data is not None, 600)
     doc = window.document
+    if dataset:
+        config = doc.config.with_(dataset=dataset, dataset_options=options or {})
+        doc.set_config(config, "the benchmark's dataset")
+    wait_until(lambda: window.data is not None, 600)
     doc.set_config(doc.config.with_(epochs=epochs), "long run for the benchmark")
     return window
 

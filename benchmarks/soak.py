@@ -1,7 +1,7 @@
 """Soak: train for a long time with every view shown in turn; print memory over time.
 
     python benchmarks/soak.py [--minutes 20] [--preset spiral-relu] [--every 30]
-                              [--trace 15]
+                              [--trace 15] [--dataset digits]
 
 The window cycles through every tab (each view draws while it is in front) while one
 long run trains. Every --every seconds it prints the process's resident memory and the
@@ -40,12 +40,15 @@ def rss_mb() -> float:
         return peak / (2**20 if sys.platform == "darwin" else 2**10)
 
 
-def soak(minutes: float, preset: str, every: float) -> list[tuple[float, float, float]]:
+def soak(
+    minutes: float, preset: str, every: float, dataset: str = ""
+) -> list[tuple[float, float, float]]:
     """(seconds, RSS MB, worst lateness ms) samples while `preset` trains."""
     from bench_window import open_studio  # benchmarks/ is on sys.path when run
 
     with tempfile.TemporaryDirectory(prefix="nnstudio-soak-") as tmp:
-        window = open_studio(tmp, preset, epochs=1_000_000)
+        options = {"upsample": True} if dataset == "digits" else {}  # MNIST-sized
+        window = open_studio(tmp, preset, 1_000_000, dataset, options)
         from PySide6.QtCore import QTimer
 
         from nnstudio.ui.app import wait_until
@@ -103,12 +106,17 @@ def main() -> None:
     parser.add_argument("--preset", default="spiral-relu")
     parser.add_argument("--every", type=float, default=30.0, help="seconds per sample")
     parser.add_argument(
+        "--dataset",
+        default="",
+        help="instead of the preset's: e.g. digits (offline, 28x28) for cnn-mnist",
+    )
+    parser.add_argument(
         "--trace", type=int, default=0, help="print the N lines that grew most"
     )
     args = parser.parse_args()
     if args.trace:
         tracemalloc.start()
-    samples = soak(args.minutes, args.preset, args.every)
+    samples = soak(args.minutes, args.preset, args.every, args.dataset)
     start = _BASELINE[1]
     after_first_minute = [mb for t, mb, _ in samples if t >= start] or [samples[-1][1]]
     growth = max(after_first_minute) - after_first_minute[0]
