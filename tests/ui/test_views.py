@@ -161,6 +161,18 @@ def test_gradient_view_banner_vanishing_and_not(qtbot):
     save(view, "gradients-healthy")
 
 
+def test_gradient_bars_and_heat_map_name_layers_as_the_legend_does(qtbot):
+    view = GradientsView()
+    qtbot.addWidget(view)
+    feed(view, run_events())
+    view.refresh()
+    numbers = [name.split("_")[0] for name in PARAMS]  # layer positions in the stack
+    bar_ticks = view.bars.getAxis("bottom")._tickLevels[0]
+    heat_ticks = view.heat.getAxis("left")._tickLevels[0]
+    assert [label for _, label in bar_ticks] == numbers
+    assert [label for _, label in heat_ticks] == numbers
+
+
 def test_feature_maps_one_tile_per_channel_and_click_enlarges(qtbot):
     view = FeatureMapView()
     qtbot.addWidget(view)

@@ -127,10 +127,10 @@ class GradientsView(View):
             height=np.zeros(len(colors)),
             brushes=[pg.mkBrush(c) for c in colors],
         )
-        ticks = [(i, str(i + 1)) for i in range(len(self.layers))]
-        self.bars.getAxis("bottom").setTicks([ticks])
+        numbers = [n.split("_")[0] for n in self.layers]  # as the legend and stack
+        self.bars.getAxis("bottom").setTicks([list(enumerate(numbers))])
         self.heat.getAxis("left").setTicks(
-            [[(i + 0.5, n.split("_")[0]) for i, n in enumerate(self.layers)]]
+            [[(i + 0.5, number) for i, number in enumerate(numbers)]]
         )
         self.heat_item.clear()
         self._show_banner()
