@@ -30,8 +30,9 @@ class ProbeRequest:
     sample: np.ndarray | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def set(self, kinds: frozenset[str] | None = None,
-            sample: np.ndarray | None = None) -> None:
+    def set(
+        self, kinds: frozenset[str] | None = None, sample: np.ndarray | None = None
+    ) -> None:
         with self.lock:
             if kinds is not None:
                 self.kinds = frozenset(kinds)
@@ -108,6 +109,8 @@ class Probe:
     boundary: np.ndarray | None = None  # 2-D data: H x W x classes probabilities
     boundary_extent: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1
     curve: tuple[np.ndarray, np.ndarray] | None = None  # 1-D regression: x, prediction
+    # the one look at the end of a run: every kind, whatever the request said
+    last: bool = False
 
 
 @dataclass(frozen=True)

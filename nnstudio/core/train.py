@@ -12,6 +12,7 @@ index slice of a seeded permutation.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import uuid
@@ -34,7 +35,16 @@ from nnstudio.core.evaluate import (
     preflight,
     training_targets,
 )
-from nnstudio.core.events import Epoch, Event, Finished, ProbeRequest, Started, Step
+from nnstudio.core.events import (
+    PROBE_KINDS,
+    Epoch,
+    Event,
+    Finished,
+    Probe,
+    ProbeRequest,
+    Started,
+    Step,
+)
 from nnstudio.core.probes import GradNorms, LayerParams, LossMeter, Prober
 from nnstudio.core.spec import NetworkSpec
 
@@ -187,7 +197,17 @@ class _Trainer:
                 yield from self._end_epoch(epoch)
             if self.reason != "finished":
                 break
+        if self.prober is not None and self.step > 0:
+            yield self._last_look()
         yield self._finished()
+
+    def _last_look(self) -> Probe:
+        """Every probe kind once, at the end: a view that was hidden during the run
+        (so never probed) still shows the trained network when it is opened."""
+        sample = self.request.sample if self.request is not None else None
+        every = ProbeRequest(frozenset(PROBE_KINDS), sample)
+        look = self.prober(self.step, self.step / self.steps_per_epoch, every)
+        return dataclasses.replace(look, last=True)
 
     def _epoch(self, epoch: int) -> Iterator[Event]:
         self.meter.new_epoch()

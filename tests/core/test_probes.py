@@ -29,7 +29,23 @@ def _events(name: str, data, request=None, model=None, **changes):
 
 
 def _probes(events) -> list[Probe]:
-    return [e for e in events if isinstance(e, Probe)]
+    """The probes taken during the run (not the last look at its end)."""
+    return [e for e in events if isinstance(e, Probe) and not e.last]
+
+
+def test_a_run_ends_with_one_look_of_every_kind(digits) -> None:
+    """A view hidden during the run asked for nothing; opened afterwards, it still
+    needs the trained network's weights, activations and maps."""
+    request = ProbeRequest(kinds=frozenset({"gradients"}))
+    events = _events("cnn-mnist", digits, request, epochs=1)
+    looks = [e for e in events if isinstance(e, Probe) and e.last]
+    assert len(looks) == 1 and events[-2] is looks[0]  # just before Finished
+    look = looks[0]
+    assert look.step == events[-1].steps
+    assert look.weight_hist and look.act_hist and look.grad_norm is not None
+    assert set(look.feature_maps) == {"1_conv2d", "4_conv2d"}
+    quiet = _events("cnn-mnist", digits, request, epochs=1, probes=False)
+    assert not [e for e in quiet if isinstance(e, Probe)]  # probes off: none at all
 
 
 def test_cnn_probe_payloads(digits) -> None:
@@ -77,8 +93,9 @@ def test_hidden_views_do_no_work_and_hooks_are_removed(digits) -> None:
 
 
 def test_feature_maps_of_the_requested_sample(digits) -> None:
-    request = ProbeRequest(kinds=frozenset({"feature_maps"}),
-                           sample=np.zeros((1, 28, 28), np.float32))
+    request = ProbeRequest(
+        kinds=frozenset({"feature_maps"}), sample=np.zeros((1, 28, 28), np.float32)
+    )
     probe = _probes(_events("cnn-mnist", digits, request, epochs=1))[-1]
     assert probe.act_mean is None
     first = probe.feature_maps["1_conv2d"]
@@ -131,7 +148,12 @@ def test_probes_by_time_are_few(digits) -> None:
 
 
 def test_probe_kinds_are_the_documented_ones() -> None:
-    assert set(PROBE_KINDS) == {"gradients", "weights", "activations", "feature_maps",
-                                "boundary"}
+    assert set(PROBE_KINDS) == {
+        "gradients",
+        "weights",
+        "activations",
+        "feature_maps",
+        "boundary",
+    }
     assert ProbeRequest().kinds == frozenset(PROBE_KINDS)
     assert torch.is_grad_enabled()  # probes never leave autograd switched off

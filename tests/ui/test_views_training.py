@@ -21,10 +21,12 @@ from nnstudio.core.events import Finished, Probe, ProbeRequest
 from nnstudio.core.presets import PRESETS
 from nnstudio.core.project import Project
 from nnstudio.ui.views import (
+    ActivationsView,
     DecisionBoundaryView,
     FeatureMapView,
     GradientsView,
     RunsView,
+    WeightsView,
 )
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "views"
@@ -127,3 +129,26 @@ def test_two_runs_overlaid_with_a_legend_naming_the_difference(qtbot, spiral):
     assert view.legend_names() == ["SGD", "Adam"]
     assert view.difference.text().endswith("SGD vs Adam")
     save(view, "runs-sgd-vs-adam")
+
+
+def _newest_histograms(view) -> list[np.ndarray]:
+    if isinstance(view, WeightsView):
+        return [curves[-1].getData()[1] for curves in view.curves]
+    return [curve.getData()[1] for curve in view.curves]
+
+
+@pytest.mark.parametrize("cls", [ActivationsView, WeightsView])
+def test_a_view_hidden_during_the_run_shows_the_trained_network(qtbot, spiral, cls):
+    """Hidden, it asked for no probes; opened after the run, it is not empty."""
+    view = cls()
+    qtbot.addWidget(view)
+    p = PRESETS["spiral-relu"]
+    config = p.train_config(epochs=2, dataset=spiral.name)
+    hidden = ProbeRequest(kinds=frozenset())
+    for event in train.run(p.spec, spiral, config, probe_request=hidden):
+        view.on_event(event)
+    view.refresh()
+    histograms = _newest_histograms(view)
+    assert len(histograms) >= 2
+    assert all(h is not None and h.sum() > 0 for h in histograms)
+    save(view, f"after-the-run-{cls.__name__}")
