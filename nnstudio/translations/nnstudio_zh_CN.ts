@@ -1108,22 +1108,27 @@
             <translation>各类别准确率</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="67" />
+            <location filename="../ui/views/evaluation.py" line="86" />
             <source>The confusion matrix appears after the first epoch. Click a cell to see its samples.</source>
             <translation>第一轮结束后会显示混淆矩阵。点击单元格可查看其中的样本。</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="176" />
+            <location filename="../ui/views/evaluation.py" line="132" />
+            <source>{right} of {total} validation samples classified correctly. Click a cell to see its samples; the cells off the diagonal are the mistakes.</source>
+            <translation>{total} 个验证样本中有 {right} 个分类正确。点击一个格子查看其中的样本；对角线以外的格子就是分错的样本。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/evaluation.py" line="190" />
             <source>{n} samples of {name} classified correctly.</source>
             <translation>{n} 个 {name} 样本被正确分类。</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="184" />
+            <location filename="../ui/views/evaluation.py" line="198" />
             <source>{n} samples of {t} taken for {p}; the {k} most confident mistakes first:</source>
             <translation>{n} 个 {t} 样本被误判为 {p}；最有把握的 {k} 个错误排在前面：</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="189" />
+            <location filename="../ui/views/evaluation.py" line="203" />
             <source>#{i}  true: {t}  predicted: {p} ({c})</source>
             <translation>#{i}  真实：{t}  预测：{p} ({c})</translation>
         </message>

@@ -210,6 +210,9 @@ def test_evaluation_cell_lists_most_confident_mistakes_first(qtbot):
     view.resize(900, 600)
     feed(view, run_events())
     view.refresh()
+    cm = np.asarray(view.latest.confusion)
+    summary = f"{int(np.trace(cm))} of {int(cm.sum())} validation samples"
+    assert summary in view.caption.text()
     view.select_cell(2, 0)
     texts = [view.samples.item(i).text() for i in range(view.samples.count())]
     assert len(texts) == 2 and "#4" in texts[0] and "90%" in texts[0]

@@ -62,12 +62,7 @@ class EvaluationView(View):
         self.accuracy.setYRange(0, 1)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7)
         self.accuracy.addItem(self.bars)
-        self.caption = QLabel(
-            self.tr(
-                "The confusion matrix appears after the first epoch. "
-                "Click a cell to see its samples."
-            )
-        )
+        self.caption = QLabel(self._waiting_text())
         self.caption.setWordWrap(True)
         self.samples = QListWidget()
         self.samples.setObjectName("evaluationSamples")
@@ -86,10 +81,17 @@ class EvaluationView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
+    def _waiting_text(self) -> str:
+        return self.tr(
+            "The confusion matrix appears after the first epoch. "
+            "Click a cell to see its samples."
+        )
+
     def reset(self, started: Started | None = None) -> None:
         self.latest, self.cell = None, None
         self.class_names = tuple(started.class_names) if started else ()
         self.samples.clear()
+        self.caption.setText(self._waiting_text())
 
     def _on_epoch_eval(self, e: EpochEval) -> bool:
         self.latest = e
@@ -119,6 +121,18 @@ class EvaluationView(View):
         )
         if self.cell is not None:
             self.select_cell(*self.cell)
+        else:
+            self._summarize(cm)
+
+    def _summarize(self, cm: np.ndarray) -> None:
+        """Until a cell is picked: how many are right, and what clicking does."""
+        right, total = int(np.trace(cm)), int(cm.sum())
+        self.caption.setText(
+            self.tr(
+                "{right} of {total} validation samples classified correctly. Click a "
+                "cell to see its samples; the cells off the diagonal are the mistakes."
+            ).format(right=f"{right:,}", total=f"{total:,}")
+        )
 
     def _draw_counts(self, cm: np.ndarray) -> None:
         n = cm.shape[0]
