@@ -439,6 +439,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_autosave_failed(self, reason: str) -> None:
+        bar = self.message_bar
+        if bar.isVisible() and bar.last_level == "error":
+            return  # e.g. Save just failed on the same disk: keep that, it says more
         self.show_message(
             self.tr(
                 "Autosave failed: {reason}. Your work is still open; save it with "
