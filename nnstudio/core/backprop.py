@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 import torch
 from torch import nn
@@ -22,7 +21,7 @@ from torch import nn
 from nnstudio.core.build import build_model
 from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.layers import LayerSpec
 from nnstudio.core.spec import NetworkSpec
 
@@ -86,8 +85,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from nnstudio.core.errors import ConfigError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 
 
 class HalfSumSquares(nn.Module):
@@ -291,8 +291,7 @@ _NAMED = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 def validate(config: TrainConfig) -> TrainConfig:

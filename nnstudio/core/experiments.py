@@ -19,7 +19,7 @@ from typing import Any
 
 from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.layers import LAYER_KINDS, LayerSpec
 from nnstudio.core.presets import PRESETS
 from nnstudio.core.spec import NetworkSpec
@@ -528,8 +528,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 def get_experiment(experiment_id: str) -> Experiment:

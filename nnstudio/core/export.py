@@ -18,7 +18,7 @@ from nnstudio.core.build import build_model
 from nnstudio.core.config import TrainConfig
 from nnstudio.core.export_data import ExportError
 from nnstudio.core.fileio import atomic_write_bytes
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.project import Project
 from nnstudio.core.resolve import Resolved
 from nnstudio.core.spec import NetworkSpec
@@ -37,8 +37,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 def _target(what: Resolved | Project) -> Resolved:

@@ -19,7 +19,7 @@ from typing import Any
 from nnstudio.core import export_template as T
 from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import NNStudioError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter, text
 
 SUPPORTED: tuple[Text, ...] = (
     {
@@ -72,8 +72,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 @dataclass

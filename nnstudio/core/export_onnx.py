@@ -11,14 +11,13 @@ import io
 import logging
 import warnings
 from pathlib import Path
-from typing import Any
 
 import torch
 from torch import nn
 
 from nnstudio.core.export_data import ExportError
 from nnstudio.core.fileio import atomic_write_bytes
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 
 OPSET = 18  # the exporter's default in torch 2.x; Netron and onnxruntime read it
 
@@ -35,8 +34,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 def export_onnx(

@@ -21,7 +21,7 @@ from nnstudio.core.build import require_valid
 from nnstudio.core.config import HalfSumSquares, TrainConfig
 from nnstudio.core.export_data import ExportError, Recipe, Section, data_section
 from nnstudio.core.fileio import atomic_write_bytes
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.layers import LayerSpec
 from nnstudio.core.modules import ResidualBlock, SharedBiasLinear
 from nnstudio.core.spec import NetworkSpec
@@ -67,8 +67,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 def export_script(target: Any, path: Path, data: Any = None) -> None:

@@ -7,6 +7,8 @@ descriptions, presets, datasets, problems) so the CLI and the UI say the same th
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
+from typing import Any
 
 Text = dict[str, str]
 LANGUAGES = ("en", "zh")
@@ -29,3 +31,13 @@ def text(t: Text | str, language: str | None = None) -> str:
     if isinstance(t, str):
         return t
     return t.get(language or lang()) or t.get("en", "")
+
+
+def formatter(table: Mapping[str, Text]) -> Callable[..., str]:
+    """`_msg = formatter(_MESSAGES)`: `_msg(key, **values)` is that entry in the
+    user's language (chosen when called), filled in with `values`."""
+
+    def message(key: str, **values: Any) -> str:
+        return text(table[key]).format(**values)
+
+    return message

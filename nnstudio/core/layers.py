@@ -16,7 +16,7 @@ from typing import Any
 from torch import nn
 
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.modules import ResidualBlock, SharedBiasLinear
 
 Shape = tuple[int, ...]
@@ -42,8 +42,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from nnstudio.core.errors import PredictError
-from nnstudio.core.i18n import text
+from nnstudio.core.i18n import formatter
 from nnstudio.core.preprocess import image_shape, layout_for, load_image, prepare_image
 
 
@@ -174,5 +174,4 @@ _MESSAGES = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)

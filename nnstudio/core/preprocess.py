@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover
     ndimage = None
 
 from nnstudio.core.errors import PredictError
-from nnstudio.core.i18n import text
+from nnstudio.core.i18n import formatter
 
 MAX_SIDE = 1024  # files are decoded/shrunk to this first: an 8000 px photo stays small
 BOX_FRACTION = 20 / 28  # MNIST fits each digit in 20x20 of its 28x28 field
@@ -451,5 +451,4 @@ _MESSAGES = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)

@@ -12,7 +12,7 @@ from typing import Any
 
 from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.layers import LayerSpec
 from nnstudio.core.spec import NetworkSpec
 
@@ -338,8 +338,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 def get_preset(name: str) -> Preset:

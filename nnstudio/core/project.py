@@ -27,7 +27,7 @@ from nnstudio import __version__
 from nnstudio.core.build import build_model
 from nnstudio.core.errors import NNStudioError, ProjectFileError
 from nnstudio.core.fileio import atomic_write_bytes
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.spec import NetworkSpec
 
 FORMAT = "nnstudio-project"
@@ -100,8 +100,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 @dataclass

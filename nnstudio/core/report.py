@@ -14,7 +14,7 @@ from typing import Any
 
 from nnstudio.core.errors import NNStudioError
 from nnstudio.core.fileio import atomic_write_bytes
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.runs import all_differences, describe_difference
 
 MAX_EPOCH_ROWS = 25  # a table a reader can take in; longer runs are thinned evenly
@@ -50,8 +50,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 def _fmt(v: Any) -> str:

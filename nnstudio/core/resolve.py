@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.presets import PRESETS, get_preset
 from nnstudio.core.project import EXTENSION, Project, load_project
 from nnstudio.core.spec import NetworkSpec
@@ -31,8 +30,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 def resolve_net(net: str) -> Resolved:

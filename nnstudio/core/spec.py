@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.layers import LayerSpec
 
 SCHEMA_VERSION = 1
@@ -78,8 +78,7 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def _msg(key: str, **values: Any) -> str:
-    return text(_MESSAGES[key]).format(**values)
+_msg = formatter(_MESSAGES)
 
 
 @dataclass(frozen=True)
