@@ -94,58 +94,6 @@
             <translation>丢弃</translation>
         </message>
         <message>
-            <location filename="../ui/dataset_box.py" line="54" />
-            <source>{name} (download)</source>
-            <translation>{name}(需下载)</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="110" />
-            <location filename="../ui/document.py" line="183" />
-            <source>Use dataset {name}</source>
-            <translation>使用数据集 {name}</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="142" />
-            <source>Input shape from the dataset</source>
-            <translation>按数据集设置输入形状</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="150" />
-            <location filename="../ui/dataset_box.py" line="161" />
-            <source>Loading {name}…</source>
-            <translation>正在加载 {name}…</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="182" />
-            <source>Loading cancelled — choose the dataset again to retry</source>
-            <translation>加载已取消——重新选择数据集即可重试</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="189" />
-            <source>Could not load this dataset (see the message above).</source>
-            <translation>无法加载这个数据集(见上方消息)。</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="193" />
-            <source>The dataset could not be loaded: {m}</source>
-            <translation>无法加载数据集：{m}</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="200" />
-            <source>{n} training / {m} validation samples</source>
-            <translation>{n} 个训练样本 / {m} 个验证样本</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="204" />
-            <source>, {k} classes</source>
-            <translation>，{k} 个类别</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="206" />
-            <source>, regression</source>
-            <translation>，回归</translation>
-        </message>
-        <message>
             <location filename="../ui/document.py" line="147" />
             <source>Add {kind}</source>
             <translation>添加 {kind}</translation>
@@ -169,6 +117,12 @@
             <location filename="../ui/document.py" line="176" />
             <source>Change {kind}</source>
             <translation>修改 {kind}</translation>
+        </message>
+        <message>
+            <location filename="../ui/document.py" line="183" />
+            <location filename="../ui/training_panel.py" line="380" />
+            <source>Use dataset {name}</source>
+            <translation>使用数据集 {name}</translation>
         </message>
         <message>
             <location filename="../ui/document.py" line="191" />
@@ -398,13 +352,6 @@
             <translation>稍后</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="103" />
-            <location filename="../ui/run_controls.py" line="108" />
-            <location filename="../ui/training_panel.py" line="187" />
-            <source>Can't train: {why}</source>
-            <translation>无法训练：{why}</translation>
-        </message>
-        <message>
             <location filename="../ui/stack_model.py" line="61" />
             <source>{n} units</source>
             <translation>{n} 个单元</translation>
@@ -440,49 +387,102 @@
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="40" />
+            <location filename="../ui/training_panel.py" line="77" />
             <source>Automatic (best available)</source>
             <translation>自动(选最好的可用设备)</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="46" />
+            <location filename="../ui/training_panel.py" line="83" />
             <source>Apple GPU (MPS)</source>
             <translation>Apple GPU (MPS)</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="177" />
-            <source>Set {field}</source>
-            <translation>设置 {field}</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_form.py" line="187" />
-            <source>Set weight init {init}</source>
-            <translation>设置权重初始化为 {init}</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_form.py" line="203" />
-            <source>{device} (not on this machine)</source>
-            <translation>{device}(本机没有)</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="34" />
+            <location filename="../ui/training_panel.py" line="92" />
             <source>choose CPU or Automatic in the Device box</source>
             <translation>请在“设备”下拉框中选择 CPU 或“自动”</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="150" />
+            <location filename="../ui/training_panel.py" line="146" />
+            <source>{name} (download)</source>
+            <translation>{name}(需下载)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="349" />
+            <source>Set {field}</source>
+            <translation>设置 {field}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="361" />
+            <source>Set weight init {init}</source>
+            <translation>设置权重初始化为 {init}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="403" />
+            <source>{device} (not on this machine)</source>
+            <translation>{device}(本机没有)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="445" />
+            <source>{n} training / {m} validation samples</source>
+            <translation>{n} 个训练样本 / {m} 个验证样本</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="449" />
+            <source>, {k} classes</source>
+            <translation>，{k} 个类别</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="451" />
+            <source>, regression</source>
+            <translation>，回归</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="458" />
+            <source>Input shape from the dataset</source>
+            <translation>按数据集设置输入形状</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="466" />
+            <location filename="../ui/training_panel.py" line="468" />
+            <source>Loading {name}…</source>
+            <translation>正在加载 {name}…</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="495" />
+            <source>Loading cancelled — choose the dataset again to retry</source>
+            <translation>加载已取消——重新选择数据集即可重试</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="502" />
+            <source>Could not load this dataset (see the message above).</source>
+            <translation>无法加载这个数据集(见上方消息)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="506" />
+            <source>The dataset could not be loaded: {m}</source>
+            <translation>无法加载数据集：{m}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="517" />
             <source>a run is in progress</source>
             <translation>正在训练中</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="152" />
+            <location filename="../ui/training_panel.py" line="519" />
             <source>the dataset is still loading</source>
             <translation>数据集仍在加载</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="155" />
+            <location filename="../ui/training_panel.py" line="522" />
             <source>no dataset is loaded</source>
             <translation>尚未加载数据集</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="538" />
+            <location filename="../ui/training_panel.py" line="543" />
+            <location filename="../ui/training_panel.py" line="566" />
+            <source>Can't train: {why}</source>
+            <translation>无法训练：{why}</translation>
         </message>
     </context>
     <context>
@@ -1029,39 +1029,6 @@
         </message>
     </context>
     <context>
-        <name>DatasetBox</name>
-        <message>
-            <location filename="../ui/dataset_box.py" line="42" />
-            <source>Data</source>
-            <translation>数据</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="63" />
-            <source>The data to learn from; its input shape becomes the network's input.</source>
-            <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="71" />
-            <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
-            <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="115" />
-            <source>Choose a data folder</source>
-            <translation>选择数据文件夹</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="161" />
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <location filename="../ui/dataset_box.py" line="164" />
-            <source>Dataset</source>
-            <translation>数据集</translation>
-        </message>
-    </context>
-    <context>
         <name>DecisionBoundaryView</name>
         <message>
             <location filename="../ui/views/boundary.py" line="85" />
@@ -1482,17 +1449,17 @@
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="447" />
+            <location filename="../ui/main_window.py" line="444" />
             <source>Autosave failed: {reason}. Your work is still open; save it with File &gt; Save.</source>
             <translation>自动保存失败：{reason}。你的工作仍然打开着，请用“文件 &gt; 保存”保存它。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="552" />
+            <location filename="../ui/main_window.py" line="549" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="554" />
+            <location filename="../ui/main_window.py" line="551" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
@@ -1789,87 +1756,6 @@
         </message>
     </context>
     <context>
-        <name>RunControls</name>
-        <message>
-            <location filename="../ui/run_controls.py" line="44" />
-            <source>Train</source>
-            <translation>训练</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="46" />
-            <location filename="../ui/run_controls.py" line="90" />
-            <location filename="../ui/run_controls.py" line="127" />
-            <source>Pause</source>
-            <translation>暂停</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="50" />
-            <source>Pause after this batch; click again to go on (F6)</source>
-            <translation>在本批次后暂停；再次点击继续(F6)</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="52" />
-            <source>Stop</source>
-            <translation>停止</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="55" />
-            <source>Stop after this batch and keep the weights (Shift+F5)</source>
-            <translation>在本批次后停止并保留权重(Shift+F5)</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="64" />
-            <source>Not trained yet</source>
-            <translation>尚未训练</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="72" />
-            <location filename="../ui/run_controls.py" line="118" />
-            <source>Ready</source>
-            <translation>就绪</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="90" />
-            <source>Resume</source>
-            <translation>继续</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="105" />
-            <source>Train the network from fresh weights (F5)</source>
-            <translation>从新的初始权重开始训练网络(F5)</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="119" />
-            <source>Training</source>
-            <translation>训练</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="120" />
-            <source>Paused</source>
-            <translation>已暂停</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="121" />
-            <source>Stopping…</source>
-            <translation>正在停止…</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="132" />
-            <source>Device: {d}</source>
-            <translation>设备：{d}</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="137" />
-            <source>Starting…</source>
-            <translation>正在启动…</translation>
-        </message>
-        <message>
-            <location filename="../ui/run_controls.py" line="152" />
-            <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
-            <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
-        </message>
-    </context>
-    <context>
         <name>RunsView</name>
         <message>
             <location filename="../ui/views/runs_view.py" line="63" />
@@ -1959,174 +1845,276 @@
         </message>
     </context>
     <context>
-        <name>TrainingForm</name>
+        <name>TrainingPanel</name>
         <message>
-            <location filename="../ui/training_form.py" line="60" />
-            <source>Training</source>
-            <translation>训练</translation>
+            <location filename="../ui/training_panel.py" line="155" />
+            <source>The data to learn from; its input shape becomes the network's input.</source>
+            <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="71" />
+            <location filename="../ui/training_panel.py" line="163" />
+            <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
+            <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="175" />
             <source>What the network minimises: how wrong its outputs are.</source>
             <translation>网络要最小化的量：衡量输出错得有多离谱。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="76" />
+            <location filename="../ui/training_panel.py" line="180" />
             <source>How the weights move downhill on the loss.</source>
             <translation>权重如何沿损失下坡移动。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="82" />
+            <location filename="../ui/training_panel.py" line="186" />
             <source>How the weights start before training (default: PyTorch's own).</source>
             <translation>训练开始前权重的初始值(default：PyTorch 自带的初始化)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="89" />
+            <location filename="../ui/training_panel.py" line="193" />
             <source>How the learning rate changes: constant, step decay or cosine.</source>
             <translation>学习率如何变化：保持不变、阶梯衰减或余弦退火。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="96" />
+            <location filename="../ui/training_panel.py" line="200" />
             <source>Where the training runs: the CPU or a GPU.</source>
             <translation>在哪里训练：CPU 还是 GPU。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="118" />
+            <location filename="../ui/training_panel.py" line="204" />
             <source>Learning rate: the size of each step (e.g. 0.01).</source>
             <translation>学习率：每一步的步长(例如 0.01)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="119" />
+            <location filename="../ui/training_panel.py" line="205" />
             <source>Keeps a share of the previous step (SGD, RMSprop).</source>
             <translation>保留上一步的一部分(SGD、RMSprop)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="120" />
+            <location filename="../ui/training_panel.py" line="206" />
             <source>L2 penalty pulling weights towards zero.</source>
             <translation>把权重拉向零的 L2 惩罚。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="121" />
+            <location filename="../ui/training_panel.py" line="207" />
             <source>Samples per step.</source>
             <translation>每一步使用的样本数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="122" />
+            <location filename="../ui/training_panel.py" line="208" />
             <source>Passes over the whole training set.</source>
             <translation>遍历整个训练集的次数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="123" />
+            <location filename="../ui/training_panel.py" line="209" />
             <source>Same seed, same run: initial weights and batch order.</source>
             <translation>种子相同，训练过程就相同：初始权重和批次顺序都一样。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="124" />
+            <location filename="../ui/training_panel.py" line="210" />
             <source>Scale gradients down to this norm (0 = off).</source>
             <translation>把梯度缩小到不超过这个范数(0 表示关闭)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="126" />
+            <location filename="../ui/training_panel.py" line="212" />
             <source>Stop after this many epochs without a better validation loss (0 = off).</source>
             <translation>验证损失连续这么多轮没有改善就停止训练(0 表示关闭)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="140" />
+            <location filename="../ui/training_panel.py" line="237" />
+            <source>Train</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="239" />
+            <location filename="../ui/training_panel.py" line="621" />
+            <location filename="../ui/training_panel.py" line="639" />
+            <source>Pause</source>
+            <translation>暂停</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="243" />
+            <source>Pause after this batch; click again to go on (F6)</source>
+            <translation>在本批次后暂停；再次点击继续(F6)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="245" />
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="248" />
+            <source>Stop after this batch and keep the weights (Shift+F5)</source>
+            <translation>在本批次后停止并保留权重(Shift+F5)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="255" />
+            <source>Not trained yet</source>
+            <translation>尚未训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="263" />
+            <location filename="../ui/training_panel.py" line="630" />
+            <source>Ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="267" />
+            <source>Data</source>
+            <translation>数据</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="275" />
+            <location filename="../ui/training_panel.py" line="631" />
+            <source>Training</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="278" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="141" />
+            <location filename="../ui/training_panel.py" line="279" />
             <source>Optimizer</source>
             <translation>优化器</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="142" />
+            <location filename="../ui/training_panel.py" line="280" />
             <source>Learning rate</source>
             <translation>学习率</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="143" />
+            <location filename="../ui/training_panel.py" line="281" />
             <source>Momentum</source>
             <translation>动量</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="144" />
+            <location filename="../ui/training_panel.py" line="282" />
             <source>Weight decay</source>
             <translation>权重衰减</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="145" />
+            <location filename="../ui/training_panel.py" line="283" />
             <source>Batch size</source>
             <translation>批大小</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="146" />
+            <location filename="../ui/training_panel.py" line="284" />
             <source>Epochs</source>
             <translation>轮数</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="147" />
+            <location filename="../ui/training_panel.py" line="285" />
             <source>LR schedule</source>
             <translation>学习率调度</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="148" />
+            <location filename="../ui/training_panel.py" line="286" />
             <source>Clip gradients</source>
             <translation>梯度裁剪</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="149" />
+            <location filename="../ui/training_panel.py" line="287" />
             <source>Early stopping</source>
             <translation>提前停止</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="150" />
+            <location filename="../ui/training_panel.py" line="288" />
             <source>Weight init</source>
             <translation>权重初始化</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="151" />
+            <location filename="../ui/training_panel.py" line="289" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="152" />
+            <location filename="../ui/training_panel.py" line="290" />
             <source>Seed</source>
             <translation>随机种子</translation>
         </message>
-    </context>
-    <context>
-        <name>TrainingPanel</name>
         <message>
-            <location filename="../ui/training_panel.py" line="200" />
+            <location filename="../ui/training_panel.py" line="384" />
+            <source>Choose a data folder</source>
+            <translation>选择数据文件夹</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="420" />
+            <location filename="../ui/training_panel.py" line="646" />
+            <source>Device: {d}</source>
+            <translation>设备：{d}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="468" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="471" />
+            <source>Dataset</source>
+            <translation>数据集</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="540" />
+            <source>Train the network from fresh weights (F5)</source>
+            <translation>从新的初始权重开始训练网络(F5)</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="570" />
+            <source>Starting…</source>
+            <translation>正在启动…</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="584" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="203" />
+            <location filename="../ui/training_panel.py" line="587" />
             <source>&amp;Pause / Resume</source>
             <translation>暂停 / 继续(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="209" />
+            <location filename="../ui/training_panel.py" line="593" />
             <source>&amp;Stop</source>
             <translation>停止(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="212" />
+            <location filename="../ui/training_panel.py" line="596" />
             <source>&amp;Forget Trained Weights</source>
             <translation>丢弃已训练的权重(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="215" />
+            <location filename="../ui/training_panel.py" line="599" />
             <source>The next run and Predict start from untrained weights</source>
             <translation>下一次训练和预测都将从未训练的权重开始</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="222" />
+            <location filename="../ui/training_panel.py" line="606" />
             <source>Use a &amp;Data Folder…</source>
             <translation>使用数据文件夹(&amp;D)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="621" />
+            <source>Resume</source>
+            <translation>继续</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="632" />
+            <source>Paused</source>
+            <translation>已暂停</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="633" />
+            <source>Stopping…</source>
+            <translation>正在停止…</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_panel.py" line="664" />
+            <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
+            <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
         </message>
     </context>
     <context>

@@ -425,18 +425,17 @@ def test_window_cancel_during_a_download(
 ) -> None:
     mirror.mode, mirror.delay = "slow", 0.05
     panel, source = studio.training_panel, studio.data_source
-    box = panel.data_box
     progress = []
     source.sig_progress.connect(lambda done, total: progress.append(done))
     panel.choose_dataset("mnist")
     assert source.loading and not panel.train_button.isEnabled()
     qtbot.waitUntil(
-        lambda: bool(progress) and box._progress_dialog is not None, timeout=20_000
+        lambda: bool(progress) and panel._progress_dialog is not None, timeout=20_000
     )
     studio.grab().save(str(shots / "download_in_progress.png"))
     from PySide6.QtWidgets import QPushButton
 
-    box._progress_dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+    panel._progress_dialog.findChild(QPushButton).click()  # the dialog's Cancel button
     assert not source.loading and source.data is None
     assert_user_message(panel.data_info.text(), "cancelled")
     assert not panel.train_button.isEnabled()

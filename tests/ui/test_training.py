@@ -251,7 +251,7 @@ def test_dataset_worker_reports_progress_and_cancels(
     assert source.loading and source.data is None
     assert not window.training_panel.train_button.isEnabled()
     qtbot.waitUntil(lambda: len(seen) > 3, timeout=10_000)
-    dialog = window.training_panel.data_box._progress_dialog
+    dialog = window.training_panel._progress_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)  # shown after its short delay
     dialog.findChild(QPushButton).click()  # the dialog's Cancel button
     assert not source.loading
