@@ -107,10 +107,6 @@ class LayerKind:
     key_params: tuple[str, ...] = ()
     when: Text = field(default_factory=dict)
     experiment: str | None = None  # preset that demonstrates it
-    # The output shape when it is plain arithmetic. Shape checking then skips the
-    # dry forward pass: on the meta device those layers run torch's Python
-    # reference ops, whose first use imports torch._dynamo (4-6 s on 2 cores).
-    out_shape: Callable[[Shape, Mapping[str, Any]], Shape] | None = None
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
@@ -179,17 +175,6 @@ def _make_linear(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
     return layer
 
 
-def _same(shape: Shape, p: Mapping[str, Any]) -> Shape:
-    return shape
-
-
-def _residual_shape(shape: Shape, p: Mapping[str, Any]) -> Shape:
-    """Both paths (3x3 with padding 1, 1x1 without) give (size - 1) // stride + 1."""
-    c, h, w = shape
-    stride = p["stride"]
-    return (p["out_channels"] or c, (h - 1) // stride + 1, (w - 1) // stride + 1)
-
-
 def _make_batchnorm(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
     return nn.BatchNorm2d(shape[0]) if len(shape) == 3 else nn.BatchNorm1d(shape[0])
 
@@ -243,7 +228,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "zh": "多层感知机的基本模块，也是每个分类器的输出头。",
         },
         experiment="spiral-relu",
-        out_shape=lambda s, p: (p["out_features"],),
     ),
     LayerKind(
         "Conv2d",
@@ -326,7 +310,6 @@ _CATALOG: tuple[LayerKind, ...] = (
         (_int("output_size", 1, 1, 64, "Output height and width", "输出的高和宽"),),
         ranks=(3,),
         key_params=("output_size",),
-        out_shape=lambda s, p: (s[0], p["output_size"], p["output_size"]),
     ),
     LayerKind(
         "Flatten",
@@ -356,7 +339,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "zh": "放在全连接/卷积层之后；没有非线性，再深的网络也只是线性的。",
         },
         experiment="spiral-relu",
-        out_shape=_same,
     ),
     LayerKind(
         "LeakyReLU",
@@ -377,7 +359,6 @@ _CATALOG: tuple[LayerKind, ...] = (
                 help={"en": "Slope for negative inputs", "zh": "负输入的斜率"},
             ),
         ),
-        out_shape=_same,
     ),
     LayerKind(
         "Sigmoid",
@@ -403,7 +384,6 @@ _CATALOG: tuple[LayerKind, ...] = (
         },
         "y = tanh(x)",
         lambda s, p: nn.Tanh(),
-        out_shape=_same,
     ),
     LayerKind(
         "GELU",
@@ -414,7 +394,6 @@ _CATALOG: tuple[LayerKind, ...] = (
         },
         "y = x·Φ(x)",
         lambda s, p: nn.GELU(),
-        out_shape=_same,
     ),
     LayerKind(
         "Softmax",
@@ -451,7 +430,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "en": "When training accuracy is far above validation accuracy.",
             "zh": "当训练准确率远高于验证准确率时。",
         },
-        out_shape=_same,
     ),
     LayerKind(
         "BatchNorm",
@@ -468,7 +446,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "zh": "训练缓慢或不稳定的深层网络；批大小至少为 2。",
         },
         experiment="deep-relu-bn",
-        out_shape=_same,
     ),
     LayerKind(
         "LayerNorm",
@@ -479,7 +456,6 @@ _CATALOG: tuple[LayerKind, ...] = (
         },
         "y = γ (x - μ) / σ + β",
         lambda s, p: nn.LayerNorm(list(s)),
-        out_shape=_same,
     ),
     LayerKind(
         "Residual",
@@ -510,7 +486,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "zh": "很深的卷积网络：跳跃连接让梯度越过该模块。",
         },
         experiment="resnet-mini",
-        out_shape=_residual_shape,
     ),
 )
 

@@ -1,10 +1,8 @@
 """Shape checking: a dry run on the meta device, layer by layer.
 
 torch is the source of truth for shapes and parameter counts: every layer is built on
-the `meta` device (no memory, no compute) and fed a meta tensor, except the kinds that
-declare their output shape as plain arithmetic (`LayerKind.out_shape`: elementwise
-layers, Linear, ...), which are only built. The catalog's declarations catch the
-common mistakes first so they can be worded plainly.
+the `meta` device (no memory, no compute) and fed a meta tensor. The catalog's
+declarations only catch the common mistakes first so they can be worded plainly.
 A bad stack never raises: it yields a report with problems.
 """
 
@@ -266,16 +264,14 @@ def _dry_run(
     try:
         with torch.device("meta"):
             module = declared.make(shape, params)
-            if declared.out_shape is not None:  # arithmetic: no forward pass needed
-                out_shape = tuple(declared.out_shape(shape, params))
-            else:
-                out_shape = tuple(module(torch.empty((DRY_BATCH, *shape))).shape[1:])
+            out = module(torch.empty((DRY_BATCH, *shape)))
     except Exception as exc:  # torch's own refusal, worded by the catalog
         detail = (
             str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc)
         )
         data = {"shape": format_shape(shape), "detail": detail}
         return Problem(index, declared.kind, "torch", data=data)
+    out_shape = tuple(out.shape[1:])
     if any(d < 1 for d in out_shape):
         data = {"shape": format_shape(out_shape)}
         return Problem(index, declared.kind, "map-vanishes", data=data)
