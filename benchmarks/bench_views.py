@@ -37,7 +37,7 @@ TAB_SWITCH_MS = 1000  # "tabs" layout: a student flipping through the views
 
 def load(preset_name: str, dataset: str | None, size: int | None):
     from nnstudio.core.datasets import load_dataset
-    from nnstudio.core.presets import PRESETS
+    from nnstudio.core.network.presets import PRESETS
 
     preset = PRESETS[preset_name]
     name = dataset or preset.dataset

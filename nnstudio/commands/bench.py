@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nnstudio.cli import say
-    from nnstudio.core.bench import bench, table
+    from nnstudio.core.training.bench import bench, table
 
     report = bench(args.device, quick=args.quick,
                    progress=None if args.json else lambda line: say(f"  {line}"))

@@ -19,12 +19,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnstudio.core.config import TrainConfig
     from nnstudio.core.datasets import load_dataset
     from nnstudio.core.errors import ProjectFileError
-    from nnstudio.core.evaluate import preflight, score_model
     from nnstudio.core.i18n import text
-    from nnstudio.core.project import load_project
+    from nnstudio.core.project.files import load_project
+    from nnstudio.core.training.config import TrainConfig
+    from nnstudio.core.training.evaluate import preflight, score_model
 
     project = load_project(args.project)
     if project.weights is None:

@@ -33,8 +33,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnstudio.core.export import export
-    from nnstudio.core.resolve import resolve_net
+    from nnstudio.core.export.formats import export
+    from nnstudio.core.network.resolve import resolve_net
 
     resolved = resolve_net(args.net)
     if args.seed is not None:

@@ -24,8 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from nnstudio.core.errors import PredictError
     from nnstudio.core.i18n import text
-    from nnstudio.core.predict import predict_paths
-    from nnstudio.core.project import load_project
+    from nnstudio.core.predict.predictor import predict_paths
+    from nnstudio.core.project.files import load_project
 
     project = load_project(args.project)
     if project.weights is None:

@@ -13,8 +13,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nnstudio.core.i18n import text
-    from nnstudio.core.presets import PRESETS
-    from nnstudio.core.shapes import check
+    from nnstudio.core.network.presets import PRESETS
+    from nnstudio.core.network.shapes import check
 
     for preset in PRESETS.values():
         params = check(preset.spec).total_params

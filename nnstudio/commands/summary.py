@@ -16,8 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnstudio.core.resolve import resolve_net
-    from nnstudio.core.shapes import check, format_shape
+    from nnstudio.core.network.resolve import resolve_net
+    from nnstudio.core.network.shapes import check, format_shape
 
     resolved = resolve_net(args.net)
     spec = resolved.spec

@@ -62,10 +62,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nnstudio.core.datasets import load_dataset
-    from nnstudio.core.evaluate import resolve_device
-    from nnstudio.core.resolve import resolve_net
-    from nnstudio.core.runs import RunRecorder
-    from nnstudio.core.train import fit, preflight
+    from nnstudio.core.network.resolve import resolve_net
+    from nnstudio.core.training.evaluate import resolve_device
+    from nnstudio.core.training.loop import fit, preflight
+    from nnstudio.core.training.runs import RunRecorder
 
     resolved = resolve_net(args.net)
     config = settings(resolved.config, args)
@@ -97,8 +97,8 @@ def run(args: argparse.Namespace) -> int:
 
 def settings(base, args: argparse.Namespace):
     """The preset's/project's TrainConfig with the options given, validated."""
-    from nnstudio.core.config import parse_number, validate
     from nnstudio.core.errors import ConfigError
+    from nnstudio.core.training.config import parse_number, validate
 
     changes: dict[str, Any] = {}
     for name in NUMBER_OPTIONS:
@@ -139,7 +139,7 @@ def _whole(raw: str, label: str) -> int:
 def _warn(spec, data, config) -> None:
     """The shape check's warnings (e.g. Softmax before cross-entropy): it trains,
     but the student should hear about it."""
-    from nnstudio.core.shapes import check
+    from nnstudio.core.network.shapes import check
 
     report = check(spec, num_outputs=data.num_outputs, loss=config.loss)
     for problem in report.problems:
@@ -150,7 +150,7 @@ def _warn(spec, data, config) -> None:
 def _spec(spec, init: str | None):
     from nnstudio.core.errors import SpecError
     from nnstudio.core.i18n import text
-    from nnstudio.core.spec import INITS
+    from nnstudio.core.network.spec import INITS
 
     if init is None:
         return spec
@@ -184,7 +184,7 @@ def _resume_model(resolved, resume: bool):
 def _save(path: str, resolved, spec, config, summary, record: dict) -> None:
     """Spec, settings, weights, and this run appended to the project's history
     (the studio's run record plus the last epoch's mean gradient norm per layer)."""
-    from nnstudio.core.project import Project, save_project
+    from nnstudio.core.project.files import Project, save_project
 
     record["grad_norm_summary"] = dict(zip(summary["grad_layers"],
                                            summary["grad_norms"], strict=True))
@@ -227,7 +227,7 @@ class Progress:
         self.tty = bool(self.show and sys.stderr.isatty())
 
     def __call__(self, event: Any) -> None:
-        from nnstudio.core.events import Step
+        from nnstudio.core.training.events import Step
 
         if not self.show or not isinstance(event, Step):
             return

@@ -142,16 +142,16 @@ class CoreLoader(QObject):
         devices = None
         try:
             import nnstudio.core.datasets  # noqa: F401
-            import nnstudio.core.presets  # noqa: F401
-            import nnstudio.core.project  # noqa: F401
-            import nnstudio.core.train  # noqa: F401
+            import nnstudio.core.network.presets  # noqa: F401
+            import nnstudio.core.project.files  # noqa: F401
+            import nnstudio.core.training.loop  # noqa: F401
             from nnstudio.ui.training_panel import available_devices
 
             for name in (
-                "nnstudio.core.predict",
-                "nnstudio.core.preprocess",
-                "nnstudio.core.evaluate",
-                "nnstudio.core.probes",
+                "nnstudio.core.predict.predictor",
+                "nnstudio.core.predict.preprocess",
+                "nnstudio.core.training.evaluate",
+                "nnstudio.core.training.probes",
             ):
                 _import_quietly(name)  # plain Python (scipy...), no Qt: safe here
 
@@ -175,8 +175,8 @@ def _import_quietly(name: str) -> None:
 def warm_up() -> None:
     """Pay torch's one-time costs here, off the GUI thread: the first meta-device
     Linear imports torch._dynamo (seconds), which the first shape check would hit."""
-    from nnstudio.core.presets import PRESETS
-    from nnstudio.core.shapes import check
+    from nnstudio.core.network.presets import PRESETS
+    from nnstudio.core.network.shapes import check
 
     check(PRESETS["cnn-mnist"].spec)
 

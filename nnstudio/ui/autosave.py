@@ -116,7 +116,7 @@ class AutoSaver(QObject):
         doc = self.document
         if not force and self._saved_revision == doc.revision:
             return False
-        from nnstudio.core.project import save_project
+        from nnstudio.core.project.files import save_project
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -344,7 +344,7 @@ class ProjectFiles(QObject):
     def restore(self) -> bool:
         """Load the crashed session's autosave; it stays unsaved (dirty)."""
         from nnstudio.core.errors import NNStudioError
-        from nnstudio.core.project import load_project
+        from nnstudio.core.project.files import load_project
 
         path, self._crashed = getattr(self, "_crashed", None), None
         if path is None:

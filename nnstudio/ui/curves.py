@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.events import Epoch, Finished, Started, Step
+from nnstudio.core.training.events import Epoch, Finished, Started, Step
 
 BATCH_CAPACITY = 4096  # per-batch points kept; decimated by 2 when full
 LOSS_ITEMS = ("raw", "smooth", "train", "val")

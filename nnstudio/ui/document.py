@@ -18,12 +18,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from nnstudio.core.config import TrainConfig
-from nnstudio.core.layers import LayerSpec
-from nnstudio.core.presets import DEFAULT_PRESET, PRESETS, Preset
-from nnstudio.core.project import EXTENSION, Project, load_project, save_project
-from nnstudio.core.shapes import ShapeReport, check
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.layers import LayerSpec
+from nnstudio.core.network.presets import DEFAULT_PRESET, PRESETS, Preset
+from nnstudio.core.network.shapes import ShapeReport, check
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.project.files import EXTENSION, Project, load_project, save_project
+from nnstudio.core.training.config import TrainConfig
 from nnstudio.ui.messages import tr
 
 UNTITLED = "untitled"

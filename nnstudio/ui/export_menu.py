@@ -66,7 +66,7 @@ def export_with_dialog(window: Any, filter_: str, ext: str) -> None:
 def export_to(window: Any, path: str) -> bool:
     """Export the open project to `path`; errors become a message in the window."""
     from nnstudio.core.errors import NNStudioError
-    from nnstudio.core.export import export
+    from nnstudio.core.export.formats import export
 
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # ONNX takes seconds
     try:

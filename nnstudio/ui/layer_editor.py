@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.config import parse_number
-from nnstudio.core.layers import LAYER_KINDS, LayerSpec, Param
-from nnstudio.core.shapes import format_shape
+from nnstudio.core.network.layers import LAYER_KINDS, LayerSpec, Param
+from nnstudio.core.network.shapes import format_shape
+from nnstudio.core.training.config import parse_number
 from nnstudio.ui.document import Document
 from nnstudio.ui.messages import ERROR_COLOR, WrapLabel, core_text, problem_text, tr
 

@@ -66,7 +66,7 @@ def formula_html(formula: str) -> str:
 
 def topic_tooltip(name: str) -> str:
     """A rich tooltip for a layer kind, loss or optimizer, ending with the way in."""
-    from nnstudio.core.experiments import topic
+    from nnstudio.core.lessons.experiments import topic
 
     t = topic(name)
     parts = [
@@ -145,7 +145,7 @@ class LearnMorePanel(QWidget):
 
     def show_topic(self, name: str) -> None:
         """Fill the panel for `name` (a layer kind, loss, optimizer or setting)."""
-        from nnstudio.core.experiments import topic
+        from nnstudio.core.lessons.experiments import topic
 
         t = topic(name)
         self.name = name
@@ -159,7 +159,7 @@ class LearnMorePanel(QWidget):
         self._show_experiment(t.experiment)
 
     def _show_experiment(self, experiment_id: str | None) -> None:
-        from nnstudio.core.experiments import EXPERIMENTS
+        from nnstudio.core.lessons.experiments import EXPERIMENTS
 
         experiment = EXPERIMENTS.get(experiment_id or "")
         self.experiment_id = experiment.id if experiment else None
@@ -209,7 +209,7 @@ class LearnMoreDialog(QDialog):
         self.resize(*DIALOG_SIZE)
 
     def _fill_tree(self) -> None:
-        from nnstudio.core.experiments import topic, topics
+        from nnstudio.core.lessons.experiments import topic, topics
 
         groups: dict[str, QTreeWidgetItem] = {}
         for name in topics():
@@ -266,7 +266,7 @@ class ExperimentRunner(QObject):
 
     def start(self, experiment_id: str) -> bool:
         """Load the first run and train it; False (with a message) if it can't."""
-        from nnstudio.core.experiments import get_experiment
+        from nnstudio.core.lessons.experiments import get_experiment
 
         if self.window.controller.running:
             self.window.show_message(
@@ -369,7 +369,7 @@ class LearnMore(QObject):
         if self.dialog is None:
             self.dialog = LearnMoreDialog(self.window)
             self.dialog.sig_run_experiment.connect(self.run_experiment)
-        from nnstudio.core.experiments import topics
+        from nnstudio.core.lessons.experiments import topics
 
         self.dialog.show_topic(name or self.dialog.panel.name or topics()[0])
         self.dialog.show()

@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
         menu.addAction(full)
 
     def _fill_presets_menu(self, menu: QMenu) -> None:
-        from nnstudio.core.presets import PRESETS
+        from nnstudio.core.network.presets import PRESETS
 
         for name, preset in PRESETS.items():
             action = self.make_action(
@@ -419,7 +419,7 @@ class MainWindow(QMainWindow):
         return self.files.save(path)
 
     def load_preset(self, name: str) -> bool:
-        from nnstudio.core.presets import PRESETS
+        from nnstudio.core.network.presets import PRESETS
 
         if self.controller.running:
             self.show_message(
@@ -460,7 +460,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.document.dirty)
 
     def _preset_view(self) -> str:
-        from nnstudio.core.presets import PRESETS
+        from nnstudio.core.network.presets import PRESETS
 
         preset = PRESETS.get(self.document.name)
         return preset.view if preset else "curves"
@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_palette_add_requested(self, kind: str) -> None:
-        from nnstudio.core.layers import LayerSpec
+        from nnstudio.core.network.layers import LayerSpec
 
         row = self.network_panel.editor.current_row()
         count = len(self.document.spec.layers)
@@ -532,7 +532,7 @@ class MainWindow(QMainWindow):
         if weights is None or data is None:
             panel.set_model(None)
             return
-        from nnstudio.core.project import Project
+        from nnstudio.core.project.files import Project
 
         model = Project(doc.spec, weights=weights).model()
         panel.set_model(

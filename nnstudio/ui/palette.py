@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.layers import CATEGORIES, LAYER_KINDS, LayerKind
+from nnstudio.core.network.layers import CATEGORIES, LAYER_KINDS, LayerKind
 from nnstudio.ui.icons import layer_icon
 from nnstudio.ui.messages import core_text
 from nnstudio.ui.stack_model import LAYER_MIME, kind_mime

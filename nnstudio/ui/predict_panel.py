@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.errors import PredictError
-from nnstudio.core.predict import Prediction, class_labels, predict_array
-from nnstudio.core.preprocess import (
+from nnstudio.core.predict.predictor import Prediction, class_labels, predict_array
+from nnstudio.core.predict.preprocess import (
     denormalize,
     image_shape,
     layout_for,

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.layers import CATEGORIES, LAYER_KINDS, LayerSpec
-from nnstudio.core.shapes import format_shape, suggest_fix
+from nnstudio.core.network.layers import CATEGORIES, LAYER_KINDS, LayerSpec
+from nnstudio.core.network.shapes import format_shape, suggest_fix
 from nnstudio.ui.document import Document
 from nnstudio.ui.icons import category_color, layer_icon
 from nnstudio.ui.messages import (

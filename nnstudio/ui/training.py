@@ -19,8 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from nnstudio.core.events import Epoch, Finished, ProbeRequest, Started, Step
-from nnstudio.core.runs import RunRecorder
+from nnstudio.core.training.events import Epoch, Finished, ProbeRequest, Started, Step
+from nnstudio.core.training.runs import RunRecorder
 
 log = logging.getLogger(__name__)
 JOIN_MS = 5000  # longest a close waits for the worker; one batch is far shorter
@@ -115,7 +115,7 @@ class TrainingWorker(QObject):
         self._stop, self._pause, self._probe = stop, pause, probe_request
 
     def _events(self) -> Any:
-        from nnstudio.core import train
+        from nnstudio.core.training import loop as train
 
         _leave_a_core_for_the_gui()
         spec, data, config, model = self._job

@@ -29,17 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.config import (
+from nnstudio.core.datasets import DATASETS
+from nnstudio.core.errors import NNStudioError
+from nnstudio.core.network.spec import INITS
+from nnstudio.core.training.config import (
     LOSSES,
     MAX_EPOCHS,
     OPTIMIZERS,
     SCHEDULES,
     TrainConfig,
 )
-from nnstudio.core.datasets import DATASETS
-from nnstudio.core.errors import NNStudioError
-from nnstudio.core.events import Epoch, Finished, Started, Step
-from nnstudio.core.spec import INITS
+from nnstudio.core.training.events import Epoch, Finished, Started, Step
 from nnstudio.ui.curves import DataPreview
 from nnstudio.ui.document import Document
 from nnstudio.ui.layer_editor import NumberEdit
@@ -96,7 +96,7 @@ def _for_the_window(message: str) -> str:
 
 def _device_text(name: str) -> str:
     """What 'auto' (or a name) means on this machine: 'cpu', 'cuda:0 (NVIDIA …)'."""
-    from nnstudio.core.evaluate import describe_device, resolve_device
+    from nnstudio.core.training.evaluate import describe_device, resolve_device
 
     try:
         return describe_device(resolve_device(name))
@@ -522,7 +522,7 @@ class TrainingPanel(QWidget):
             return src.error or tr("no dataset is loaded")  # the reason, in full
         if spec is None and doc.report.errors:
             return problem_text(doc.report.errors[0])
-        from nnstudio.core.train import preflight
+        from nnstudio.core.training.loop import preflight
 
         try:
             preflight(spec or doc.spec, data, config or doc.config)

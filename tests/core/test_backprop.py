@@ -8,11 +8,11 @@ import random
 import pytest
 import torch
 
-from nnstudio.core.backprop import LabNetwork, describe
-from nnstudio.core.build import build_model
-from nnstudio.core.config import LOSSES
 from nnstudio.core.errors import SpecError
-from nnstudio.core.presets import PRESETS
+from nnstudio.core.lessons.backprop import LabNetwork, describe
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.training.config import LOSSES
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import json
 import torch
 
 from nnstudio.cli import main
-from nnstudio.core.bench import LOOPS, MODELS, synthetic_data, table
+from nnstudio.core.training.bench import LOOPS, MODELS, synthetic_data, table
 
 
 def test_synthetic_digits() -> None:

@@ -9,8 +9,8 @@ import pytest
 from safetensors.torch import load_file
 
 from nnstudio.cli import main
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.project import load_project
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.project.files import load_project
 
 
 def _json_line(capsys) -> dict:
@@ -158,7 +158,7 @@ def test_full_width_whole_numbers(capsys) -> None:
 
 
 def test_shape_warnings_are_printed(tmp_path, capsys) -> None:
-    from nnstudio.core.layers import LayerSpec
+    from nnstudio.core.network.layers import LayerSpec
 
     spec = PRESETS["spiral-relu"].spec
     path = tmp_path / "softmax.json"
@@ -181,7 +181,7 @@ def test_a_failed_run_does_not_replace_the_saved_project(tmp_path, capsys) -> No
 
 def test_failure_messages_in_chinese(monkeypatch) -> None:
     from nnstudio.core.datasets import load_dataset
-    from nnstudio.core.train import fit
+    from nnstudio.core.training.loop import fit
 
     monkeypatch.setenv("NNSTUDIO_LANG", "zh")
     preset = PRESETS["spiral-relu"]

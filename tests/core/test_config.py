@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from nnstudio.core.config import TrainConfig, parse_number, validate
 from nnstudio.core.errors import ConfigError
+from nnstudio.core.training.config import TrainConfig, parse_number, validate
 
 
 @pytest.mark.parametrize(

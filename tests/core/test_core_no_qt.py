@@ -11,7 +11,7 @@ def test_core_modules_import_without_qt() -> None:
     names = [
         m.name for m in pkgutil.walk_packages(nnstudio.core.__path__, "nnstudio.core.")
     ]
-    assert "nnstudio.core.shapes" in names and len(names) > 10
+    assert "nnstudio.core.network.shapes" in names and len(names) > 10
     code = (
         "import importlib, sys\n"
         f"for name in {names!r}:\n"

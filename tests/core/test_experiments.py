@@ -11,10 +11,9 @@ import functools
 import pytest
 import torch
 
-from nnstudio.core.config import LOSSES, OPTIMIZERS, validate
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.errors import SpecError
-from nnstudio.core.experiments import (
+from nnstudio.core.lessons.experiments import (
     EXPERIMENTS,
     Experiment,
     experiment_for,
@@ -22,8 +21,9 @@ from nnstudio.core.experiments import (
     topic,
     topics,
 )
-from nnstudio.core.layers import LAYER_KINDS
-from nnstudio.core.train import fit, preflight
+from nnstudio.core.network.layers import LAYER_KINDS
+from nnstudio.core.training.config import LOSSES, OPTIMIZERS, validate
+from nnstudio.core.training.loop import fit, preflight
 
 RUNS = [(e.id, i) for e in EXPERIMENTS.values() for i in range(len(e.runs))]
 

@@ -19,19 +19,19 @@ import torch
 from safetensors.torch import load_file
 
 from nnstudio.cli import main as cli_main
-from nnstudio.core.build import build_model
-from nnstudio.core.config import TrainConfig
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.errors import NNStudioError
-from nnstudio.core.export import ExportError, export, model_of
-from nnstudio.core.export_data import Recipe
-from nnstudio.core.export_script import script_text
-from nnstudio.core.layers import LayerSpec
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.project import Project, save_project
-from nnstudio.core.resolve import resolve_net
-from nnstudio.core.spec import NetworkSpec
-from nnstudio.core.train import fit
+from nnstudio.core.export.data import Recipe
+from nnstudio.core.export.formats import ExportError, export, model_of
+from nnstudio.core.export.script import script_text
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.layers import LayerSpec
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.network.resolve import resolve_net
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.project.files import Project, save_project
+from nnstudio.core.training.config import TrainConfig
+from nnstudio.core.training.loop import fit
 
 EPOCH_RE = re.compile(r"epoch 1/\d+\s+train loss ([0-9.]+)")
 

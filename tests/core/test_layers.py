@@ -4,9 +4,9 @@ import pytest
 import torch
 from torch import nn
 
-from nnstudio.core.layers import CATEGORIES, LAYER_KINDS, LayerSpec
-from nnstudio.core.shapes import check
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.layers import CATEGORIES, LAYER_KINDS, LayerSpec
+from nnstudio.core.network.shapes import check
+from nnstudio.core.network.spec import NetworkSpec
 
 # Reference modules written straight from torch.nn, independent of the catalog.
 ORACLES = {

@@ -11,7 +11,12 @@ from PIL import Image, ImageDraw
 from torch import nn
 
 from nnstudio.core.errors import PredictError
-from nnstudio.core.predict import Prediction, class_labels, predict_array, predict_paths
+from nnstudio.core.predict.predictor import (
+    Prediction,
+    class_labels,
+    predict_array,
+    predict_paths,
+)
 
 DIGITS = tuple(str(i) for i in range(10))
 FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",

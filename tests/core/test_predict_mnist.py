@@ -20,8 +20,8 @@ import torch
 from PIL import Image
 from torch import nn
 
-from nnstudio.core.predict import predict_array, predict_paths
-from nnstudio.core.preprocess import load_image, prepare_image
+from nnstudio.core.predict.predictor import predict_array, predict_paths
+from nnstudio.core.predict.preprocess import load_image, prepare_image
 
 MNIST_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "mnist"
 IMAGES = "mnist-8k-images-idx3-ubyte"

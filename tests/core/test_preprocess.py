@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from nnstudio.core.errors import PredictError
-from nnstudio.core.preprocess import (
+from nnstudio.core.predict.preprocess import (
     MAX_SIDE,
     denormalize,
     image_shape,

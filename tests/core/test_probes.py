@@ -7,12 +7,18 @@ import numpy as np
 import pytest
 import torch
 
-from nnstudio.core.bench import synthetic_data
-from nnstudio.core.build import build_model
 from nnstudio.core.datasets import load_dataset
-from nnstudio.core.events import PROBE_KINDS, EpochEval, Finished, Probe, ProbeRequest
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.train import run
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.training.bench import synthetic_data
+from nnstudio.core.training.events import (
+    PROBE_KINDS,
+    EpochEval,
+    Finished,
+    Probe,
+    ProbeRequest,
+)
+from nnstudio.core.training.loop import run
 
 CNN_CONVS = ("1_conv2d", "4_conv2d")
 

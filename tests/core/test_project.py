@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from nnstudio.core.build import build_model
 from nnstudio.core.errors import ProjectFileError
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.project import (
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.project.files import (
     Project,
     import_state_dict,
     load_project,

@@ -4,10 +4,10 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnstudio.core.build import build_model
-from nnstudio.core.layers import LAYER_KINDS, LayerSpec
-from nnstudio.core.shapes import check
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.layers import LAYER_KINDS, LayerSpec
+from nnstudio.core.network.shapes import check
+from nnstudio.core.network.spec import NetworkSpec
 
 
 def _param_value(param):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from nnstudio.core import report, runs
 from nnstudio.core.errors import NNStudioError
-from nnstudio.core.presets import PRESETS
+from nnstudio.core.export import report
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.training import runs
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16  # the caller's bytes are written as they are
 

@@ -7,9 +7,16 @@ import json
 import numpy as np
 import pytest
 
-from nnstudio.core import runs
-from nnstudio.core.events import Epoch, EpochEval, Finished, Probe, Started, Step
-from nnstudio.core.presets import PRESETS
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.training import runs
+from nnstudio.core.training.events import (
+    Epoch,
+    EpochEval,
+    Finished,
+    Probe,
+    Started,
+    Step,
+)
 
 
 def record(preset: str, **config) -> dict:

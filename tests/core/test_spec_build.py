@@ -5,10 +5,10 @@ import json
 import pytest
 import torch
 
-from nnstudio.core.build import build_model, parameter_layers
 from nnstudio.core.errors import SpecError
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.spec import INITS, SCHEMA_VERSION, NetworkSpec
+from nnstudio.core.network.build import build_model, parameter_layers
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.network.spec import INITS, SCHEMA_VERSION, NetworkSpec
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

@@ -11,9 +11,9 @@ import pytest
 import torch
 
 from nnstudio.core.datasets import load_dataset
-from nnstudio.core.events import Epoch, Finished, Started, Step
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.train import fit, run
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.training.events import Epoch, Finished, Started, Step
+from nnstudio.core.training.loop import fit, run
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def test_pause_holds_within_a_batch_and_resume_continues(spiral) -> None:
 
 
 def _counting_model(spec):
-    from nnstudio.core.build import build_model
+    from nnstudio.core.network.build import build_model
 
     model = build_model(spec, seed=0)
     counts = [0]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nnstudio.core.bench import synthetic_data
-from nnstudio.core.build import build_model
 from nnstudio.core.datasets import load_dataset
-from nnstudio.core.events import Finished, Started
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.train import fit, run
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.training.bench import synthetic_data
+from nnstudio.core.training.events import Finished, Started
+from nnstudio.core.training.loop import fit, run
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,14 @@ import time
 
 import pytest
 
-from nnstudio.core.build import build_model
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.errors import NNStudioError
-from nnstudio.core.layers import LayerSpec as L
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.shapes import check
-from nnstudio.core.spec import NetworkSpec
-from nnstudio.core.train import fit, preflight
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.layers import LayerSpec as L
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.network.shapes import check
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.training.loop import fit, preflight
 
 from .helpers import (
     assert_cli_refuses,

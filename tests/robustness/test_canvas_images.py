@@ -22,13 +22,13 @@ import torch
 from PIL import Image, ImageDraw, ImageOps
 from PySide6.QtCore import QPoint, Qt
 
-from nnstudio.core.build import build_model
 from nnstudio.core.errors import PredictError
-from nnstudio.core.layers import LayerSpec as L
-from nnstudio.core.predict import predict_array, predict_paths
-from nnstudio.core.preprocess import load_image, prepare_image
-from nnstudio.core.project import Project, save_project
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.layers import LayerSpec as L
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.predict.predictor import predict_array, predict_paths
+from nnstudio.core.predict.preprocess import load_image, prepare_image
+from nnstudio.core.project.files import Project, save_project
 from nnstudio.ui.canvas import CANVAS_SIZE, PEN_RANGE
 from nnstudio.ui.predict_panel import PredictPanel
 
@@ -465,7 +465,7 @@ HIDPI = textwrap.dedent("""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
-    from nnstudio.core.preprocess import to_mnist_like
+    from nnstudio.core.predict.preprocess import to_mnist_like
     from nnstudio.ui.canvas import DigitCanvas
     canvas = DigitCanvas()
     canvas.show()

@@ -14,11 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from nnstudio.core.config import TrainConfig, parse_number, validate
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.errors import ConfigError
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.train import fit
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.training.config import TrainConfig, parse_number, validate
+from nnstudio.core.training.loop import fit
 
 from .helpers import (
     assert_cli_refuses,

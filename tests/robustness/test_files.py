@@ -30,20 +30,20 @@ import torch
 from safetensors.torch import save as save_safetensors
 
 from nnstudio.core import fileio
-from nnstudio.core.build import build_model
-from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import NNStudioError, ProjectFileError
-from nnstudio.core.layers import LayerSpec
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.project import (
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.layers import LayerSpec
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.network.shapes import check
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.project.files import (
     Project,
     import_state_dict,
     load_project,
     project_bytes,
     save_project,
 )
-from nnstudio.core.shapes import check
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.training.config import TrainConfig
 
 from .helpers import (
     assert_cli_refuses,
@@ -847,7 +847,7 @@ STUDIO = textwrap.dedent("""
     import time
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
-    from nnstudio.core.layers import LayerSpec
+    from nnstudio.core.network.layers import LayerSpec
     from nnstudio.ui.autosave import AutoSaver
     from nnstudio.ui.document import Document
     # what MainWindow.finish_loading does: document, autosaver, session lock

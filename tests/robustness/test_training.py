@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 import torch
 
-from nnstudio.core import config as core_config
-from nnstudio.core import train
-from nnstudio.core.build import build_model
 from nnstudio.core.datasets import load_dataset
-from nnstudio.core.events import Finished, Started
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.project import load_project
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.project.files import load_project
+from nnstudio.core.training import config as core_config
+from nnstudio.core.training import loop as train
+from nnstudio.core.training.events import Finished, Started
 
 from .helpers import assert_user_message, has_cjk, run_cli
 
@@ -428,14 +428,14 @@ STUCK = textwrap.dedent("""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
-    import nnstudio.core
-    fake = types.ModuleType("nnstudio.core.train")  # no torch needed: a slow batch
+    import nnstudio.core.training
+    fake = types.ModuleType("nnstudio.core.training.loop")  # a slow batch
     def run(spec, data, config, *, stop=None, pause=None, probe_request=None,
             model=None):
         time.sleep(3)  # one batch; the stop flag is only read between batches
         yield from ()
     fake.run = run
-    sys.modules["nnstudio.core.train"] = nnstudio.core.train = fake
+    sys.modules["nnstudio.core.training.loop"] = nnstudio.core.training.loop = fake
     from nnstudio.ui.training import TrainingController
     controller = TrainingController()
     controller.start(None, None, None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QByteArray, QMimeData, Qt
 
-from nnstudio.core.layers import LayerSpec
+from nnstudio.core.network.layers import LayerSpec
 from nnstudio.ui.stack_model import LAYER_MIME, ROW_MIME
 
 from .helpers import assert_user_message, has_cjk

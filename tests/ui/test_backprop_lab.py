@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from nnstudio.core.backprop import LabNetwork
-from nnstudio.core.presets import PRESETS
+from nnstudio.core.lessons.backprop import LabNetwork
+from nnstudio.core.network.presets import PRESETS
 from nnstudio.ui.views.backprop_lab import BackpropLab
 
 SIZE = (1400, 850)

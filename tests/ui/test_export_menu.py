@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QMenu, QTabWidget
 from safetensors.torch import load_file
 
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.ui.export_menu import export_to
 
 

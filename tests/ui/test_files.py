@@ -9,8 +9,8 @@ import pytest
 import torch
 from PySide6.QtWidgets import QMessageBox
 
-from nnstudio.core.layers import LayerSpec
-from nnstudio.core.project import load_project
+from nnstudio.core.network.layers import LayerSpec
+from nnstudio.core.project.files import load_project
 from nnstudio.ui.autosave import autosave_dir
 from tests.ui.conftest import shot, wait_idle
 

@@ -148,11 +148,11 @@ def test_learn_more_speaks_chinese(chinese, main_window, artifacts) -> None:
 
 
 def _zh_texts():
-    from nnstudio.core.config import LOSSES, OPTIMIZERS
     from nnstudio.core.datasets import DATASETS
-    from nnstudio.core.experiments import EXPERIMENTS
-    from nnstudio.core.layers import LAYER_KINDS
-    from nnstudio.core.presets import PRESETS
+    from nnstudio.core.lessons.experiments import EXPERIMENTS
+    from nnstudio.core.network.layers import LAYER_KINDS
+    from nnstudio.core.network.presets import PRESETS
+    from nnstudio.core.training.config import LOSSES, OPTIMIZERS
 
     for k in LAYER_KINDS.values():
         yield f"layer {k.kind}", k.description

@@ -11,10 +11,10 @@ import dataclasses
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from nnstudio.core import experiments as core_experiments
-from nnstudio.core.experiments import EXPERIMENTS, Run, topic, topics
 from nnstudio.core.i18n import text
-from nnstudio.core.presets import PRESETS
+from nnstudio.core.lessons import experiments as core_experiments
+from nnstudio.core.lessons.experiments import EXPERIMENTS, Run, topic, topics
+from nnstudio.core.network.presets import PRESETS
 from nnstudio.ui.learn_more import (
     LearnMore,
     LearnMorePanel,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.presets import PRESETS
+from nnstudio.core.network.presets import PRESETS
 from tests.ui.conftest import shot
 
 NAMES = {
@@ -277,7 +277,7 @@ def test_core_text_follows_the_ui_language(main_window, monkeypatch) -> None:
 def test_menu_shortcuts_work_from_the_keyboard(main_window, qtbot) -> None:
     from PySide6.QtCore import Qt
 
-    from nnstudio.core.layers import LayerSpec
+    from nnstudio.core.network.layers import LayerSpec
 
     window = main_window()
     window.document.insert_layer(0, LayerSpec("Flatten"))

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QTreeWidget
 
-from nnstudio.core.layers import LAYER_KINDS, LayerSpec
+from nnstudio.core.network.layers import LAYER_KINDS, LayerSpec
 from nnstudio.ui.stack_model import (
     LAYER_MIME,
     ProblemRole,

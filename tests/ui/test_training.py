@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
-from nnstudio.core import train
-from nnstudio.core.events import Epoch, Finished, Started, Step
+from nnstudio.core.training import loop as train
+from nnstudio.core.training.events import Epoch, Finished, Started, Step
 from nnstudio.ui.curves import Series
 from tests.ui.conftest import shot, wait_idle
 
@@ -150,7 +150,7 @@ def test_close_mid_training_joins_the_thread(main_window, qtbot, qtlog) -> None:
     assert not window.isVisible()
     assert window.controller.finished.reason == "stopped"
     assert doc.weights is not None  # the stopped run's weights reached the document
-    from nnstudio.core.project import load_project
+    from nnstudio.core.project.files import load_project
     from nnstudio.ui.autosave import autosave_dir
 
     assert load_project(autosave_dir() / "autosave.nnstudio").weights is not None
@@ -310,13 +310,13 @@ import os, sys, time, types
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-import nnstudio.core
-fake = types.ModuleType("nnstudio.core.train")
+import nnstudio.core.training
+fake = types.ModuleType("nnstudio.core.training.loop")
 def run(spec, data, config, *, stop=None, pause=None, probe_request=None, model=None):
     time.sleep(3)  # one batch longer than the join
     yield from ()
 fake.run = run
-sys.modules["nnstudio.core.train"] = nnstudio.core.train = fake
+sys.modules["nnstudio.core.training.loop"] = nnstudio.core.training.loop = fake
 from nnstudio.ui.training import TrainingController
 controller = TrainingController()
 controller.start(None, None, None)

@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from nnstudio.core.events import (
+from nnstudio.core.training.events import (
     PROBE_KINDS,
     Epoch,
     EpochEval,
@@ -278,8 +278,8 @@ def test_install_views_wires_events_clock_and_probe_demand(qtbot):
 
 
 def test_runs_view_overlays_and_names_the_difference(qtbot, tmp_path):
-    from nnstudio.core import runs
-    from nnstudio.core.presets import PRESETS
+    from nnstudio.core.network.presets import PRESETS
+    from nnstudio.core.training import runs
 
     view = RunsView()
     qtbot.addWidget(view)
@@ -366,7 +366,7 @@ def test_predict_drawing_becomes_the_feature_map_sample(qtbot):
 
 
 def test_compare_starts_a_one_change_variant_from_the_same_seed(qtbot):
-    from nnstudio.core.presets import PRESETS
+    from nnstudio.core.network.presets import PRESETS
 
     preset = PRESETS["deep-sigmoid"]
     window = FakeWindow()

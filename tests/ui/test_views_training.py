@@ -15,11 +15,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 import pytest
 
-from nnstudio.core import train
 from nnstudio.core.datasets import load_dataset
-from nnstudio.core.events import Finished, Probe, ProbeRequest
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.project import Project
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.project.files import Project
+from nnstudio.core.training import loop as train
+from nnstudio.core.training.events import Finished, Probe, ProbeRequest
 from nnstudio.ui.views import (
     ActivationsView,
     DecisionBoundaryView,

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from nnstudio.core.events import Probe, Started
+from nnstudio.core.training.events import Probe, Started
 from nnstudio.ui.views.base import WARN_COLOR, View, depth_colors, short_layer
 from nnstudio.ui.views.miniplot import MiniPlot
 

@@ -4,7 +4,7 @@ Left, the network as a graph (inputs, units with net/out, edges labelled with th
 weights and, after Backward, their gradients; click an edge or a bias for its chain
 rule). Right, everything editable (inputs, targets, weights, biases, activation,
 loss, learning rate) and the worked numbers. All numbers come from
-`nnstudio.core.backprop.LabNetwork`: autograd on the real model, never recomputed here.
+`core.lessons.backprop.LabNetwork`: autograd on the real model, never recomputed here.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.backprop import LabNetwork, Weight, short_floats
-from nnstudio.core.config import parse_number
 from nnstudio.core.errors import NNStudioError
+from nnstudio.core.lessons.backprop import LabNetwork, Weight, short_floats
+from nnstudio.core.training.config import parse_number
 
 NODE_R = 26.0  # unit radius in scene pixels: room for a name inside
 COL_GAP = 300.0  # between layers: edge labels need the horizontal room
@@ -1144,7 +1144,7 @@ class BackpropLab(QWidget):
         weights: dict[str, Any] | None = None,
     ) -> bool:
         """Open the studio's network if it fits; otherwise say why and keep ours."""
-        from nnstudio.core.spec import NetworkSpec
+        from nnstudio.core.network.spec import NetworkSpec
 
         try:
             if weights:

@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
-from nnstudio.core.events import (
+from nnstudio.core.training.events import (
     PROBE_KINDS,
     Epoch,
     EpochEval,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.events import Probe, Started
+from nnstudio.core.training.events import Probe, Started
 from nnstudio.ui.views.base import CLASS_COLORS, View, class_color
 from nnstudio.ui.views.points import with_added_points
 

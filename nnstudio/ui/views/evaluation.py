@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.events import EpochEval, Started
+from nnstudio.core.training.events import EpochEval, Started
 from nnstudio.ui.views.base import View, class_color
 from nnstudio.ui.views.tiles import to_qimage
 

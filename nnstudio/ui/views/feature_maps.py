@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.events import Probe, Started
+from nnstudio.core.training.events import Probe, Started
 from nnstudio.ui.views.base import View, short_layer
 from nnstudio.ui.views.inspect_model import look_inside, trained_model
 from nnstudio.ui.views.tiles import (

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from nnstudio.core.events import Epoch, Probe, Started
+from nnstudio.core.training.events import Epoch, Probe, Started
 from nnstudio.ui.views.base import EPS, View, banner, depth_colors, short_layer
 from nnstudio.ui.views.buffers import SeriesBuffer
 from nnstudio.ui.views.gradient_diagnosis import MIN_PROBES, Diagnosis, diagnose

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nnstudio.core.modules import ResidualBlock
+from nnstudio.core.network.modules import ResidualBlock
 
 MAX_MAPS = 64  # as the probes: channels shown per conv layer
 MAX_VECTOR = 512

@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core import report, runs
 from nnstudio.core.errors import NNStudioError
-from nnstudio.core.events import Finished, Started
+from nnstudio.core.export import report
+from nnstudio.core.training import runs
+from nnstudio.core.training.events import Finished, Started
 from nnstudio.ui.views.base import EPS, View, class_color
 from nnstudio.ui.views.export import png_bytes, render_views
 
@@ -334,8 +335,8 @@ class RunsView(View):
         self.start_variant(self.sender().data())
 
     def start_variant(self, variant: dict[str, Any]) -> None:
-        from nnstudio.core.config import TrainConfig
-        from nnstudio.core.spec import NetworkSpec
+        from nnstudio.core.network.spec import NetworkSpec
+        from nnstudio.core.training.config import TrainConfig
 
         spec = NetworkSpec.from_dict(variant["spec"])
         config = TrainConfig.from_dict(variant["config"])

@@ -11,7 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from nnstudio.core.events import Probe, Started
+from nnstudio.core.training.events import Probe, Started
 from nnstudio.ui.views.base import View, short_layer
 from nnstudio.ui.views.buffers import SnapshotBuffer
 from nnstudio.ui.views.miniplot import MiniPlot

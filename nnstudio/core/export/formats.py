@@ -14,14 +14,14 @@ import torch
 from safetensors.torch import save as save_safetensors
 from torch import nn
 
-from nnstudio.core.build import build_model
-from nnstudio.core.config import TrainConfig
-from nnstudio.core.export_data import ExportError
+from nnstudio.core.export.data import ExportError
 from nnstudio.core.fileio import atomic_write_bytes
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.project import Project
-from nnstudio.core.resolve import Resolved
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.resolve import Resolved
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.project.files import Project
+from nnstudio.core.training.config import TrainConfig
 
 # What a refused export is told as, in both languages (the CLI and the window say the
 # same sentence); `_msg()` picks the user's language when the error is raised.
@@ -70,14 +70,14 @@ def export_safetensors(what: Resolved | Project, path: Path, data: Any = None) -
 
 def export_script(what: Resolved | Project, path: Path, data: Any = None) -> None:
     """A standalone training script; `data` (the loaded Data) pins its exact recipe."""
-    from nnstudio.core.export_script import export_script as write
+    from nnstudio.core.export.script import export_script as write
 
     write(_target(what), path, data)
 
 
 def export_onnx(what: Resolved | Project, path: Path, data: Any = None) -> None:
     """ONNX of the model in evaluation mode (needs onnx and onnxscript)."""
-    from nnstudio.core.export_onnx import export_onnx as write
+    from nnstudio.core.export.onnx_model import export_onnx as write
 
     write(_target(what).spec.input_shape, model_of(what), path)
 

@@ -20,7 +20,12 @@ from torch import nn
 
 from nnstudio.core.errors import PredictError
 from nnstudio.core.i18n import formatter
-from nnstudio.core.preprocess import image_shape, layout_for, load_image, prepare_image
+from nnstudio.core.predict.preprocess import (
+    image_shape,
+    layout_for,
+    load_image,
+    prepare_image,
+)
 
 
 @dataclass(frozen=True)

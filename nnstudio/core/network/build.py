@@ -9,9 +9,9 @@ from torch import nn
 
 from nnstudio.core.errors import SpecError
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.layers import LAYER_KINDS
-from nnstudio.core.shapes import ShapeReport, check
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.layers import LAYER_KINDS
+from nnstudio.core.network.shapes import ShapeReport, check
+from nnstudio.core.network.spec import NetworkSpec
 
 _WEIGHT_INITS: dict[str, Callable[[torch.Tensor, float], object]] = {
     "zeros": lambda w, std: nn.init.zeros_(w),

@@ -12,12 +12,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from nnstudio.core.build import require_valid
-from nnstudio.core.config import LOSSES, TrainConfig, validate
 from nnstudio.core.errors import ConfigError, SpecError
-from nnstudio.core.events import EpochEval
 from nnstudio.core.i18n import Text, text
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.build import require_valid
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.training.config import LOSSES, TrainConfig, validate
+from nnstudio.core.training.events import EpochEval
 
 BN_KINDS = ("BatchNorm", "Residual")  # layers that need 2+ samples per batch
 CHUNK = 2048  # samples per forward when scoring: bounded memory on any device

@@ -23,14 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from nnstudio.core.build import build_model
-from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.datasets import Data
-from nnstudio.core.evaluate import resolve_device
-from nnstudio.core.events import Started, Step
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.spec import NetworkSpec
-from nnstudio.core.train import run
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
+from nnstudio.core.training.evaluate import resolve_device
+from nnstudio.core.training.events import Started, Step
+from nnstudio.core.training.loop import run
 
 MODELS = ("mlp-fashion", "cnn-mnist")
 LOOPS = ("plain", "trainer", "trainer_probes", "textbook")

@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from nnstudio.core.export_data import ExportError
+from nnstudio.core.export.data import ExportError
 from nnstudio.core.fileio import atomic_write_bytes
 from nnstudio.core.i18n import Text, formatter
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from nnstudio.core.errors import SpecError
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.layers import LayerSpec
+from nnstudio.core.network.layers import LayerSpec
 
 SCHEMA_VERSION = 1
 INITS = (

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import SpecError
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.presets import PRESETS, get_preset
-from nnstudio.core.project import EXTENSION, Project, load_project
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.presets import PRESETS, get_preset
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.project.files import EXTENSION, Project, load_project
+from nnstudio.core.training.config import TrainConfig
 
 
 @dataclass

@@ -22,10 +22,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from nnstudio.core.build import build_model, parameter_layers
-from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.errors import NNStudioError
-from nnstudio.core.evaluate import (
+from nnstudio.core.network.build import build_model, parameter_layers
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
+from nnstudio.core.training.evaluate import (
     NonFiniteLoss,
     Scorer,
     describe_device,
@@ -35,7 +36,7 @@ from nnstudio.core.evaluate import (
     preflight,
     training_targets,
 )
-from nnstudio.core.events import (
+from nnstudio.core.training.events import (
     PROBE_KINDS,
     Epoch,
     Event,
@@ -45,8 +46,7 @@ from nnstudio.core.events import (
     Started,
     Step,
 )
-from nnstudio.core.probes import GradNorms, LayerParams, LossMeter, Prober
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.training.probes import GradNorms, LayerParams, LossMeter, Prober
 
 __all__ = ["LOSSES", "OPTIMIZERS", "NonFiniteLoss", "Summary", "TrainConfig", "fit",
            "preflight", "run"]

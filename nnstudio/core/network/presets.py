@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import SpecError
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.layers import LayerSpec
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.layers import LayerSpec
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.training.config import TrainConfig
 
 DEFAULT_PRESET = "spiral-relu"
 

@@ -14,8 +14,8 @@ from typing import Any
 import torch
 
 from nnstudio.core.i18n import Text, text
-from nnstudio.core.layers import LAYER_KINDS, LayerKind, LayerSpec, Shape
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.layers import LAYER_KINDS, LayerKind, LayerSpec, Shape
+from nnstudio.core.network.spec import NetworkSpec
 
 MAX_PARAMS = 200_000_000  # ~800 MB of float32 weights: beyond a student's machine
 DRY_BATCH = 2  # BatchNorm needs more than one value per channel in training mode

@@ -24,11 +24,11 @@ from safetensors.torch import save as save_safetensors
 from torch import nn
 
 from nnstudio import __version__
-from nnstudio.core.build import build_model
 from nnstudio.core.errors import NNStudioError, ProjectFileError
 from nnstudio.core.fileio import atomic_write_bytes
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.spec import NetworkSpec
 
 FORMAT = "nnstudio-project"
 FORMAT_VERSION = 1

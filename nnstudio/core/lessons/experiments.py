@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.errors import SpecError
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.layers import LAYER_KINDS, LayerSpec
-from nnstudio.core.presets import PRESETS
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.layers import LAYER_KINDS, LayerSpec
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
 
 
 @dataclass(frozen=True)

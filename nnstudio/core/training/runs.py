@@ -14,7 +14,14 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from nnstudio.core.events import Epoch, EpochEval, Finished, Probe, Started, Step
+from nnstudio.core.training.events import (
+    Epoch,
+    EpochEval,
+    Finished,
+    Probe,
+    Started,
+    Step,
+)
 
 RECORD_VERSION = 1
 MAX_POINTS = 500  # per series in a record: enough for a curve, small in history.json
@@ -496,8 +503,8 @@ def _with_batchnorm(layers: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _builds(spec: dict[str, Any]) -> bool:
-    from nnstudio.core.shapes import check  # torch-heavy: only when asked
-    from nnstudio.core.spec import NetworkSpec
+    from nnstudio.core.network.shapes import check  # torch-heavy: only when asked
+    from nnstudio.core.network.spec import NetworkSpec
 
     try:
         return check(NetworkSpec.from_dict(spec)).ok

@@ -17,7 +17,7 @@ from torch import nn
 
 from nnstudio.core.errors import SpecError
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.modules import ResidualBlock, SharedBiasLinear
+from nnstudio.core.network.modules import ResidualBlock, SharedBiasLinear
 
 Shape = tuple[int, ...]
 

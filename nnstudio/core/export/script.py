@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from nnstudio import __version__
-from nnstudio.core import export_template as T
-from nnstudio.core.build import require_valid
-from nnstudio.core.config import HalfSumSquares, TrainConfig
-from nnstudio.core.export_data import ExportError, Recipe, Section, data_section
+from nnstudio.core.export import template as T
+from nnstudio.core.export.data import ExportError, Recipe, Section, data_section
 from nnstudio.core.fileio import atomic_write_bytes
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.layers import LayerSpec
-from nnstudio.core.modules import ResidualBlock, SharedBiasLinear
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.build import require_valid
+from nnstudio.core.network.layers import LayerSpec
+from nnstudio.core.network.modules import ResidualBlock, SharedBiasLinear
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.training.config import HalfSumSquares, TrainConfig
 
 LOSS_CODE = {
     "cross-entropy": "nn.CrossEntropyLoss()",

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from nnstudio.core.build import build_model
-from nnstudio.core.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.errors import SpecError
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.layers import LayerSpec
-from nnstudio.core.spec import NetworkSpec
+from nnstudio.core.network.build import build_model
+from nnstudio.core.network.layers import LayerSpec
+from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
 
 MAX_LAYERS = 4  # weight layers: beyond this a hand-worked step no longer fits a screen
 MAX_UNITS = 8  # per layer (inputs included), same reason
@@ -266,7 +266,7 @@ class LabNetwork:
     @classmethod
     def from_preset(cls, name: str = "backprop-2-2-2") -> LabNetwork:
         """A preset with the first training sample of its dataset (no download)."""
-        from nnstudio.core.presets import get_preset
+        from nnstudio.core.network.presets import get_preset
 
         preset = get_preset(name)
         config = preset.train_config()

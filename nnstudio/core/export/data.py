@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnstudio.core import export_template as T
-from nnstudio.core.config import TrainConfig
 from nnstudio.core.errors import NNStudioError
+from nnstudio.core.export import template as T
 from nnstudio.core.i18n import Text, formatter, text
+from nnstudio.core.training.config import TrainConfig
 
 SUPPORTED: tuple[Text, ...] = (
     {

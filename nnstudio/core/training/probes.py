@@ -16,8 +16,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from nnstudio.core.evaluate import NonFiniteLoss, probabilities
-from nnstudio.core.events import PROBE_KINDS, Probe, ProbeRequest
+from nnstudio.core.training.evaluate import NonFiniteLoss, probabilities
+from nnstudio.core.training.events import PROBE_KINDS, Probe, ProbeRequest
 
 PROBE_BATCH = 32  # validation samples the probes look at: stable stats, ~1 step
 HIST_BINS = 30
