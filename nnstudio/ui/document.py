@@ -23,6 +23,7 @@ from nnstudio.core.network.presets import DEFAULT_PRESET, PRESETS, Preset
 from nnstudio.core.network.shapes import ShapeReport, check
 from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.project.files import EXTENSION, Project, load_project, save_project
+from nnstudio.core.provenance import fingerprint
 from nnstudio.core.training.config import TrainConfig
 from nnstudio.ui.messages import tr
 
@@ -83,6 +84,9 @@ class Document(QObject):
     sig_title_changed = Signal(str)  # project name
     sig_weights_changed = Signal()
     sig_loaded = Signal()  # the whole document was replaced (new, open, restore)
+    # network+data fingerprint (core.provenance) after any change of either; views
+    # compare it with the stamp of the result they show
+    sig_fingerprint_changed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -106,6 +110,11 @@ class Document(QObject):
     @property
     def name(self) -> str:
         return self.path.stem if self.path else self.name_hint
+
+    @property
+    def fingerprint(self) -> str:
+        """The current network and data (core.provenance.fingerprint)."""
+        return fingerprint(self.spec, self.config.dataset, self.config.dataset_options)
 
     @property
     def dirty(self) -> bool:
