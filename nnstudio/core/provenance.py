@@ -37,6 +37,8 @@ def data_fingerprint(dataset: str, options: Mapping[str, Any] | None = None) -> 
     return _digest({"dataset": dataset, "options": dict(options or {})})
 
 
-def fingerprint(spec: Any, dataset: str, options: Mapping[str, Any] | None = None) -> str:
+def fingerprint(
+    spec: Any, dataset: str, options: Mapping[str, Any] | None = None
+) -> str:
     """Network and data together: what a result must match to be current."""
     return f"{network_fingerprint(spec)}-{data_fingerprint(dataset, options)}"

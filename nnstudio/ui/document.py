@@ -221,6 +221,8 @@ class Document(QObject):
         if config_changed:
             self.sig_config_changed.emit(config)
         self.sig_checked.emit(self.report)
+        if spec_changed or config_changed:
+            self.sig_fingerprint_changed.emit(self.fingerprint)
 
     def _recheck(self) -> None:
         self.report = check(
@@ -296,6 +298,7 @@ class Document(QObject):
         self.sig_spec_changed.emit(self.spec)
         self.sig_config_changed.emit(self.config)
         self.sig_checked.emit(self.report)
+        self.sig_fingerprint_changed.emit(self.fingerprint)
         self.sig_weights_changed.emit()
         self.sig_title_changed.emit(self.name)
         self.sig_dirty_changed.emit(self.dirty)
