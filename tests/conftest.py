@@ -12,6 +12,12 @@ from pathlib import Path
 
 import pytest
 
+if os.environ.get("NNSTUDIO_BLOCK_QT") == "1":  # tests/test_headless.py's run
+    import sys
+
+    for _name in ("PySide6", "shiboken6", "pyqtgraph"):
+        sys.modules[_name] = None  # type: ignore[assignment]  # import -> ImportError
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("NNSTUDIO_LANG", "en")
 _HOME = tempfile.mkdtemp(prefix="nnstudio-test-home-")

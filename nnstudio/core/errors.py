@@ -8,10 +8,15 @@ class NNStudioError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, code: str | None = None, data: dict | None = None
+    ) -> None:
         super().__init__(message)
         if code:
             self.code = code
+        # what a surface other than the CLI needs to word the error its own way
+        # (the window says "choose CPU in the Device box", the CLI "--device cpu")
+        self.data: dict = dict(data or {})
 
 
 class SpecError(NNStudioError):

@@ -1,77 +1,128 @@
-"""The project document: spec, training settings, weights, history, file, undo.
+"""The Qt face of the core session: its change notices become signals.
 
-Every edit of the network or its settings is a QUndoCommand that swaps the whole
-(spec, config) pair, because both are frozen dataclasses: undo is exact, and the spec
-handed to the training thread can never change under it. After each swap the shapes
-are checked once and everyone is told (`sig_checked`).
-
-Weights belong to the architecture they were trained on; they are kept while the
-spec changes and come back when an undo returns to that architecture.
+`core.session.Session` owns the studio's state and rules (the network, settings,
+chosen dataset, trained weights with their provenance, runs, undo). This adapter
+only forwards: widgets call its methods (which call the session) and listen to its
+signals; nothing here decides. `undo_stack` offers the part of QUndoStack's API the
+Edit menu and the tests use, over the session's plain-Python history.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction
 
 from nnstudio.core.network.layers import LayerSpec
-from nnstudio.core.network.presets import DEFAULT_PRESET, PRESETS, Preset
-from nnstudio.core.network.shapes import ShapeReport, check
+from nnstudio.core.network.presets import Preset
+from nnstudio.core.network.shapes import ShapeReport
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.project.files import EXTENSION, Project, load_project, save_project
-from nnstudio.core.provenance import fingerprint
+from nnstudio.core.project.files import Project
+from nnstudio.core.session import Session
 from nnstudio.core.training.config import TrainConfig
-from nnstudio.ui.messages import tr
-
-UNTITLED = "untitled"
 
 
-def _inverse(hint: tuple | None) -> tuple | None:
-    """The structural change that undoes `hint` (insert <-> remove, move back)."""
-    if not hint:
-        return None
-    if hint[0] == "insert":
-        return ("remove", hint[1])
-    if hint[0] == "remove":
-        return ("insert", hint[1])
-    if hint[0] == "move":
-        return ("move", hint[2], hint[1])
-    return None
+class UndoStack(QObject):
+    """QUndoStack's signals and calls over `Session.history` (undo, redo, clean)."""
 
+    canUndoChanged = Signal(bool)  # noqa: N815 (QUndoStack's names)
+    canRedoChanged = Signal(bool)  # noqa: N815
+    undoTextChanged = Signal(str)  # noqa: N815
+    redoTextChanged = Signal(str)  # noqa: N815
+    cleanChanged = Signal(bool)  # noqa: N815
+    indexChanged = Signal(int)  # noqa: N815
 
-class SetStateCommand(QUndoCommand):
-    """Replace (spec, config) with another pair; undo puts the old pair back.
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._last: tuple = ()
 
-    `hint` names the structural change ("insert", row) / ("remove", row) /
-    ("move", src, dst) so the list model can tell a duplicate's copy from its source.
-    """
-
-    def __init__(
-        self,
-        doc: Document,
-        after: tuple[NetworkSpec, TrainConfig],
-        text: str,
-        hint: tuple | None = None,
-    ) -> None:
-        super().__init__(text)
-        self._doc = doc
-        self._before = (doc.spec, doc.config)
-        self._after = after
-        self._hint = hint
-
-    def redo(self) -> None:
-        self._doc._apply(*self._after, hint=self._hint)
+    @property
+    def _history(self) -> Any:
+        return self._session.history
 
     def undo(self) -> None:
-        self._doc._apply(*self._before, hint=_inverse(self._hint))
+        self._session.undo()
 
+    def redo(self) -> None:
+        self._session.redo()
 
-def _arch(spec: NetworkSpec | None) -> Any:
-    return None if spec is None else (spec.input_shape, spec.layers)
+    def canUndo(self) -> bool:  # noqa: N802
+        return self._history.can_undo
+
+    def canRedo(self) -> bool:  # noqa: N802
+        return self._history.can_redo
+
+    def undoText(self) -> str:  # noqa: N802
+        return self._history.undo_name()
+
+    def redoText(self) -> str:  # noqa: N802
+        return self._history.redo_name()
+
+    def text(self, index: int) -> str:
+        return self._history.name(index)
+
+    def index(self) -> int:
+        return self._history.index
+
+    def count(self) -> int:
+        return len(self._history)
+
+    def isClean(self) -> bool:  # noqa: N802
+        return self._history.clean
+
+    def setClean(self) -> None:  # noqa: N802
+        self._history.set_clean()
+        self.changed()
+
+    def clear(self) -> None:
+        self._history.clear()
+        self.changed()
+
+    def createUndoAction(self, parent: QObject, prefix: str = "") -> QAction:  # noqa: N802
+        return self._action(parent, prefix, self.undo, self.canUndo, self.undoText)
+
+    def createRedoAction(self, parent: QObject, prefix: str = "") -> QAction:  # noqa: N802
+        return self._action(parent, prefix, self.redo, self.canRedo, self.redoText)
+
+    def _action(self, parent: QObject, prefix: str, slot, can, what) -> QAction:
+        """An action that names the step it undoes ("&Undo Add ReLU")."""
+        action = QAction(prefix, parent)
+        action.triggered.connect(slot)
+
+        def update(*_: Any) -> None:
+            action.setEnabled(can())
+            action.setText(f"{prefix} {what()}".strip() if can() else prefix)
+
+        self.indexChanged.connect(update)
+        update()
+        return action
+
+    def changed(self) -> None:
+        """Tell listeners what changed since the last call (after every step)."""
+        now = (
+            self.canUndo(),
+            self.canRedo(),
+            self.undoText(),
+            self.redoText(),
+            self.isClean(),
+            self.index(),
+        )
+        last = self._last or (None,) * len(now)
+        self._last = now
+        signals = (
+            self.canUndoChanged,
+            self.canRedoChanged,
+            self.undoTextChanged,
+            self.redoTextChanged,
+            self.cleanChanged,
+        )
+        for signal, old, new in zip(signals, last, now, strict=False):
+            if old != new:
+                signal.emit(new)
+        self.indexChanged.emit(now[-1])
 
 
 class Document(QObject):
@@ -79,159 +130,89 @@ class Document(QObject):
 
     sig_spec_changed = Signal(object)  # NetworkSpec, after any change of the network
     sig_config_changed = Signal(object)  # TrainConfig
-    sig_checked = Signal(object)  # ShapeReport of the current spec
+    sig_checked = Signal(object)  # ShapeReport of the current spec against the data
     sig_dirty_changed = Signal(bool)
     sig_title_changed = Signal(str)  # project name
     sig_weights_changed = Signal()
     sig_loaded = Signal()  # the whole document was replaced (new, open, restore)
+    sig_dataset_changed = Signal()  # what is known of the chosen dataset changed
     # network+data fingerprint (core.provenance) after any change of either; views
     # compare it with the stamp of the result they show
     sig_fingerprint_changed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, session: Session | None = None
+    ) -> None:
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
-        preset = PRESETS[DEFAULT_PRESET]
-        self.spec: NetworkSpec = preset.spec
-        self.config: TrainConfig = preset.train_config()
-        self.path: Path | None = None
-        self.name_hint = preset.name
-        self.history: list[dict[str, Any]] = []
-        self.num_outputs: int | None = None
-        self.revision = 0  # bumped on every change; autosave compares it
+        self.session = session or Session()
+        self.undo_stack = UndoStack(self.session, self)
+        self._shown = (self.session.spec, self.session.config, self.fingerprint)
+        self._source: Any = None
         self.change_hint: tuple | None = None  # set while sig_spec_changed is emitted
-        self._weights: dict[str, Any] | None = None
-        self._weights_arch: Any = None
-        self._weights_dirty = False
-        self.report: ShapeReport = check(self.spec, loss=self.config.loss)
+        self.session.subscribe(self._on_session_change)
 
-    # --- what the document is ---------------------------------------------------------
-    @property
-    def name(self) -> str:
-        return self.path.stem if self.path else self.name_hint
-
-    @property
-    def fingerprint(self) -> str:
-        """The current network and data (core.provenance.fingerprint)."""
-        return fingerprint(self.spec, self.config.dataset, self.config.dataset_options)
-
-    @property
-    def dirty(self) -> bool:
-        return not self.undo_stack.isClean() or self._weights_dirty
+    # --- what the document is (all from the session) --------------------------------
+    spec = property(lambda self: self.session.spec)
+    config = property(lambda self: self.session.config)
+    report: ShapeReport = property(lambda self: self.session.report)  # type: ignore
+    path = property(lambda self: self.session.path)
+    name = property(lambda self: self.session.name)
+    dirty = property(lambda self: self.session.dirty)
+    weights = property(lambda self: self.session.weights)
+    history = property(lambda self: self.session.runs)
+    revision = property(lambda self: self.session.revision)
+    fingerprint = property(lambda self: self.session.fingerprint)
 
     @property
-    def weights(self) -> dict[str, Any] | None:
-        """Trained weights if they fit the current network, else None."""
-        return self._weights if self._weights_arch == _arch(self.spec) else None
+    def name_hint(self) -> str:
+        return self.session.name_hint
+
+    @name_hint.setter
+    def name_hint(self, value: str) -> None:
+        self.session.name_hint = value
 
     def to_project(self) -> Project:
-        return Project(
-            self.spec, self.config.to_dict(), self.weights, list(self.history)
-        )
+        return self.session.to_project()
 
-    # --- edits (each one undoable) ----------------------------------------------------
+    # --- edits: the session makes each one undo step ----------------------------
     def edit(
-        self,
-        spec: NetworkSpec,
-        config: TrainConfig,
-        text: str,
-        hint: tuple | None = None,
+        self, spec: NetworkSpec, config: TrainConfig, text: str, hint: Any = None
     ) -> None:
-        if spec == self.spec and config == self.config:
-            return
-        self.undo_stack.push(SetStateCommand(self, (spec, config), text, hint))
+        self.session.edit(spec, config, text, hint)
 
-    def set_spec(self, spec: NetworkSpec, text: str, hint: tuple | None = None) -> None:
-        self.edit(spec, self.config, text, hint)
+    def set_spec(self, spec: NetworkSpec, text: str, hint: Any = None) -> None:
+        self.session.set_spec(spec, text, hint)
 
     def set_config(self, config: TrainConfig, text: str) -> None:
-        self.edit(self.spec, config, text)
+        self.session.set_config(config, text)
+
+    def replace_config_fields(self, text: str, **changes: Any) -> None:
+        self.session.set_fields(text, **changes)
 
     def insert_layers(self, row: int, layers: list[LayerSpec]) -> None:
-        spec = self.spec
-        for offset, layer in enumerate(layers):
-            spec = spec.insert(row + offset, layer)
-        hint = ("insert", row) if len(layers) == 1 else None
-        self.set_spec(spec, tr("Add {kind}").format(kind=layers[0].kind), hint)
+        self.session.insert_layers(row, layers)
 
     def insert_layer(self, row: int, layer: LayerSpec) -> None:
-        self.insert_layers(row, [layer])
+        self.session.insert_layers(row, [layer])
 
     def remove_layer(self, row: int) -> None:
-        kind = self.spec.layers[row].kind
-        self.set_spec(
-            self.spec.remove(row),
-            tr("Delete {kind}").format(kind=kind),
-            ("remove", row),
-        )
+        self.session.remove_layer(row)
 
     def duplicate_layer(self, row: int) -> None:
-        layer = self.spec.layers[row]
-        text = tr("Duplicate {kind}").format(kind=layer.kind)
-        self.set_spec(self.spec.insert(row + 1, layer), text, ("insert", row + 1))
+        self.session.duplicate_layer(row)
 
     def move_layer(self, src: int, dst: int) -> None:
-        if src == dst:
-            return
-        kind = self.spec.layers[src].kind
-        self.set_spec(
-            self.spec.move(src, dst),
-            tr("Move {kind}").format(kind=kind),
-            ("move", src, dst),
-        )
+        self.session.move_layer(src, dst)
 
     def replace_layer(self, row: int, layer: LayerSpec) -> None:
-        text = tr("Change {kind}").format(kind=layer.kind)
-        self.set_spec(self.spec.replace_layer(row, layer), text)
-
-    def set_dataset(self, name: str, input_shape: tuple[int, ...] | None) -> None:
-        """Choose a dataset; its input shape becomes the network's (one undo step)."""
-        config = self.config.with_(dataset=name)
-        spec = self.spec.with_input_shape(input_shape) if input_shape else self.spec
-        self.edit(spec, config, tr("Use dataset {name}").format(name=name))
+        self.session.replace_layer(row, layer)
 
     def apply_preset(self, preset: Preset) -> None:
-        """Load a preset's network, dataset and settings as one undoable step."""
-        self.name_hint = preset.name if self.path is None else self.name_hint
-        self.edit(
-            preset.spec,
-            preset.train_config(),
-            tr("Load preset {name}").format(name=preset.name),
-        )
-        self.sig_title_changed.emit(self.name)
+        self.session.load_preset(preset.name)
 
-    def set_num_outputs(self, count: int | None) -> None:
-        """What the data needs from the last layer; re-checks when it changes."""
-        if count != self.num_outputs:
-            self.num_outputs = count
-            self._recheck()
-
-    def _apply(
-        self, spec: NetworkSpec, config: TrainConfig, hint: tuple | None = None
-    ) -> None:
-        spec_changed, config_changed = spec != self.spec, config != self.config
-        self.spec, self.config = spec, config
-        self.revision += 1
-        self._recheck()
-        if spec_changed:
-            self.change_hint = hint
-            self.sig_spec_changed.emit(spec)
-            self.change_hint = None
-        if config_changed:
-            self.sig_config_changed.emit(config)
-        self.sig_checked.emit(self.report)
-        if spec_changed or config_changed:
-            self.sig_fingerprint_changed.emit(self.fingerprint)
-
-    def _recheck(self) -> None:
-        self.report = check(
-            self.spec, num_outputs=self.num_outputs, loss=self.config.loss
-        )
-
-    def recheck(self) -> None:
-        self._recheck()
-        self.sig_checked.emit(self.report)
+    def choose_dataset(self, name: str, options: dict | None = None) -> None:
+        """Use a dataset (one undo step); a path's shape comes with its loading."""
+        self.session.choose_dataset(name, options, inspect=False)
 
     # --- results of training ----------------------------------------------------------
     def set_trained(
@@ -239,38 +220,22 @@ class Document(QObject):
         spec: NetworkSpec,
         weights: dict[str, Any] | None,
         history: list[dict[str, Any]],
+        config: TrainConfig | None = None,
     ) -> None:
-        """Keep the weights of a finished (or stopped) run for the spec it trained."""
-        if weights is None:
-            return
-        self._weights, self._weights_arch = weights, _arch(spec)
-        self.history = list(history)
-        self._weights_dirty = True
-        self.revision += 1
-        self.sig_weights_changed.emit()
-        self.sig_dirty_changed.emit(True)
+        """Keep a run's weights for the network (and data) it trained on."""
+        record = history[-1] if len(history) > len(self.session.runs) else None
+        self.session.record_run(spec, config or self.config, weights, record)
 
     def clear_weights(self) -> None:
-        if self._weights is not None:
-            self._weights, self._weights_arch = None, None
-            self._weights_dirty = True
-            self.revision += 1
-            self.sig_weights_changed.emit()
-            self.sig_dirty_changed.emit(self.dirty)
+        self.session.clear_weights()
 
     # --- files ------------------------------------------------------------------------
     def new(self) -> None:
-        preset = PRESETS[DEFAULT_PRESET]
-        self.load(
-            Project(preset.spec, preset.train_config().to_dict()),
-            None,
-            name=preset.name,
-        )
+        self.session.new()
 
     def open(self, path: str | Path) -> None:
         """Load a project file; raises ProjectFileError/ConfigError with one line."""
-        project = load_project(path)
-        self.load(project, Path(path))
+        self.session.open(path)
 
     def load(
         self,
@@ -279,52 +244,78 @@ class Document(QObject):
         name: str | None = None,
         dirty: bool = False,
     ) -> None:
-        config = (
-            TrainConfig.from_dict(project.config) if project.config else TrainConfig()
-        )
-        self.undo_stack.clear()
-        self.path = path
-        self.name_hint = name or (path.stem if path else UNTITLED)
-        self.history = list(project.history)
-        self._weights = project.weights
-        self._weights_arch = (
-            _arch(project.spec) if project.weights is not None else None
-        )
-        self._weights_dirty = dirty
-        self.spec, self.config = project.spec, config
-        self.revision += 1
-        self._recheck()
-        self.sig_loaded.emit()
-        self.sig_spec_changed.emit(self.spec)
-        self.sig_config_changed.emit(self.config)
-        self.sig_checked.emit(self.report)
-        self.sig_fingerprint_changed.emit(self.fingerprint)
-        self.sig_weights_changed.emit()
-        self.sig_title_changed.emit(self.name)
-        self.sig_dirty_changed.emit(self.dirty)
+        self.session.load(project, path, name=name, dirty=dirty)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save (atomically) to `path` or the current file; returns the path used."""
-        target = Path(path) if path else self.path
-        if target is None:
-            raise ValueError("no file name: use save(path)")
-        if target.suffix.lower() != EXTENSION:
-            target = target.with_name(target.name + EXTENSION)
-        save_project(target, self.to_project())
-        self.path = target
-        self._weights_dirty = False
-        self.undo_stack.setClean()
+        return self.session.save(path)
+
+    # --- session -> signals -----------------------------------------------------------
+    def _on_session_change(self, change: str) -> None:
+        handler = getattr(self, f"_emit_{change}", None)
+        if handler is not None:
+            handler()
+
+    def _emit_state(self) -> None:
+        spec, config = self.session.spec, self.session.config
+        old_spec, old_config, _ = self._shown
+        self._shown = (spec, config, self._shown[2])
+        if spec != old_spec:
+            self.change_hint = self.session.hint
+            try:
+                self.sig_spec_changed.emit(spec)
+            finally:
+                self.change_hint = None
+        if config != old_config:
+            self.sig_config_changed.emit(config)
+
+    def _emit_checked(self) -> None:
+        self.sig_checked.emit(self.session.report)
+        now = self.fingerprint
+        if now != self._shown[2]:
+            self._shown = (*self._shown[:2], now)
+            self.sig_fingerprint_changed.emit(now)
+
+    def _emit_dataset(self) -> None:
+        self.sig_dataset_changed.emit()
+
+    def _emit_weights(self) -> None:
+        self.sig_weights_changed.emit()
+
+    def _emit_loaded(self) -> None:
+        self._shown = (None, None, None)
+        self.undo_stack.changed()
+        self.sig_loaded.emit()
+
+    def _emit_title(self) -> None:
         self.sig_title_changed.emit(self.name)
-        self.sig_dirty_changed.emit(False)
-        return target
 
-    def replace_config_fields(self, text: str, **changes: Any) -> None:
-        """Change some TrainConfig fields (one undo step), ignoring unknown names."""
-        known = {f.name for f in dataclasses.fields(TrainConfig)}
-        self.set_config(
-            self.config.with_(**{k: v for k, v in changes.items() if k in known}), text
-        )
-
-    @Slot(bool)
-    def _on_undo_stack_clean_changed(self, clean: bool) -> None:
+    def _emit_dirty(self) -> None:
+        self.undo_stack.changed()
         self.sig_dirty_changed.emit(self.dirty)
+
+    # --- what the data source reports goes to the session ---------------------------
+    def watch(self, source: Any) -> None:
+        """Tell the session what the window's DataSource loads, fails or is loading."""
+        self._source = source
+        source.sig_data_changed.connect(self._on_source_data_changed)
+        source.sig_loading.connect(self._on_source_loading)
+        source.sig_failed.connect(self._on_source_failed)
+
+    @Slot(object)
+    def _on_source_data_changed(self, data: Any) -> None:
+        key = self._source.key
+        if data is not None and key is not None:
+            self.session.dataset_loaded(data, name=key[0])
+
+    @Slot(str)
+    def _on_source_loading(self, name: str) -> None:
+        key = self._source.loading_key
+        if name and key is not None:
+            self.session.dataset_loading(key[0], dict(key[2]))
+
+    @Slot(str)
+    def _on_source_failed(self, message: str) -> None:
+        key = self._source.key
+        if key is not None:
+            self.session.dataset_failed(key[0], message or self._source.error)

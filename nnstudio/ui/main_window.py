@@ -280,6 +280,7 @@ class MainWindow(QMainWindow):
             self.layer_editor.show_layer
         )
         self.training_panel.sig_message.connect(self.show_message)
+        self.training_panel.sig_data_message.connect(self._on_data_message)
         self.training_panel.sig_status.connect(self.status_label.setText)
         self.training_panel.sig_finished.connect(self._on_training_finished)
         doc.sig_title_changed.connect(self._on_document_title_changed)
@@ -449,6 +450,15 @@ class MainWindow(QMainWindow):
             ).format(reason=reason),
             "warning",
         )
+
+    @Slot(str)
+    def _on_data_message(self, text: str) -> None:
+        """A dataset's load failure; "" when another dataset loaded after it."""
+        if text:
+            self.message_bar.show_message(text, "error", topic="dataset")
+            self.statusBar().showMessage(text[:STATUS_CHARS], 8000)
+        else:
+            self.message_bar.retract("dataset")
 
     def show_message(self, text: str, level: str = "info") -> None:
         self.message_bar.show_message(text, level)

@@ -52,6 +52,24 @@ def problem_text(problem: Any) -> str:
     return f"{prefix}: {message}"
 
 
+def blocker_text(blocker: Any) -> str:
+    """Why Train waits (a core `Blocker`), worded for the window: the CLI's advice
+    ("use --device cpu") becomes what to do here."""
+    code, data = blocker.code, blocker.data
+    sentences = {
+        "running": tr("a run is in progress"),
+        "loading": tr("the dataset is still loading"),
+        "no-data": tr("no dataset is loaded"),
+    }
+    if code in sentences:
+        return sentences[code]
+    if code == "problem":
+        return problem_text(data["problem"])
+    if code == "device-absent":
+        return f"{data['what']} — {tr('choose CPU or Automatic in the Device box')}"
+    return blocker.message
+
+
 def finish_text(reason: str, message: str) -> str:
     """How a run ended, in one line for the status bar and the message bar."""
     heads = {
@@ -141,6 +159,7 @@ class MessageBar(QFrame):
         self._buttons: list[QPushButton] = []
         self.last_text = ""
         self.last_level = ""
+        self.last_topic = ""
         self.hide()
 
     def show_message(
@@ -148,9 +167,14 @@ class MessageBar(QFrame):
         message: str,
         level: str = "info",
         actions: Sequence[tuple[str, Callable[[], None]]] = (),
+        topic: str = "",
     ) -> None:
-        """Show one message (replacing the previous one) with optional buttons."""
-        self.last_text, self.last_level = message, level
+        """Show one message (replacing the previous one) with optional buttons.
+
+        A `topic` ("dataset") lets whoever said it take it back with `retract`
+        once it no longer holds (another dataset loaded).
+        """
+        self.last_text, self.last_level, self.last_topic = message, level, topic
         color = _LEVEL_COLORS.get(level, _LEVEL_COLORS["info"])
         self.setStyleSheet(
             f"#messageBar {{ border: 1px solid {color}; "
@@ -171,6 +195,11 @@ class MessageBar(QFrame):
             button.clicked.connect(self._on_close_clicked)
             self._layout.insertWidget(self._layout.count() - 1, button)
             self._buttons.append(button)
+
+    def retract(self, topic: str) -> None:
+        """Hide the message if it is about `topic` and still shown."""
+        if topic and self.last_topic == topic and self.isVisible():
+            self.hide()
 
     def buttons(self) -> list[QPushButton]:
         return list(self._buttons)

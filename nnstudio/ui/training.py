@@ -175,6 +175,7 @@ class TrainingController(QObject):
         self._worker: TrainingWorker | None = None
         self._stop, self._pause = threading.Event(), threading.Event()
         self.spec: Any = None
+        self.config: Any = None  # the run's TrainConfig, as started
         self.started: Started | None = None
         self.last_step: Step | None = None
         self.last_epoch: Epoch | None = None
@@ -193,6 +194,7 @@ class TrainingController(QObject):
         self._stop.clear()
         self._pause.clear()
         self.spec, self.started, self.last_step = spec, None, None
+        self.config = config
         self.last_epoch, self.finished, self.events = None, None, 0
         self.recorder = RunRecorder(spec, config)
         self._thread = QThread(self)

@@ -7,7 +7,6 @@ possible is decided in one place (`train_blocker`), which also words why not.
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -46,10 +45,10 @@ from nnstudio.ui.layer_editor import NumberEdit
 from nnstudio.ui.messages import (
     ERROR_COLOR,
     WrapLabel,
+    blocker_text,
     core_text,
     finish_text,
     format_duration,
-    problem_text,
     tr,
 )
 from nnstudio.ui.training import DataSource, TrainingController
@@ -84,16 +83,6 @@ def available_devices() -> list[tuple[str, str]]:
     return devices
 
 
-def _for_the_window(message: str) -> str:
-    """Core advice is worded for the command line ("use --device cpu or auto");
-    say what to do in the window instead."""
-    return re.sub(
-        r"use --device \w+ or \w+",
-        tr("choose CPU or Automatic in the Device box"),
-        message,
-    )
-
-
 def _device_text(name: str) -> str:
     """What 'auto' (or a name) means on this machine: 'cpu', 'cuda:0 (NVIDIA …)'."""
     from nnstudio.core.training.evaluate import describe_device, resolve_device
@@ -110,6 +99,8 @@ class TrainingPanel(QWidget):
     sig_message = Signal(str, str)  # text, level ("info" | "warning" | "error")
     sig_finished = Signal(object)  # Finished, after the document took the weights
     sig_status = Signal(str)  # the run line (epoch, speed, ETA, outcome) for the bar
+    # the dataset's load failure for the message bar; "" takes it back
+    sig_data_message = Signal(str)
 
     def __init__(
         self,
@@ -313,6 +304,7 @@ class TrainingPanel(QWidget):
 
     def _connect(self) -> None:
         doc, src, ctl = self.document, self.data_source, self.controller
+        doc.watch(src)  # first, so the session knows the data before panels redraw
         self.dataset_combo.activated.connect(self._on_dataset_combo_activated)
         self.import_button.clicked.connect(self._on_import_clicked)
         self.loss_combo.activated.connect(
@@ -352,32 +344,15 @@ class TrainingPanel(QWidget):
 
     @Slot(int)
     def _on_init_combo_activated(self, index: int) -> None:
-        init = self.init_combo.itemText(index)
-        spec = self.document.spec
-        if init != spec.init:
-            from dataclasses import replace
-
-            self.document.set_spec(
-                replace(spec, init=init), tr("Set weight init {init}").format(init=init)
-            )
+        self.document.session.set_init(self.init_combo.itemText(index))
 
     @Slot(int)
     def _on_dataset_combo_activated(self, index: int) -> None:
         self.choose_dataset(self.dataset_combo.itemData(index))
 
     def choose_dataset(self, name: str) -> None:
-        """Use dataset `name`: input shape follows, and a loss for the other task
-        (cross-entropy on a regression set) is swapped for that task's usual one."""
-        info = DATASETS.get(name)
-        doc = self.document
-        config = doc.config.with_(dataset=name)
-        spec = doc.spec
-        if info is not None:
-            spec = spec.with_input_shape(info.input_shape)
-            if LOSSES[config.loss].task not in ("any", info.task):
-                loss = "mse" if info.task == "regression" else "cross-entropy"
-                config = config.with_(loss=loss)
-        doc.edit(spec, config, tr("Use dataset {name}").format(name=name))
+        """Use dataset `name` (the session fits the network to it, one undo step)."""
+        self.document.choose_dataset(name)
 
     @Slot()
     def _on_import_clicked(self) -> None:
@@ -451,13 +426,8 @@ class TrainingPanel(QWidget):
                 else tr(", regression")
             )
             self.data_info.setText(count + classes)
-            spec = self.document.spec
-            if tuple(data.input_shape) != tuple(spec.input_shape):
-                self.document.set_spec(
-                    spec.with_input_shape(data.input_shape),
-                    tr("Input shape from the dataset"),
-                )
-            self.document.set_num_outputs(data.num_outputs)
+            self.data_info.setToolTip("")
+            self.sig_data_message.emit("")  # a failure said before no longer holds
         self._update_buttons()
 
     @Slot(str)
@@ -502,8 +472,8 @@ class TrainingPanel(QWidget):
             tr("Could not load this dataset (see the message above).")
         )
         self.data_info.setToolTip(message)
-        self.sig_message.emit(
-            tr("The dataset could not be loaded: {m}").format(m=message), "error"
+        self.sig_data_message.emit(
+            tr("The dataset could not be loaded: {m}").format(m=message)
         )
         self._update_buttons()
 
@@ -511,24 +481,17 @@ class TrainingPanel(QWidget):
     def train_blocker(
         self, spec: Any = None, config: Any = None, data: Any = None
     ) -> str | None:
-        """Why Train cannot start now, in one sentence; None when it can."""
-        ctl, src, doc = self.controller, self.data_source, self.document
-        if ctl.running:
-            return tr("a run is in progress")
-        if data is None and src.loading:
-            return tr("the dataset is still loading")
-        data = data if data is not None else src.data
-        if data is None:
-            return src.error or tr("no dataset is loaded")  # the reason, in full
-        if spec is None and doc.report.errors:
-            return problem_text(doc.report.errors[0])
-        from nnstudio.core.training.loop import preflight
-
-        try:
-            preflight(spec or doc.spec, data, config or doc.config)
-        except NNStudioError as exc:
-            return _for_the_window(str(exc))
-        return None
+        """Why Train cannot start now, in one sentence; None when it can (the
+        session decides, this words it for the window)."""
+        src = self.data_source
+        blocker = self.document.session.train_blocker(
+            data if data is not None else src.data,
+            spec=spec,
+            config=config,
+            running=self.controller.running,
+            loading=src.loading,
+        )
+        return None if blocker is None else blocker_text(blocker)
 
     def _update_buttons(self) -> None:
         running = self.controller.running
@@ -677,9 +640,12 @@ class TrainingPanel(QWidget):
         else:
             self.refresh()
         self._set_stats(finish_text(finished.reason, finished.message))
-        if finished.weights is not None and ctl.spec is not None:
+        if ctl.spec is not None:
             self.document.set_trained(
-                ctl.spec, finished.weights, [*self.document.history, ctl.record()]
+                ctl.spec,
+                finished.weights,
+                [*self.document.history, ctl.record()],
+                config=ctl.config,
             )
         if finished.reason == "failed":
             self.sig_message.emit(

@@ -311,8 +311,37 @@ def _check_network(
     return problems
 
 
+@dataclass(frozen=True)
+class Fix:
+    """A one-click fix: what the button says (both languages) and the fixed spec."""
+
+    label: Text
+    spec: NetworkSpec
+
+
+_FIX_LABELS: dict[str, Text] = {
+    "needs-flat": {"en": "Insert Flatten", "zh": "插入 Flatten"},
+    "needs-image-flattened": {"en": "Move Flatten", "zh": "移动 Flatten"},
+    "output-width": {"en": "Set outputs to {want}", "zh": "把输出数设为 {want}"},
+}
+
+
+def fixes_for(spec: NetworkSpec, problem: Problem) -> tuple[Fix, ...]:
+    """Every obvious one-click fix of `problem`, best first (often none)."""
+    fixed = _fixed_spec(spec, problem)
+    if fixed is None:
+        return ()
+    label = {k: v.format(**problem.data) for k, v in _FIX_LABELS[problem.code].items()}
+    return (Fix(label, fixed),)
+
+
 def suggest_fix(spec: NetworkSpec, problem: Problem) -> NetworkSpec | None:
-    """The one-click fix where it is obvious (a missing Flatten), else None."""
+    """The best one-click fix's spec, or None."""
+    fixes = fixes_for(spec, problem)
+    return fixes[0].spec if fixes else None
+
+
+def _fixed_spec(spec: NetworkSpec, problem: Problem) -> NetworkSpec | None:
     if problem.code == "needs-flat" and problem.index is not None:
         return spec.insert(problem.index, LayerSpec("Flatten"))
     if problem.code == "needs-image-flattened" and problem.index is not None:
@@ -321,4 +350,10 @@ def suggest_fix(spec: NetworkSpec, problem: Problem) -> NetworkSpec | None:
         later = [i for i in range(problem.index, len(kinds)) if kinds[i] == "Linear"]
         dst = (later[0] if later else len(kinds)) - 1  # just above the first Linear
         return spec.move(src, dst)
+    last = spec.layers[-1] if spec.layers else None
+    if problem.code == "output-width" and last is not None and last.kind == "Linear":
+        want = problem.data["want"]  # the width the dataset needs from the last layer
+        return spec.replace_layer(
+            len(spec.layers) - 1, last.with_params(out_features=want)
+        )
     return None

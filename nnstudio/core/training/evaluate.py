@@ -27,13 +27,12 @@ MISTAKES = 64  # most confidently wrong validation samples sent with each EpochE
 # say the same sentence); `phrase()` picks the user's language.
 _MESSAGES: dict[str, Text] = {
     "mps-absent": {"en": "device 'mps' was asked for but this machine has no Apple "
-                         "GPU available — use --device cpu or auto",
-                   "zh": "要求使用设备“mps”，但这台机器没有可用的 Apple GPU——请使用 "
-                         "--device cpu 或 auto"},
-    "cuda-absent": {"en": "device '{name}' was asked for but no CUDA GPU is available "
-                          "— use --device cpu or auto",
-                    "zh": "要求使用设备“{name}”，但没有可用的 CUDA GPU——请使用 "
-                          "--device cpu 或 auto"},
+                         "GPU available",
+                   "zh": "要求使用设备“mps”，但这台机器没有可用的 Apple GPU"},
+    "cuda-absent": {"en": "device '{name}' was asked for but no CUDA GPU is available",
+                    "zh": "要求使用设备“{name}”，但没有可用的 CUDA GPU"},
+    "use-cpu": {"en": " — use --device cpu or auto",
+                "zh": "——请使用 --device cpu 或 auto"},
     "no-such-gpu": {"en": "there is no GPU '{name}': this machine has {count} "
                           "(cuda:0 ...)",
                     "zh": "没有 GPU“{name}”：这台机器有 {count} 个(cuda:0 ...)"},
@@ -123,16 +122,24 @@ def resolve_device(name: str | None) -> torch.device:
         return torch.device("cpu")
     if name == "mps":
         if not _mps_available():
-            raise ConfigError(phrase("mps-absent"))
+            raise _absent("mps", phrase("mps-absent"))
         return torch.device("mps")
     if name == "cuda" or name.startswith("cuda:"):
         return _cuda_device(name)
     raise ConfigError(phrase("unknown-device", name=name))
 
 
+def _absent(name: str, what: str) -> ConfigError:
+    """The device is not here: the CLI's advice in the message; `data["what"]` lets
+    the window give its own ("choose CPU in the Device box")."""
+    return ConfigError(
+        what + phrase("use-cpu"), "device-absent", {"name": name, "what": what}
+    )
+
+
 def _cuda_device(name: str) -> torch.device:
     if not torch.cuda.is_available():
-        raise ConfigError(phrase("cuda-absent", name=name))
+        raise _absent(name, phrase("cuda-absent", name=name))
     index = name.partition(":")[2]
     if not index:
         return torch.device("cuda", torch.cuda.current_device())
