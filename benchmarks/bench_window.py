@@ -104,7 +104,7 @@ def bench_stall(seconds: float, preset: str) -> dict[str, float]:
         probe.timeout.connect(lambda: ticks.append(time.perf_counter()))
         if not window.start_training():
             raise SystemExit(
-                f"cannot train: {window.training_panel.train_button.toolTip()}"
+                f"cannot train: {window.training_panel.run.train_button.toolTip()}"
             )
         wait_until(lambda: window.controller.last_step is not None, 120)
         frames0, events0 = window.frame_clock.frames, window.controller.events

@@ -55,7 +55,7 @@ def soak(
 
         if not window.start_training():
             raise SystemExit(
-                f"cannot train: {window.training_panel.train_button.toolTip()}"
+                f"cannot train: {window.training_panel.run.train_button.toolTip()}"
             )
         return _watch(window, minutes * 60, every, wait_until, QTimer)
 

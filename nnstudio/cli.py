@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from nnstudio import __version__
 from nnstudio.core.errors import NNStudioError
+from nnstudio.core.i18n import lang
 
 COMMANDS = (
     "presets",
@@ -26,6 +27,13 @@ COMMANDS = (
     "bench",
 )
 EXIT_USAGE = 2
+_NO_QT = {
+    "en": "the studio needs PySide6, which cannot be imported here ({error}) — "
+    "install it with: pip install 'PySide6-Essentials<6.12', or use the command "
+    "line (nnstudio --help)",
+    "zh": "工作室需要 PySide6，但这里无法导入它（{error}）——请用 "
+    "pip install 'PySide6-Essentials<6.12' 安装，或使用命令行（nnstudio --help）",
+}
 
 
 def say(message: str) -> None:
@@ -90,6 +98,10 @@ def _run_studio(args: argparse.Namespace) -> int:
         os.environ["NNSTUDIO_LANG"] = args.lang
     if sys.platform == "win32":
         import torch  # noqa: F401  torch >= 2.9 fails to load its DLLs after PySide6
+    try:
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError as exc:  # a headless install: say so, not a traceback
+        raise NNStudioError(_NO_QT[lang()].format(error=exc), "no-qt") from None
     from nnstudio.ui.app import run_app
 
     return run_app(args.file, self_test=args.self_test)

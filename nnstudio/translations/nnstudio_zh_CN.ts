@@ -94,40 +94,46 @@
             <translation>丢弃</translation>
         </message>
         <message>
-            <location filename="../ui/document.py" line="147" />
-            <source>Add {kind}</source>
-            <translation>添加 {kind}</translation>
+            <location filename="../ui/data_box.py" line="67" />
+            <source>{name} (download)</source>
+            <translation>{name}(需下载)</translation>
         </message>
         <message>
-            <location filename="../ui/document.py" line="156" />
-            <source>Delete {kind}</source>
-            <translation>删除 {kind}</translation>
+            <location filename="../ui/data_box.py" line="128" />
+            <source>{n} training / {m} validation samples</source>
+            <translation>{n} 个训练样本 / {m} 个验证样本</translation>
         </message>
         <message>
-            <location filename="../ui/document.py" line="162" />
-            <source>Duplicate {kind}</source>
-            <translation>复制 {kind}</translation>
+            <location filename="../ui/data_box.py" line="132" />
+            <source>, {k} classes</source>
+            <translation>，{k} 个类别</translation>
         </message>
         <message>
-            <location filename="../ui/document.py" line="171" />
-            <source>Move {kind}</source>
-            <translation>移动 {kind}</translation>
+            <location filename="../ui/data_box.py" line="134" />
+            <source>, regression</source>
+            <translation>，回归</translation>
         </message>
         <message>
-            <location filename="../ui/document.py" line="176" />
-            <source>Change {kind}</source>
-            <translation>修改 {kind}</translation>
+            <location filename="../ui/data_box.py" line="144" />
+            <location filename="../ui/data_box.py" line="146" />
+            <source>Loading {name}…</source>
+            <translation>正在加载 {name}…</translation>
         </message>
         <message>
-            <location filename="../ui/document.py" line="183" />
-            <location filename="../ui/training_panel.py" line="380" />
-            <source>Use dataset {name}</source>
-            <translation>使用数据集 {name}</translation>
+            <location filename="../ui/data_box.py" line="173" />
+            <source>Loading cancelled — choose the dataset again to retry</source>
+            <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/document.py" line="191" />
-            <source>Load preset {name}</source>
-            <translation>加载预设 {name}</translation>
+            <location filename="../ui/data_box.py" line="180" />
+            <source>Could not load this dataset (see the message above).</source>
+            <translation>无法加载这个数据集(见上方消息)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="184" />
+            <location filename="../ui/main_window.py" line="466" />
+            <source>The dataset could not be loaded: {m}</source>
+            <translation>无法加载数据集：{m}</translation>
         </message>
         <message>
             <location filename="../ui/export_menu.py" line="21" />
@@ -296,22 +302,37 @@
             <translation>第 {pos} 层 {kind}</translation>
         </message>
         <message>
-            <location filename="../ui/messages.py" line="58" />
+            <location filename="../ui/messages.py" line="60" />
+            <source>a run is in progress</source>
+            <translation>正在训练中</translation>
+        </message>
+        <message>
+            <location filename="../ui/messages.py" line="61" />
+            <source>the dataset is still loading</source>
+            <translation>数据集仍在加载</translation>
+        </message>
+        <message>
+            <location filename="../ui/messages.py" line="62" />
+            <source>no dataset is loaded</source>
+            <translation>尚未加载数据集</translation>
+        </message>
+        <message>
+            <location filename="../ui/messages.py" line="76" />
             <source>Training finished</source>
             <translation>训练完成</translation>
         </message>
         <message>
-            <location filename="../ui/messages.py" line="59" />
+            <location filename="../ui/messages.py" line="77" />
             <source>Training stopped</source>
             <translation>训练已停止</translation>
         </message>
         <message>
-            <location filename="../ui/messages.py" line="60" />
+            <location filename="../ui/messages.py" line="78" />
             <source>Stopped early: validation loss stopped improving</source>
             <translation>提前停止：验证损失不再下降</translation>
         </message>
         <message>
-            <location filename="../ui/messages.py" line="61" />
+            <location filename="../ui/messages.py" line="79" />
             <source>Training failed</source>
             <translation>训练失败</translation>
         </message>
@@ -352,6 +373,13 @@
             <translation>稍后</translation>
         </message>
         <message>
+            <location filename="../ui/run_controls.py" line="167" />
+            <location filename="../ui/run_controls.py" line="172" />
+            <location filename="../ui/run_controls.py" line="195" />
+            <source>Can't train: {why}</source>
+            <translation>无法训练：{why}</translation>
+        </message>
+        <message>
             <location filename="../ui/stack_model.py" line="61" />
             <source>{n} units</source>
             <translation>{n} 个单元</translation>
@@ -382,107 +410,29 @@
             <translation>设备内存不足——请减小批大小或缩小网络</translation>
         </message>
         <message>
-            <location filename="../ui/training.py" line="469" />
+            <location filename="../ui/training.py" line="471" />
             <source>loading was cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="77" />
+            <location filename="../ui/training_form.py" line="45" />
             <source>Automatic (best available)</source>
             <translation>自动(选最好的可用设备)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="83" />
+            <location filename="../ui/training_form.py" line="51" />
             <source>Apple GPU (MPS)</source>
             <translation>Apple GPU (MPS)</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="92" />
-            <source>choose CPU or Automatic in the Device box</source>
-            <translation>请在“设备”下拉框中选择 CPU 或“自动”</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="146" />
-            <source>{name} (download)</source>
-            <translation>{name}(需下载)</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="349" />
+            <location filename="../ui/training_form.py" line="196" />
             <source>Set {field}</source>
             <translation>设置 {field}</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="361" />
-            <source>Set weight init {init}</source>
-            <translation>设置权重初始化为 {init}</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="403" />
+            <location filename="../ui/training_form.py" line="220" />
             <source>{device} (not on this machine)</source>
             <translation>{device}(本机没有)</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="445" />
-            <source>{n} training / {m} validation samples</source>
-            <translation>{n} 个训练样本 / {m} 个验证样本</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="449" />
-            <source>, {k} classes</source>
-            <translation>，{k} 个类别</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="451" />
-            <source>, regression</source>
-            <translation>，回归</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="458" />
-            <source>Input shape from the dataset</source>
-            <translation>按数据集设置输入形状</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="466" />
-            <location filename="../ui/training_panel.py" line="468" />
-            <source>Loading {name}…</source>
-            <translation>正在加载 {name}…</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="495" />
-            <source>Loading cancelled — choose the dataset again to retry</source>
-            <translation>加载已取消——重新选择数据集即可重试</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="502" />
-            <source>Could not load this dataset (see the message above).</source>
-            <translation>无法加载这个数据集(见上方消息)。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="506" />
-            <source>The dataset could not be loaded: {m}</source>
-            <translation>无法加载数据集：{m}</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="517" />
-            <source>a run is in progress</source>
-            <translation>正在训练中</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="519" />
-            <source>the dataset is still loading</source>
-            <translation>数据集仍在加载</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="522" />
-            <source>no dataset is loaded</source>
-            <translation>尚未加载数据集</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="538" />
-            <location filename="../ui/training_panel.py" line="543" />
-            <location filename="../ui/training_panel.py" line="566" />
-            <source>Can't train: {why}</source>
-            <translation>无法训练：{why}</translation>
         </message>
     </context>
     <context>
@@ -1021,6 +971,39 @@
         </message>
     </context>
     <context>
+        <name>DataBox</name>
+        <message>
+            <location filename="../ui/data_box.py" line="43" />
+            <source>Data</source>
+            <translation>数据</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="76" />
+            <source>The data to learn from; its input shape becomes the network's input.</source>
+            <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="84" />
+            <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
+            <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="106" />
+            <source>Choose a data folder</source>
+            <translation>选择数据文件夹</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="146" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="149" />
+            <source>Dataset</source>
+            <translation>数据集</translation>
+        </message>
+    </context>
+    <context>
         <name>DataPreview</name>
         <message>
             <location filename="../ui/curves.py" line="532" />
@@ -1399,67 +1382,67 @@
             <translation>曲线</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="297" />
+            <location filename="../ui/main_window.py" line="298" />
             <source>Predict</source>
             <translation>预测</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="318" />
+            <location filename="../ui/main_window.py" line="319" />
             <source>Backprop lab</source>
             <translation>反向传播实验室</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="347" />
+            <location filename="../ui/main_window.py" line="348" />
             <source>Restore &amp;Default Layout</source>
             <translation>恢复默认布局(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="352" />
+            <location filename="../ui/main_window.py" line="353" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="354" />
+            <location filename="../ui/main_window.py" line="355" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="355" />
+            <location filename="../ui/main_window.py" line="356" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="356" />
+            <location filename="../ui/main_window.py" line="357" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="365" />
+            <location filename="../ui/main_window.py" line="366" />
             <source>&amp;Full Screen</source>
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="386" />
+            <location filename="../ui/main_window.py" line="387" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="426" />
+            <location filename="../ui/main_window.py" line="427" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="444" />
+            <location filename="../ui/main_window.py" line="448" />
             <source>Autosave failed: {reason}. Your work is still open; save it with File &gt; Save.</source>
             <translation>自动保存失败：{reason}。你的工作仍然打开着，请用“文件 &gt; 保存”保存它。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="549" />
+            <location filename="../ui/main_window.py" line="567" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="551" />
+            <location filename="../ui/main_window.py" line="569" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
@@ -1467,7 +1450,7 @@
     <context>
         <name>MessageBar</name>
         <message>
-            <location filename="../ui/messages.py" line="135" />
+            <location filename="../ui/messages.py" line="153" />
             <source>Hide this message</source>
             <translation>隐藏此消息</translation>
         </message>
@@ -1546,21 +1529,6 @@
             <location filename="../ui/stack_view.py" line="453" />
             <source>Total  – (the network has a problem)</source>
             <translation>共  –(网络有问题)</translation>
-        </message>
-        <message>
-            <location filename="../ui/stack_view.py" line="488" />
-            <source>Insert Flatten</source>
-            <translation>插入 Flatten</translation>
-        </message>
-        <message>
-            <location filename="../ui/stack_view.py" line="490" />
-            <source>Set outputs to {n}</source>
-            <translation>把输出数设为 {n}</translation>
-        </message>
-        <message>
-            <location filename="../ui/stack_view.py" line="491" />
-            <source>Move Flatten</source>
-            <translation>移动 Flatten</translation>
         </message>
     </context>
     <context>
@@ -1756,365 +1724,350 @@
         </message>
     </context>
     <context>
+        <name>RunControls</name>
+        <message>
+            <location filename="../ui/run_controls.py" line="82" />
+            <source>Train</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="84" />
+            <location filename="../ui/run_controls.py" line="242" />
+            <location filename="../ui/run_controls.py" line="260" />
+            <source>Pause</source>
+            <translation>暂停</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="88" />
+            <source>Pause after this batch; click again to go on (F6)</source>
+            <translation>在本批次后暂停；再次点击继续(F6)</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="90" />
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="93" />
+            <source>Stop after this batch and keep the weights (Shift+F5)</source>
+            <translation>在本批次后停止并保留权重(Shift+F5)</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="100" />
+            <source>Not trained yet</source>
+            <translation>尚未训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="108" />
+            <location filename="../ui/run_controls.py" line="251" />
+            <source>Ready</source>
+            <translation>就绪</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="129" />
+            <location filename="../ui/run_controls.py" line="267" />
+            <source>Device: {d}</source>
+            <translation>设备：{d}</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="142" />
+            <source>Not trained yet: the last run was of another network or data</source>
+            <translation>尚未训练：上一次训练的是另一个网络或另一份数据</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="169" />
+            <source>Train the network from fresh weights (F5)</source>
+            <translation>从新的初始权重开始训练网络(F5)</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="199" />
+            <source>Starting…</source>
+            <translation>正在启动…</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="213" />
+            <source>&amp;Train</source>
+            <translation>训练(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="216" />
+            <source>&amp;Pause / Resume</source>
+            <translation>暂停 / 继续(&amp;P)</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="222" />
+            <source>&amp;Stop</source>
+            <translation>停止(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="225" />
+            <source>&amp;Forget Trained Weights</source>
+            <translation>丢弃已训练的权重(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="228" />
+            <source>The next run and Predict start from untrained weights</source>
+            <translation>下一次训练和预测都将从未训练的权重开始</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="242" />
+            <source>Resume</source>
+            <translation>继续</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="252" />
+            <source>Training</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="253" />
+            <source>Paused</source>
+            <translation>已暂停</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="254" />
+            <source>Stopping…</source>
+            <translation>正在停止…</translation>
+        </message>
+        <message>
+            <location filename="../ui/run_controls.py" line="285" />
+            <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
+            <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
+        </message>
+    </context>
+    <context>
         <name>RunsView</name>
         <message>
-            <location filename="../ui/views/runs_view.py" line="63" />
+            <location filename="../ui/views/runs_view.py" line="64" />
             <source>Compare…</source>
             <translation>对比…</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="65" />
+            <location filename="../ui/views/runs_view.py" line="66" />
             <source>Train again with one setting changed, same seed</source>
             <translation>只改一项设置、用相同随机种子再训练一次</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="71" />
+            <location filename="../ui/views/runs_view.py" line="72" />
             <source>Export report…</source>
             <translation>导出报告…</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="74" />
+            <location filename="../ui/views/runs_view.py" line="75" />
             <source>also TensorBoard files</source>
             <translation>同时导出 TensorBoard 文件</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="81" />
+            <location filename="../ui/views/runs_view.py" line="82" />
             <source>Runs (tick to overlay):</source>
             <translation>训练记录(勾选以叠加显示)：</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="91" />
+            <location filename="../ui/views/runs_view.py" line="92" />
             <source>training loss</source>
             <translation>训练损失</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="92" />
+            <location filename="../ui/views/runs_view.py" line="93" />
             <source>validation accuracy</source>
             <translation>验证准确率</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="95" />
+            <location filename="../ui/views/runs_view.py" line="96" />
             <source>gradient norm: first (solid) and last (dashed) layer</source>
             <translation>梯度范数：第一层(实线)和最后一层(虚线)</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="114" />
+            <location filename="../ui/views/runs_view.py" line="115" />
             <source>epochs</source>
             <translation>轮次</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="200" />
+            <location filename="../ui/views/runs_view.py" line="201" />
             <source> (running)</source>
             <translation>(训练中)</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="259" />
-            <location filename="../ui/views/runs_view.py" line="263" />
+            <location filename="../ui/views/runs_view.py" line="260" />
+            <location filename="../ui/views/runs_view.py" line="264" />
             <source>What differs: {d}</source>
             <translation>不同之处：{d}</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="264" />
+            <location filename="../ui/views/runs_view.py" line="265" />
             <source>Tick two runs to compare them.</source>
             <translation>勾选两次训练即可对比。</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="349" />
+            <location filename="../ui/views/runs_view.py" line="350" />
             <source>Export the run to</source>
             <translation>把训练记录导出到</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="357" />
+            <location filename="../ui/views/runs_view.py" line="358" />
             <source>Train a run first.</source>
             <translation>请先训练一次。</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="361" />
+            <location filename="../ui/views/runs_view.py" line="362" />
             <source>Runs compared</source>
             <translation>训练对比</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="363" />
+            <location filename="../ui/views/runs_view.py" line="364" />
             <source>Report written to {p}</source>
             <translation>报告已写入 {p}</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="370" />
+            <location filename="../ui/views/runs_view.py" line="371" />
             <source>TensorBoard files in {p}</source>
             <translation>TensorBoard 文件位于 {p}</translation>
         </message>
     </context>
     <context>
-        <name>TrainingPanel</name>
+        <name>TrainingForm</name>
         <message>
-            <location filename="../ui/training_panel.py" line="155" />
-            <source>The data to learn from; its input shape becomes the network's input.</source>
-            <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="163" />
-            <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
-            <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="175" />
-            <source>What the network minimises: how wrong its outputs are.</source>
-            <translation>网络要最小化的量：衡量输出错得有多离谱。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="180" />
-            <source>How the weights move downhill on the loss.</source>
-            <translation>权重如何沿损失下坡移动。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="186" />
-            <source>How the weights start before training (default: PyTorch's own).</source>
-            <translation>训练开始前权重的初始值(default：PyTorch 自带的初始化)。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="193" />
-            <source>How the learning rate changes: constant, step decay or cosine.</source>
-            <translation>学习率如何变化：保持不变、阶梯衰减或余弦退火。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="200" />
-            <source>Where the training runs: the CPU or a GPU.</source>
-            <translation>在哪里训练：CPU 还是 GPU。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="204" />
-            <source>Learning rate: the size of each step (e.g. 0.01).</source>
-            <translation>学习率：每一步的步长(例如 0.01)。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="205" />
-            <source>Keeps a share of the previous step (SGD, RMSprop).</source>
-            <translation>保留上一步的一部分(SGD、RMSprop)。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="206" />
-            <source>L2 penalty pulling weights towards zero.</source>
-            <translation>把权重拉向零的 L2 惩罚。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="207" />
-            <source>Samples per step.</source>
-            <translation>每一步使用的样本数。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="208" />
-            <source>Passes over the whole training set.</source>
-            <translation>遍历整个训练集的次数。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="209" />
-            <source>Same seed, same run: initial weights and batch order.</source>
-            <translation>种子相同，训练过程就相同：初始权重和批次顺序都一样。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="210" />
-            <source>Scale gradients down to this norm (0 = off).</source>
-            <translation>把梯度缩小到不超过这个范数(0 表示关闭)。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="212" />
-            <source>Stop after this many epochs without a better validation loss (0 = off).</source>
-            <translation>验证损失连续这么多轮没有改善就停止训练(0 表示关闭)。</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="237" />
-            <source>Train</source>
-            <translation>训练</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="239" />
-            <location filename="../ui/training_panel.py" line="621" />
-            <location filename="../ui/training_panel.py" line="639" />
-            <source>Pause</source>
-            <translation>暂停</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="243" />
-            <source>Pause after this batch; click again to go on (F6)</source>
-            <translation>在本批次后暂停；再次点击继续(F6)</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="245" />
-            <source>Stop</source>
-            <translation>停止</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="248" />
-            <source>Stop after this batch and keep the weights (Shift+F5)</source>
-            <translation>在本批次后停止并保留权重(Shift+F5)</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="255" />
-            <source>Not trained yet</source>
-            <translation>尚未训练</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="263" />
-            <location filename="../ui/training_panel.py" line="630" />
-            <source>Ready</source>
-            <translation>就绪</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="267" />
-            <source>Data</source>
-            <translation>数据</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="275" />
-            <location filename="../ui/training_panel.py" line="631" />
+            <location filename="../ui/training_form.py" line="75" />
             <source>Training</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="278" />
+            <location filename="../ui/training_form.py" line="81" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="279" />
+            <location filename="../ui/training_form.py" line="82" />
             <source>Optimizer</source>
             <translation>优化器</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="280" />
+            <location filename="../ui/training_form.py" line="83" />
             <source>Learning rate</source>
             <translation>学习率</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="281" />
+            <location filename="../ui/training_form.py" line="84" />
             <source>Momentum</source>
             <translation>动量</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="282" />
+            <location filename="../ui/training_form.py" line="85" />
             <source>Weight decay</source>
             <translation>权重衰减</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="283" />
+            <location filename="../ui/training_form.py" line="86" />
             <source>Batch size</source>
             <translation>批大小</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="284" />
+            <location filename="../ui/training_form.py" line="87" />
             <source>Epochs</source>
             <translation>轮数</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="285" />
+            <location filename="../ui/training_form.py" line="88" />
             <source>LR schedule</source>
             <translation>学习率调度</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="286" />
+            <location filename="../ui/training_form.py" line="89" />
             <source>Clip gradients</source>
             <translation>梯度裁剪</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="287" />
+            <location filename="../ui/training_form.py" line="90" />
             <source>Early stopping</source>
             <translation>提前停止</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="288" />
+            <location filename="../ui/training_form.py" line="91" />
             <source>Weight init</source>
             <translation>权重初始化</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="289" />
+            <location filename="../ui/training_form.py" line="92" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="290" />
+            <location filename="../ui/training_form.py" line="93" />
             <source>Seed</source>
             <translation>随机种子</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="384" />
-            <source>Choose a data folder</source>
-            <translation>选择数据文件夹</translation>
+            <location filename="../ui/training_form.py" line="104" />
+            <source>What the network minimises: how wrong its outputs are.</source>
+            <translation>网络要最小化的量：衡量输出错得有多离谱。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="420" />
-            <location filename="../ui/training_panel.py" line="646" />
-            <source>Device: {d}</source>
-            <translation>设备：{d}</translation>
+            <location filename="../ui/training_form.py" line="109" />
+            <source>How the weights move downhill on the loss.</source>
+            <translation>权重如何沿损失下坡移动。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="468" />
-            <source>Cancel</source>
-            <translation>取消</translation>
+            <location filename="../ui/training_form.py" line="115" />
+            <source>How the weights start before training (default: PyTorch's own).</source>
+            <translation>训练开始前权重的初始值(default：PyTorch 自带的初始化)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="471" />
-            <source>Dataset</source>
-            <translation>数据集</translation>
+            <location filename="../ui/training_form.py" line="122" />
+            <source>How the learning rate changes: constant, step decay or cosine.</source>
+            <translation>学习率如何变化：保持不变、阶梯衰减或余弦退火。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="540" />
-            <source>Train the network from fresh weights (F5)</source>
-            <translation>从新的初始权重开始训练网络(F5)</translation>
+            <location filename="../ui/training_form.py" line="129" />
+            <source>Where the training runs: the CPU or a GPU.</source>
+            <translation>在哪里训练：CPU 还是 GPU。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="570" />
-            <source>Starting…</source>
-            <translation>正在启动…</translation>
+            <location filename="../ui/training_form.py" line="133" />
+            <source>Learning rate: the size of each step (e.g. 0.01).</source>
+            <translation>学习率：每一步的步长(例如 0.01)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="584" />
-            <source>&amp;Train</source>
-            <translation>训练(&amp;T)</translation>
+            <location filename="../ui/training_form.py" line="134" />
+            <source>Keeps a share of the previous step (SGD, RMSprop).</source>
+            <translation>保留上一步的一部分(SGD、RMSprop)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="587" />
-            <source>&amp;Pause / Resume</source>
-            <translation>暂停 / 继续(&amp;P)</translation>
+            <location filename="../ui/training_form.py" line="135" />
+            <source>L2 penalty pulling weights towards zero.</source>
+            <translation>把权重拉向零的 L2 惩罚。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="593" />
-            <source>&amp;Stop</source>
-            <translation>停止(&amp;S)</translation>
+            <location filename="../ui/training_form.py" line="136" />
+            <source>Samples per step.</source>
+            <translation>每一步使用的样本数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="596" />
-            <source>&amp;Forget Trained Weights</source>
-            <translation>丢弃已训练的权重(&amp;F)</translation>
+            <location filename="../ui/training_form.py" line="137" />
+            <source>Passes over the whole training set.</source>
+            <translation>遍历整个训练集的次数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="599" />
-            <source>The next run and Predict start from untrained weights</source>
-            <translation>下一次训练和预测都将从未训练的权重开始</translation>
+            <location filename="../ui/training_form.py" line="138" />
+            <source>Same seed, same run: initial weights and batch order.</source>
+            <translation>种子相同，训练过程就相同：初始权重和批次顺序都一样。</translation>
         </message>
         <message>
-            <location filename="../ui/training_panel.py" line="606" />
+            <location filename="../ui/training_form.py" line="139" />
+            <source>Scale gradients down to this norm (0 = off).</source>
+            <translation>把梯度缩小到不超过这个范数(0 表示关闭)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_form.py" line="141" />
+            <source>Stop after this many epochs without a better validation loss (0 = off).</source>
+            <translation>验证损失连续这么多轮没有改善就停止训练(0 表示关闭)。</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrainingPanel</name>
+        <message>
+            <location filename="../ui/training_panel.py" line="65" />
             <source>Use a &amp;Data Folder…</source>
             <translation>使用数据文件夹(&amp;D)…</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="621" />
-            <source>Resume</source>
-            <translation>继续</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="632" />
-            <source>Paused</source>
-            <translation>已暂停</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="633" />
-            <source>Stopping…</source>
-            <translation>正在停止…</translation>
-        </message>
-        <message>
-            <location filename="../ui/training_panel.py" line="664" />
-            <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
-            <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
         </message>
     </context>
     <context>

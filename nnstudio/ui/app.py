@@ -145,7 +145,7 @@ class CoreLoader(QObject):
             import nnstudio.core.network.presets  # noqa: F401
             import nnstudio.core.project.files  # noqa: F401
             import nnstudio.core.training.loop  # noqa: F401
-            from nnstudio.ui.training_panel import available_devices
+            from nnstudio.ui.training_form import available_devices
 
             for name in (
                 "nnstudio.core.predict.predictor",

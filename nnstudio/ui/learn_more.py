@@ -256,7 +256,7 @@ class ExperimentRunner(QObject):
         self.queue: list[Any] = []
         self.waiting_for_data = False
         self.run_ids: list[str] = []
-        window.training_panel.sig_finished.connect(self._on_training_finished)
+        window.training_panel.run.sig_finished.connect(self._on_training_finished)
         window.data_source.sig_data_changed.connect(self._on_data_changed)
         window.data_source.sig_failed.connect(self._on_data_failed)
 
@@ -303,7 +303,7 @@ class ExperimentRunner(QObject):
             return
         self.waiting_for_data = False
         if not self.window.start_training():
-            why = self.window.training_panel.train_blocker() or ""
+            why = self.window.training_panel.run.train_blocker() or ""
             self._abandon(why)
 
     def _abandon(self, why: str) -> None:
@@ -435,7 +435,7 @@ def install_learn_more(window: Any) -> LearnMore:
     default = Qt.ContextMenuPolicy.DefaultContextMenu
     if palette is not None and palette.contextMenuPolicy() == default:
         learn.context_menu(palette, _palette_kind_at(palette))
-    panel = getattr(window, "training_panel", None)
+    panel = window.training_panel.form
     for name in ("loss_combo", "optimizer_combo"):
         combo = getattr(panel, name, None)
         if combo is not None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.ui.frame_clock import FrameClock
 from nnstudio.ui.icons import app_icon
-from nnstudio.ui.messages import MessageBar, core_text
+from nnstudio.ui.messages import MessageBar, core_text, tr
 from nnstudio.ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -263,10 +263,10 @@ class MainWindow(QMainWindow):
             old = self.docks[name].widget()
             self.docks[name].setWidget(widget)
             old.deleteLater()
-        self.frame_clock.register(self.training_panel)
+        self.frame_clock.register(self.training_panel.run)
         for label in (
-            self.training_panel.device_status,
-            self.training_panel.state_status,
+            self.training_panel.run.device_status,
+            self.training_panel.run.state_status,
         ):
             self.statusBar().addPermanentWidget(label)
         self._wire_panels()
@@ -279,10 +279,10 @@ class MainWindow(QMainWindow):
         self.network_panel.editor.sig_layer_selected.connect(
             self.layer_editor.show_layer
         )
-        self.training_panel.sig_message.connect(self.show_message)
-        self.training_panel.sig_data_message.connect(self._on_data_message)
-        self.training_panel.sig_status.connect(self.status_label.setText)
-        self.training_panel.sig_finished.connect(self._on_training_finished)
+        self.training_panel.run.sig_message.connect(self.show_message)
+        self.training_panel.data_box.sig_data_message.connect(self._on_data_message)
+        self.training_panel.run.sig_status.connect(self.status_label.setText)
+        self.training_panel.run.sig_finished.connect(self._on_training_finished)
         doc.sig_title_changed.connect(self._on_document_title_changed)
         doc.sig_dirty_changed.connect(self._on_document_dirty_changed)
         doc.sig_loaded.connect(self._on_document_loaded)
@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
         self, spec: Any = None, config: Any = None, data: Any = None
     ) -> bool:
         """Start a run of the document, or of a variant (Runs view, boundary)."""
-        return self.training_panel.start_training(spec, config, data)
+        return self.training_panel.run.start_training(spec, config, data)
 
     def open_file(self, path: str | Path) -> bool:
         return self.files.open(path)
@@ -459,6 +459,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text[:STATUS_CHARS], 8000)
         else:
             self.message_bar.retract("dataset")
+            if self.statusBar().currentMessage().startswith(self._data_failed_head()):
+                self.statusBar().clearMessage()
+
+    def _data_failed_head(self) -> str:
+        return tr("The dataset could not be loaded: {m}").split("{m}")[0]
 
     def show_message(self, text: str, level: str = "info") -> None:
         self.message_bar.show_message(text, level)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.network.layers import CATEGORIES, LAYER_KINDS, LayerSpec
-from nnstudio.core.network.shapes import format_shape, suggest_fix
+from nnstudio.core.network.shapes import format_shape
 from nnstudio.ui.document import Document
 from nnstudio.ui.icons import category_color, layer_icon
 from nnstudio.ui.messages import (
@@ -344,7 +344,7 @@ class NetworkPanel(QWidget):
         self.problem_label.setStyleSheet(f"color: {ERROR_COLOR};")
         self.fix_button = QPushButton(self)
         self.fix_button.setObjectName("fixButton")
-        self._fix_spec: Any = None
+        self._fix: Any = None  # the core's one-click fix of the first error
         self.fix_button.clicked.connect(self._on_fix_clicked)
         self._build_layout()
         self.actions_by_name = self._make_actions()
@@ -452,48 +452,27 @@ class NetworkPanel(QWidget):
             if first is None
             else self.tr("Total  – (the network has a problem)")
         )
-        self._fix_spec = self._suggest_fix(spec, first) if first else None
+        self._fix = self._first_fix()
         # the card already shows its own problem; repeat it here only beside its fix
         # or when it belongs to no card (an empty network, a bad input shape)
-        footer = first is not None and (
-            self._fix_spec is not None or first.index is None
-        )
+        footer = first is not None and (self._fix is not None or first.index is None)
         self.problem_label.setText(problem_text(first) if footer else "")
         self.problem_label.setVisible(footer)
-        self.fix_button.setVisible(self._fix_spec is not None)
-        if first is not None and self._fix_spec is not None:
-            self.fix_button.setText(self._fix_text(first))
+        self.fix_button.setVisible(self._fix is not None)
+        if first is not None and self._fix is not None:
+            self.fix_button.setText(core_text(self._fix.label))
             self.fix_button.setToolTip(problem_text(first))
         self._update_actions()
 
-    def _suggest_fix(self, spec: Any, problem: Any) -> Any:
-        """The core's one-click fix, plus the obvious one for a wrong output width:
-        set the last Linear's out_features to what the dataset needs."""
-        fixed = suggest_fix(spec, problem)
-        last = spec.layers[-1] if spec.layers else None
-        if (
-            fixed is None
-            and problem.code == "output-width"
-            and last is not None
-            and last.kind == "Linear"
-        ):
-            want = problem.data["want"]
-            fixed = spec.replace_layer(
-                len(spec.layers) - 1, last.with_params(out_features=want)
-            )
-        return fixed
-
-    def _fix_text(self, problem: Any) -> str:
-        if problem.code == "needs-flat":
-            return self.tr("Insert Flatten")
-        if problem.code == "output-width":
-            return self.tr("Set outputs to {n}").format(n=problem.data["want"])
-        return self.tr("Move Flatten")
+    def _first_fix(self) -> Any:
+        """The session's one-click fix of the first error (it decides, not us)."""
+        errors = [p for p in self.document.session.problems if p.severity == "error"]
+        return errors[0].fix if errors else None
 
     @Slot()
     def _on_fix_clicked(self) -> None:
-        if self._fix_spec is not None:
-            self.document.set_spec(self._fix_spec, self.fix_button.text())
+        if self._fix is not None:
+            self.document.session.apply_fix(self._fix)
 
     @Slot(int)
     def _on_editor_layer_selected(self, row: int) -> None:
@@ -505,7 +484,7 @@ class NetworkPanel(QWidget):
         self.actions_by_name["duplicate"].setEnabled(row >= 0)
         self.actions_by_name["move_up"].setEnabled(row > 0)
         self.actions_by_name["move_down"].setEnabled(0 <= row < count - 1)
-        self.actions_by_name["fix"].setEnabled(self._fix_spec is not None)
+        self.actions_by_name["fix"].setEnabled(self._fix is not None)
 
     @Slot()
     def _on_delete_triggered(self) -> None:

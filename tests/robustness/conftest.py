@@ -100,8 +100,8 @@ def studio(_studio, qtbot):
     win.resize(1440, 900)  # a case may have made it grow
     win.modals.calls.clear()
     qtbot.waitUntil(lambda: win.data is not None, timeout=30_000)
-    assert win.training_panel.train_button.isEnabled(), (
-        win.training_panel.blocked_label.text()
+    assert win.training_panel.run.train_button.isEnabled(), (
+        win.training_panel.run.blocked_label.text()
     )
     return win
 

@@ -262,22 +262,22 @@ def test_window_explains_and_recovers(
     window = studio
     doc, panel = window.document, window.training_panel
     if dataset != "spiral":
-        panel.choose_dataset(dataset)
+        panel.data_box.choose_dataset(dataset)
         doc.set_spec(image(L("Flatten"), lin(10)), "a valid network for digits")
     good = doc.spec
-    assert panel.train_button.isEnabled(), panel.blocked_label.text()
+    assert panel.run.train_button.isEnabled(), panel.run.blocked_label.text()
     doc.set_spec(spec.with_input_shape(good.input_shape), name)
-    assert not panel.train_button.isEnabled()
-    assert panel.blocked_label.isVisible()
-    assert_user_message(panel.blocked_label.text(), fragment)
-    assert fragment.lower() in panel.train_button.toolTip().lower()
+    assert not panel.run.train_button.isEnabled()
+    assert panel.run.blocked_label.isVisible()
+    assert_user_message(panel.run.blocked_label.text(), fragment)
+    assert fragment.lower() in panel.run.train_button.toolTip().lower()
     assert not window.start_training()  # F5 / the menu refuse too
     assert not window.controller.running
     if name == "kernel-larger-than-map":
         window.grab().save(str(shots / "stack_kernel_too_large.png"))
     doc.undo_stack.undo()  # the student's way back
     assert doc.spec == good
-    assert panel.train_button.isEnabled(), panel.blocked_label.text()
+    assert panel.run.train_button.isEnabled(), panel.run.blocked_label.text()
     assert window.modals.calls == []
 
 
@@ -306,7 +306,7 @@ def test_window_softmax_warning_still_trains(studio, qtbot) -> None:
     doc.insert_layer(3, L("Softmax"))
     warnings = [p for p in doc.report.problems if p.severity == "warning"]
     assert warnings and warnings[0].code == "softmax-before-ce"
-    assert panel.train_button.isEnabled()
+    assert panel.run.train_button.isEnabled()
     window.network_panel.editor.select_row(3)
     assert_user_message(window.layer_editor.problem_label.text(), "Softmax")
 
@@ -315,13 +315,13 @@ def test_window_batch_size_one_with_batchnorm(studio) -> None:
     window = studio
     panel = window.training_panel
     window.load_preset("deep-relu-bn")
-    edit = panel.numbers["batch_size"]
+    edit = panel.form.numbers["batch_size"]
     edit.setText("1")
     assert edit.commit()
-    assert not panel.train_button.isEnabled()
-    assert_user_message(panel.blocked_label.text(), "BatchNorm", "2 or more")
+    assert not panel.run.train_button.isEnabled()
+    assert_user_message(panel.run.blocked_label.text(), "BatchNorm", "2 or more")
     window.document.undo_stack.undo()
-    assert panel.train_button.isEnabled()
+    assert panel.run.train_button.isEnabled()
 
 
 def test_window_five_hundred_layers(studio, qtbot) -> None:
@@ -335,7 +335,7 @@ def test_window_five_hundred_layers(studio, qtbot) -> None:
     assert time.perf_counter() - started < 20
     assert window.network_panel.editor.model().rowCount() == 501
     panel = window.training_panel
-    assert panel.train_button.isEnabled(), panel.blocked_label.text()
+    assert panel.run.train_button.isEnabled(), panel.run.blocked_label.text()
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert doc.spec == PRESETS["spiral-relu"].spec
@@ -364,4 +364,4 @@ def test_window_editing_the_stack_while_training(studio, qtbot) -> None:
     while doc.spec != trained_spec and doc.undo_stack.canUndo():
         doc.undo_stack.undo()
     assert doc.spec == trained_spec and doc.weights is not None
-    assert window.training_panel.train_button.isEnabled()
+    assert window.training_panel.run.train_button.isEnabled()

@@ -355,14 +355,14 @@ def test_csv_in_a_chinese_folder_trains(tmp_path, capsys) -> None:
 
 # --- the window -----------------------------------------------------------------------
 def pick(studio, qtbot, dataset: str) -> None:
-    studio.training_panel.choose_dataset(dataset)
+    studio.training_panel.data_box.choose_dataset(dataset)
     qtbot.waitUntil(lambda: not studio.data_source.loading, timeout=30_000)
 
 
 def back_to_spiral(studio, qtbot) -> None:
     pick(studio, qtbot, "spiral")
     panel = studio.training_panel
-    qtbot.waitUntil(panel.train_button.isEnabled, timeout=10_000)
+    qtbot.waitUntil(panel.run.train_button.isEnabled, timeout=10_000)
 
 
 @pytest.mark.parametrize(
@@ -394,8 +394,8 @@ def test_window_bad_data(name, make, fragment, studio, qtbot, tmp_path, shots) -
     panel, bar = studio.training_panel, studio.message_bar
     assert bar.isVisible() and bar.last_level == "error"
     assert_user_message(bar.last_text, fragment)
-    assert not panel.train_button.isEnabled()
-    assert_user_message(panel.blocked_label.text(), fragment)
+    assert not panel.run.train_button.isEnabled()
+    assert_user_message(panel.run.blocked_label.text(), fragment)
     if name == "nan-value":
         studio.grab().save(str(shots / "data_nan_csv.png"))
     assert snapshot(path) == before
@@ -412,8 +412,8 @@ def test_window_download_fault(
     panel, bar = studio.training_panel, studio.message_bar
     assert bar.last_level == "error"
     assert_user_message(bar.last_text, *fragments)
-    assert not panel.train_button.isEnabled()
-    assert_user_message(panel.blocked_label.text(), *fragments)
+    assert not panel.run.train_button.isEnabled()
+    assert_user_message(panel.run.blocked_label.text(), *fragments)
     if name == "offline-no-cache":
         studio.grab().save(str(shots / "download_offline.png"))
     assert cache_files(tmp_path / "cache") == []
@@ -427,18 +427,21 @@ def test_window_cancel_during_a_download(
     panel, source = studio.training_panel, studio.data_source
     progress = []
     source.sig_progress.connect(lambda done, total: progress.append(done))
-    panel.choose_dataset("mnist")
-    assert source.loading and not panel.train_button.isEnabled()
+    panel.data_box.choose_dataset("mnist")
+    assert source.loading and not panel.run.train_button.isEnabled()
     qtbot.waitUntil(
-        lambda: bool(progress) and panel._progress_dialog is not None, timeout=20_000
+        lambda: bool(progress) and panel.data_box._progress_dialog is not None,
+        timeout=20_000,
     )
     studio.grab().save(str(shots / "download_in_progress.png"))
     from PySide6.QtWidgets import QPushButton
 
-    panel._progress_dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+    panel.data_box._progress_dialog.findChild(
+        QPushButton
+    ).click()  # the dialog's Cancel button
     assert not source.loading and source.data is None
-    assert_user_message(panel.data_info.text(), "cancelled")
-    assert not panel.train_button.isEnabled()
+    assert_user_message(panel.data_box.data_info.text(), "cancelled")
+    assert not panel.run.train_button.isEnabled()
     qtbot.waitUntil(lambda: not source._jobs, timeout=20_000)  # the worker ended
     assert cache_files(tmp_path / "cache") == []
     back_to_spiral(studio, qtbot)

@@ -100,14 +100,15 @@ def _cases():
 @pytest.mark.parametrize("field,typed,value,fragment", _cases())
 def test_window_field(field, typed, value, fragment, studio, qtbot) -> None:
     panel, doc = studio.training_panel, studio.document
-    edit = panel.numbers[field]
+    edit = panel.form.numbers[field]
     before = doc.config
     type_into(qtbot, edit, typed)
     if value is REFUSED:
         assert doc.config == before, f"{typed!r} changed the settings"
         assert_user_message(edit.error, fragment)
         assert fragment.lower() in edit.toolTip().lower()  # the reason is shown
-        assert "Train" in panel.train_button.text() and panel.train_button.isEnabled()
+        button = panel.run.train_button
+        assert "Train" in button.text() and button.isEnabled()
     else:
         got = getattr(doc.config, field)
         assert got == pytest.approx(value) and type(got) is type(value)
@@ -128,7 +129,7 @@ def test_window_layer_width_field(studio, qtbot) -> None:
         assert edit.error
     type_into(qtbot, edit, "６４")
     assert doc.spec.layers[0]["out_features"] == 64
-    assert window.training_panel.train_button.isEnabled()
+    assert window.training_panel.run.train_button.isEnabled()
 
 
 def test_window_still_trains_after_bad_fields(studio, qtbot) -> None:

@@ -761,7 +761,7 @@ def test_window_refuses_broken_file(case, studio, tmp_path, shots) -> None:
     assert bar.isVisible() and bar.last_level == "error"
     assert_user_message(bar.last_text, case[2])
     assert doc.spec == spec and doc.name == name and doc.path is None
-    assert window.training_panel.train_button.isEnabled()
+    assert window.training_panel.run.train_button.isEnabled()
     assert path.read_bytes() == blob and not sentinel.exists()
     assert window.modals.calls == []
     if case[0] == "weights-pickle":
@@ -781,7 +781,7 @@ def test_window_refuses_bad_config_entry(
     except Exception as exc:  # what reaches Qt as a traceback from the Open action
         pytest.fail(f"open raised {type(exc).__name__}: {exc}")
     if opened:  # opened: then training must be refused with the reason
-        blocker = window.training_panel.train_blocker()
+        blocker = window.training_panel.run.train_blocker()
         assert blocker is not None
         assert_user_message(blocker, fragment)
     else:
@@ -796,8 +796,8 @@ def test_window_opens_a_spec_with_problems_and_explains(studio, tmp_path) -> Non
     path.write_bytes(with_spec(layers=[{"kind": "Quantum", "params": {}}]))
     assert window.open_file(path)
     panel = window.training_panel
-    assert not panel.train_button.isEnabled()
-    assert_user_message(panel.blocked_label.text(), "unknown layer kind")
+    assert not panel.run.train_button.isEnabled()
+    assert_user_message(panel.run.blocked_label.text(), "unknown layer kind")
     assert path.read_bytes() == with_spec(layers=[{"kind": "Quantum", "params": {}}])
 
 
@@ -834,7 +834,7 @@ def test_window_save_on_failing_disk(
     assert path.read_bytes() == good_bytes()
     assert temp_leftovers(tmp_path) == []
     assert window.document.dirty and window.isWindowModified()
-    assert window.training_panel.train_button.isEnabled()
+    assert window.training_panel.run.train_button.isEnabled()
     if name == "disk-full":
         window.grab().save(str(shots / "save_disk_full.png"))
     assert window.save_file(path)  # and once the disk is fine again, it saves
@@ -896,7 +896,7 @@ def test_autosave_is_offered_after_the_studio_was_killed(
     restore.click()
     assert window.document.spec == killed_spec
     assert window.document.dirty  # restored work is unsaved until the user saves
-    assert window.training_panel.train_button.isEnabled()
+    assert window.training_panel.run.train_button.isEnabled()
     assert modals.calls == []
 
 
@@ -916,7 +916,7 @@ def test_corrupt_autosave_after_a_crash(ui_env, main_window, modals) -> None:
     assert window.message_bar.last_level == "error"
     assert_user_message(window.message_bar.last_text, "autosave.nnstudio")
     assert window.document.spec == spec
-    assert window.training_panel.train_button.isEnabled()
+    assert window.training_panel.run.train_button.isEnabled()
     assert modals.calls == []
 
 

@@ -274,10 +274,10 @@ def test_window_fault_is_a_message_and_training_goes_on(
     bar = window.message_bar
     assert bar.isVisible() and bar.last_level == "error"
     assert_user_message(bar.last_text, *fragments)
-    assert_user_message(window.training_panel.stats_label.text(), *fragments)
+    assert_user_message(window.training_panel.run.stats_label.text(), *fragments)
     assert doc.weights is None or finite(doc.weights)  # never NaN weights kept
     panel = window.training_panel
-    assert panel.train_button.isEnabled() and not panel.stop_button.isEnabled()
+    assert panel.run.train_button.isEnabled() and not panel.run.stop_button.isEnabled()
     if name in ("nan-mid-epoch", "oom-first-batch"):
         window.grab().save(str(shots / f"train_{name}.png"))
     assert window.start_training()  # and the studio trains again, normally
@@ -334,21 +334,21 @@ def test_window_cuda_chosen_but_absent(studio, qtbot) -> None:
     CPU (or Automatic) in the device box fixes it."""
     window, doc, panel = studio, studio.document, studio.training_panel
     doc.set_config(doc.config.with_(device="cuda"), "from a GPU machine")
-    assert not panel.train_button.isEnabled()
-    assert_user_message(panel.blocked_label.text(), "no CUDA GPU")
+    assert not panel.run.train_button.isEnabled()
+    assert_user_message(panel.run.blocked_label.text(), "no CUDA GPU")
     assert not window.start_training()
-    combo = panel.device_combo
+    combo = panel.form.device_combo
     combo.setCurrentIndex(combo.findData("cpu"))
     combo.activated.emit(combo.currentIndex())
-    assert doc.config.device == "cpu" and panel.train_button.isEnabled()
+    assert doc.config.device == "cpu" and panel.run.train_button.isEnabled()
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
 def test_window_cuda_absent_is_worded_for_the_window(studio) -> None:
     doc, panel = studio.document, studio.training_panel
     doc.set_config(doc.config.with_(device="cuda"), "from a GPU machine")
-    assert "--device" not in panel.blocked_label.text()
-    assert panel.device_combo.currentData() != "auto"
+    assert "--device" not in panel.run.blocked_label.text()
+    assert panel.form.device_combo.currentData() != "auto"
 
 
 def test_window_double_click_train_starts_one_run(studio, qtbot) -> None:
@@ -361,7 +361,7 @@ def test_window_double_click_train_starts_one_run(studio, qtbot) -> None:
             started.append(event)
 
     window.controller.sig_event.connect(on_event)
-    button = window.training_panel.train_button
+    button = window.training_panel.run.train_button
     try:
         qtbot.mouseDClick(button, qtbot_button())
         button.click()  # and a third, for good measure
@@ -392,13 +392,13 @@ def test_window_stop_during_the_first_batch(studio, qtbot, monkeypatch) -> None:
     install_fault(monkeypatch, 1, hold)
     assert window.start_training()
     qtbot.waitUntil(inside.is_set, timeout=30_000)
-    window.training_panel.stop_button.click()
+    window.training_panel.run.stop_button.click()
     assert window.controller.state == "stopping"
     release.set()
     wait_idle(qtbot, window, 20_000)
     finished = window.controller.finished
     assert finished.reason == "stopped" and finished.steps <= 1
-    assert window.training_panel.train_button.isEnabled()
+    assert window.training_panel.run.train_button.isEnabled()
     assert window.document.weights is not None and finite(window.document.weights)
 
 

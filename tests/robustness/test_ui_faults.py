@@ -58,10 +58,10 @@ def test_drop_on_the_stack(name, data, added, studio) -> None:
     assert len(doc.spec.layers) == before + added
     panel = studio.training_panel
     if name == "json-negative-width":  # inserted, and explained on the card
-        assert_user_message(panel.blocked_label.text(), "outside")
+        assert_user_message(panel.run.blocked_label.text(), "outside")
     while doc.undo_stack.canUndo():
         doc.undo_stack.undo()
-    assert panel.train_button.isEnabled()
+    assert panel.run.train_button.isEnabled()
     assert studio.modals.calls == []
 
 
@@ -74,33 +74,33 @@ def test_delete_every_layer_with_the_keyboard(studio, qtbot) -> None:
         qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert doc.spec.layers == ()
     panel = studio.training_panel
-    assert not panel.train_button.isEnabled()
-    assert_user_message(panel.blocked_label.text(), "no layers", "drag a layer")
+    assert not panel.run.train_button.isEnabled()
+    assert_user_message(panel.run.blocked_label.text(), "no layers", "drag a layer")
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     for _ in range(5):  # more undos than there is history
         doc.undo_stack.undo()
-    assert len(doc.spec.layers) == 3 and panel.train_button.isEnabled()
+    assert len(doc.spec.layers) == 3 and panel.run.train_button.isEnabled()
 
 
 def test_run_controls_at_the_wrong_time(studio, qtbot) -> None:
     panel, ctl = studio.training_panel, studio.controller
-    panel.stop_action.trigger()  # Stop with nothing running
-    panel.pause_action.trigger()  # Pause with nothing running
-    assert ctl.state == "idle" and not panel.pause_button.isChecked()
+    panel.run.stop_action.trigger()  # Stop with nothing running
+    panel.run.pause_action.trigger()  # Pause with nothing running
+    assert ctl.state == "idle" and not panel.run.pause_button.isChecked()
     studio.document.remove_layer(2)  # now the output width is wrong
-    panel.train_action.trigger()  # F5 while Train is disabled
+    panel.run.train_action.trigger()  # F5 while Train is disabled
     assert not ctl.running
     studio.document.undo_stack.undo()
     doc = studio.document
     doc.set_config(doc.config.with_(epochs=2, dataset_options={"size": 30}), "quick")
-    panel.train_action.trigger()
-    panel.pause_action.trigger()
-    panel.pause_action.trigger()  # pause, resume
-    panel.stop_action.trigger()
-    panel.stop_action.trigger()  # stop twice
+    panel.run.train_action.trigger()
+    panel.run.pause_action.trigger()
+    panel.run.pause_action.trigger()  # pause, resume
+    panel.run.stop_action.trigger()
+    panel.run.stop_action.trigger()  # stop twice
     qtbot.waitUntil(lambda: not ctl.running, timeout=30_000)
     assert ctl.finished.reason in ("stopped", "finished")
-    assert panel.train_button.isEnabled()
+    assert panel.run.train_button.isEnabled()
 
 
 def test_file_actions_during_a_run(studio, qtbot, tmp_path) -> None:
@@ -143,11 +143,11 @@ def test_core_problems_reach_a_chinese_window_in_chinese(
     window = main_window()
     panel = window.training_panel
     window.document.set_spec(window.document.spec.with_layers(()), "empty")
-    assert has_cjk(panel.blocked_label.text()), panel.blocked_label.text()
+    assert has_cjk(panel.run.blocked_label.text()), panel.run.blocked_label.text()
     window.document.undo_stack.undo()
     bad = tmp_path / "坏.csv"
     bad.write_text("a,b,label\n1,2,0\n3,4,0\n", encoding="utf-8")
-    panel.choose_dataset(str(bad))
+    panel.data_box.choose_dataset(str(bad))
     qtbot.waitUntil(lambda: not window.data_source.loading, timeout=30_000)
     assert has_cjk(window.message_bar.last_text)
     assert "只有一个类别" in window.message_bar.last_text
@@ -164,7 +164,8 @@ def test_window_chrome_in_chinese(main_window, monkeypatch, modals, qapp) -> Non
         window = main_window()
         panel = window.training_panel
         window.document.set_spec(window.document.spec.with_layers(()), "empty")
-        texts = [panel.train_button.text(), panel.blocked_label.text().split(":")[0]]
+        run = panel.run
+        texts = [run.train_button.text(), run.blocked_label.text().split(":")[0]]
         assert all(has_cjk(t) for t in texts), texts
     finally:
         for translator in installed:
@@ -193,7 +194,7 @@ def test_dropping_a_spec_layer_list_then_training(studio, qtbot) -> None:
     qtbot.waitUntil(lambda: not studio.controller.running, timeout=30_000)
     assert studio.controller.finished.reason == "finished"
     doc.insert_layer(0, LayerSpec("Flatten"))  # and editing goes on as usual
-    assert studio.training_panel.train_button.isEnabled()
+    assert studio.training_panel.run.train_button.isEnabled()
 
 
 def test_file_error_in_a_chinese_window(

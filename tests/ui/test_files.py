@@ -48,7 +48,7 @@ def test_predict_tab_gets_the_trained_model(main_window, qtbot, tmp_path) -> Non
     window = main_window()
     if window.predict_panel is None:
         pytest.skip("no Predict panel in this checkout")
-    window.training_panel.choose_dataset("digits")
+    window.training_panel.data_box.choose_dataset("digits")
     window.network_panel.fix_button.click()  # Flatten
     window.network_panel.fix_button.click()  # 10 outputs
     assert window.predict_panel._model is None

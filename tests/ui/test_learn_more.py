@@ -84,7 +84,7 @@ def test_palette_right_click_offers_learn_more(main_window) -> None:
 def test_loss_box_right_click_offers_learn_more(main_window) -> None:
     window = main_window(show=False)
     learn = install_learn_more(window)
-    combo = window.training_panel.loss_combo
+    combo = window.training_panel.form.loss_combo
     combo.customContextMenuRequested.emit(combo.rect().center())
     assert learn.menu.actions()[0].text() == "Learn more about cross-entropy…"
     learn.menu.close()

@@ -65,9 +65,9 @@ def test_default_project_is_ready_to_train(main_window, artifacts) -> None:
         .findChild(QWidget, "deviceStatus")
         .text()
         .startswith("Device: cpu")
-        or "cuda" in window.training_panel.device_status.text()
+        or "cuda" in window.training_panel.run.device_status.text()
     )
-    assert window.training_panel.preview.kind == "points"
+    assert window.training_panel.data_box.preview.kind == "points"
     shot(window, artifacts / "main_window_default.png")
     window.select_view("curves")
     shot(window, artifacts / "main_window_curves_empty.png")
@@ -138,8 +138,8 @@ def test_presets_menu_lists_every_preset_and_loads_it(main_window) -> None:
     assert doc.config.dataset == "sincos" and doc.config.loss == "mse"
     assert doc.spec == PRESETS["sincos"].spec
     assert window.data.name == "sincos"
-    assert window.training_panel.train_button.isEnabled()
-    assert window.training_panel.preview.kind == "curve"
+    assert window.training_panel.run.train_button.isEnabled()
+    assert window.training_panel.data_box.preview.kind == "curve"
     doc.undo_stack.undo()
     assert doc.config.dataset == "spiral"
 
@@ -151,13 +151,13 @@ def test_changing_the_dataset_updates_the_input_shape(main_window, artifacts) ->
     combo.activated.emit(combo.currentIndex())
     assert window.document.spec.input_shape == (1, 8, 8)
     assert window.network_panel.input_label.text().startswith("Input  1x8x8")
-    assert not window.training_panel.train_button.isEnabled()
-    assert window.training_panel.preview.kind == "image"
+    assert not window.training_panel.run.train_button.isEnabled()
+    assert window.training_panel.data_box.preview.kind == "image"
     shot(window, artifacts / "main_window_digits_preview.png")
     combo.setCurrentIndex(combo.findData("iris"))
     combo.activated.emit(combo.currentIndex())
     assert window.document.spec.input_shape == (4,)
-    assert window.training_panel.preview.kind == "table"
+    assert window.training_panel.data_box.preview.kind == "table"
 
 
 def test_number_fields_read_full_width_digits_and_decimal_commas(main_window) -> None:
@@ -268,8 +268,8 @@ def test_self_test_command(tmp_path) -> None:
 def test_core_text_follows_the_ui_language(main_window, monkeypatch) -> None:
     monkeypatch.setenv("NNSTUDIO_LANG", "zh")
     window = main_window(show=False)
-    window.training_panel.choose_dataset("digits")
-    assert "第 1 层" in window.training_panel.train_button.toolTip()
+    window.training_panel.data_box.choose_dataset("digits")
+    assert "第 1 层" in window.training_panel.run.train_button.toolTip()
     item = window.palette_panel.palette.item_for("ReLU")
     assert "保留正值" in item.toolTip(0)
 

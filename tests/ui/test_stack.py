@@ -162,12 +162,12 @@ def test_invalid_stack_disables_train_and_names_the_layer(
     main_window, artifacts
 ) -> None:
     window = main_window()
-    train = window.training_panel.train_button
+    train = window.training_panel.run.train_button
     assert train.isEnabled()
     window.document.insert_layer(1, LayerSpec("Conv2d"))
     assert not train.isEnabled()
     assert "layer 2 Conv2d" in train.toolTip()
-    assert "layer 2 Conv2d" in window.training_panel.blocked_label.text()
+    assert "layer 2 Conv2d" in window.training_panel.run.blocked_label.text()
     model = window.network_panel.model
     index = model.index(1, 0)
     assert index.data(SeverityRole) == "error"
@@ -182,7 +182,7 @@ def test_invalid_stack_disables_train_and_names_the_layer(
 def test_missing_flatten_is_fixed_in_one_click(main_window, artifacts) -> None:
     window = main_window()
     panel = window.network_panel
-    window.training_panel.choose_dataset("digits")  # 1x8x8 images, 10 classes
+    window.training_panel.data_box.choose_dataset("digits")  # 1x8x8 images, 10 classes
     assert window.document.spec.input_shape == (1, 8, 8)
     assert panel.fix_button.isVisible() and "Flatten" in panel.fix_button.text()
     shot(window, artifacts / "main_window_flatten_fix.png")
@@ -192,7 +192,7 @@ def test_missing_flatten_is_fixed_in_one_click(main_window, artifacts) -> None:
     assert "10" in panel.fix_button.text()
     panel.fix_button.click()
     assert window.document.report.ok
-    assert window.training_panel.train_button.isEnabled()
+    assert window.training_panel.run.train_button.isEnabled()
 
 
 def test_cards_show_shape_and_parameters(main_window) -> None:
@@ -217,7 +217,7 @@ def test_properties_edit_rechecks_shapes(main_window) -> None:
     edit.editingFinished.emit()
     assert window.document.spec.layers[2]["out_features"] == 5
     assert not window.document.report.ok
-    assert not window.training_panel.train_button.isEnabled()
+    assert not window.training_panel.run.train_button.isEnabled()
     edit.setText("0")  # out of range: refused on the spot, nothing changes
     edit.editingFinished.emit()
     assert window.document.spec.layers[2]["out_features"] == 5
@@ -281,7 +281,7 @@ def test_edit_menu_inserts_every_layer_kind(main_window) -> None:
     window.network_panel.editor.select_row(0)
     next(a for a in actions if a.data() == "Dropout").trigger()
     assert kinds(window) == ["Linear", "Dropout", "ReLU", "Linear"]
-    window.training_panel.choose_dataset("digits")
+    window.training_panel.data_box.choose_dataset("digits")
     fix = window.network_panel.actions_by_name["fix"]
     assert fix.isEnabled()
     fix.trigger()

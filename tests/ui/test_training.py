@@ -247,17 +247,17 @@ def test_dataset_worker_reports_progress_and_cancels(
     source = window.data_source
     seen = []
     source.sig_progress.connect(lambda done, total: seen.append(done))
-    window.training_panel.choose_dataset("mnist")
+    window.training_panel.data_box.choose_dataset("mnist")
     assert source.loading and source.data is None
-    assert not window.training_panel.train_button.isEnabled()
+    assert not window.training_panel.run.train_button.isEnabled()
     qtbot.waitUntil(lambda: len(seen) > 3, timeout=10_000)
-    dialog = window.training_panel._progress_dialog
+    dialog = window.training_panel.data_box._progress_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)  # shown after its short delay
     dialog.findChild(QPushButton).click()  # the dialog's Cancel button
     assert not source.loading
     qtbot.waitUntil(lambda: not source._jobs, timeout=10_000)
-    assert "still loading" not in window.training_panel.train_button.toolTip()
-    assert not window.training_panel.train_button.isEnabled()
+    assert "still loading" not in window.training_panel.run.train_button.toolTip()
+    assert not window.training_panel.run.train_button.isEnabled()
 
 
 def test_fake_run_keeps_numbers_in_the_status(main_window, qtbot, monkeypatch) -> None:
@@ -265,11 +265,12 @@ def test_fake_run_keeps_numbers_in_the_status(main_window, qtbot, monkeypatch) -
     window = main_window()
     window.start_training()
     qtbot.waitUntil(
-        lambda: "samples/s" in window.training_panel.stats_label.text(), timeout=10_000
+        lambda: "samples/s" in window.training_panel.run.stats_label.text(),
+        timeout=10_000,
     )
-    assert window.training_panel.state_status.text() == "Training"
+    assert window.training_panel.run.state_status.text() == "Training"
     wait_idle(qtbot, window, 20_000)
-    assert window.training_panel.state_status.text() == "Ready"
+    assert window.training_panel.run.state_status.text() == "Ready"
 
 
 def test_curves_fill_while_another_tab_is_shown(
@@ -292,15 +293,15 @@ def test_a_failed_download_is_a_message_not_a_dead_thread(
     main_window, qtbot, artifacts
 ) -> None:
     window = main_window()  # tests/conftest.py points the mirror at a closed port
-    window.training_panel.choose_dataset("kmnist")
+    window.training_panel.data_box.choose_dataset("kmnist")
     source = window.data_source
     qtbot.waitUntil(lambda: not source.loading, timeout=60_000)
     if source.data is not None:
         pytest.skip("kmnist is cached on this machine")
     assert source.error and window.message_bar.last_level == "error"
     assert "kmnist" in window.message_bar.last_text.lower() or source.error
-    assert not window.training_panel.train_button.isEnabled()
-    assert source.error in window.training_panel.train_button.toolTip()
+    assert not window.training_panel.run.train_button.isEnabled()
+    assert source.error in window.training_panel.run.train_button.toolTip()
     qtbot.waitUntil(lambda: not source._jobs, timeout=10_000)
     shot(window, artifacts / "main_window_download_failed.png")
 
