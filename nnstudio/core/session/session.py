@@ -1,26 +1,14 @@
-"""The studio's state and rules, with no Qt: one owner the window and scripts share.
+"""`Session`: one open project's state and the studio's rules (see __init__).
 
-A `Session` holds the network spec, the training settings, the chosen dataset and
-what is known about it, the trained weights together with the network and data
-they were trained on, the run history and a plain-Python undo history. Every user
-action is one undo step. The rules live here, not in widgets: choosing a dataset
-(the input shape, a loss that fits its task, the problems of the stack against
-it), loading a preset or a project, the one-click fixes, whether training may
-start and why not. The window's `Document` only turns the session's change
-notices into Qt signals.
-
-    session = Session()                 # spiral-relu on spiral
-    session.load_preset("cnn-mnist")    # one undo step
-    session.choose_dataset("/data/mnist")
-    session.problems                    # the stack against the chosen dataset
-    session.undo()
+Every user action is one undo step; the rules live here, not in widgets: choosing a
+dataset (input shape, a loss that fits its task, the stack's problems against it),
+presets and projects, one-click fixes, whether training may start and why not.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,120 +16,26 @@ from nnstudio.core.errors import NNStudioError
 from nnstudio.core.i18n import Text, text
 from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.presets import DEFAULT_PRESET, get_preset
-from nnstudio.core.network.shapes import Fix, Problem, ShapeReport, check, fixes_for
+from nnstudio.core.network.shapes import Fix, ShapeReport, check, fixes_for
 from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.project.files import EXTENSION, Project, load_project, save_project
 from nnstudio.core.provenance import data_fingerprint, fingerprint, network_fingerprint
-from nnstudio.core.session_text import BLOCKERS, STEP_NAMES, step_name
+from nnstudio.core.session.facts import (
+    Blocker,
+    DatasetFacts,
+    SessionProblem,
+    State,
+    Trained,
+    facts_from_data,
+    facts_from_registry,
+)
+from nnstudio.core.session.text import BLOCKERS, step_name
+from nnstudio.core.session.undo import Step, UndoHistory
 from nnstudio.core.training.config import LOSSES, TrainConfig
-from nnstudio.core.undo import Step, UndoHistory
 
 UNTITLED = "untitled"
 # what listeners are told; the Qt Document maps each to a signal
 CHANGES = ("state", "checked", "dataset", "weights", "loaded", "title", "dirty")
-
-
-@dataclass(frozen=True)
-class State:
-    """What one undo step swaps: both parts frozen, so a step is exact."""
-
-    spec: NetworkSpec
-    config: TrainConfig
-
-
-@dataclass(frozen=True)
-class DatasetFacts:
-    """What the session knows of the chosen dataset, before or after loading it.
-
-    `status`: "known" (from the registry, not loaded), "loading", "loaded" or
-    "failed" (then `error` says why, and the stack is checked against no data).
-    """
-
-    name: str
-    status: str
-    input_shape: tuple[int, ...] | None = None
-    task: str | None = None
-    class_names: tuple[str, ...] = ()
-    num_outputs: int | None = None
-    error: str | None = None
-
-    @property
-    def usable(self) -> bool:
-        return self.status in ("known", "loaded")
-
-
-@dataclass(frozen=True)
-class SessionProblem:
-    """A shape problem of the current stack, with its one-click fixes (maybe none)."""
-
-    problem: Problem
-    fixes: tuple[Fix, ...] = ()
-
-    @property
-    def fix(self) -> Fix | None:
-        return self.fixes[0] if self.fixes else None
-
-    @property
-    def index(self) -> int | None:
-        return self.problem.index
-
-    @property
-    def layer(self) -> int | None:
-        """The layer's stack position as users count it (1-based)."""
-        return None if self.problem.index is None else self.problem.index + 1
-
-    def __getattr__(self, name: str) -> Any:  # code, kind, severity, data, message
-        return getattr(self.problem, name)
-
-    def __str__(self) -> str:
-        return self.problem.message()
-
-
-@dataclass(frozen=True)
-class Blocker:
-    """Why training cannot start: a code the window can word, and the core's line."""
-
-    code: str
-    message: str
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return self.message
-
-
-@dataclass(frozen=True)
-class Trained:
-    """Weights and the network and data they were trained on."""
-
-    weights: dict[str, Any]
-    spec: NetworkSpec
-    fingerprint: str
-
-
-def facts_from_data(name: str, data: Any) -> DatasetFacts:
-    """Facts of a loaded `Data`."""
-    return DatasetFacts(
-        name,
-        "loaded",
-        tuple(data.input_shape),
-        data.task,
-        tuple(data.class_names),
-        data.num_outputs,
-    )
-
-
-def facts_from_registry(name: str) -> DatasetFacts | None:
-    """Facts of a registry dataset without loading it (None for a path)."""
-    from nnstudio.core.datasets import DATASETS
-
-    info = DATASETS.get(name)
-    if info is None:
-        return None
-    classes = tuple(info.class_names)
-    outputs = len(classes) if info.task == "classification" and classes else None
-    return DatasetFacts(
-        name, "known", tuple(info.input_shape), info.task, classes, outputs
-    )
 
 
 class Session:
@@ -579,14 +473,3 @@ def _inverse(hint: tuple | None) -> tuple | None:
 
 def _blocker(code: str) -> Blocker:
     return Blocker(code, text(BLOCKERS[code]))
-
-
-__all__ = [
-    "STEP_NAMES",
-    "Blocker",
-    "DatasetFacts",
-    "Session",
-    "SessionProblem",
-    "State",
-    "Trained",
-]
