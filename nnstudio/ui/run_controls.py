@@ -64,6 +64,7 @@ class RunControls(QWidget):
         self._last_text = 0.0
         self._run_text = ""  # how the last run ended, for the run line
         self._run_fingerprint: str | None = None  # the network+data it trained
+        self._run_progress = 0  # where its progress bar ended
         self._make_run_widgets()
         buttons = QHBoxLayout()
         for button in (self.train_button, self.pause_button, self.stop_button):
@@ -136,8 +137,10 @@ class RunControls(QWidget):
         if self.controller.running or self._run_fingerprint is None:
             return
         if now == self._run_fingerprint:
+            self.progress.setValue(self._run_progress)
             self._set_stats(self._run_text)
         else:
+            self.progress.setValue(0)  # a full bar would claim this network trained
             self._set_stats(
                 self.tr("Not trained yet: the last run was of another network or data")
             )
@@ -298,6 +301,7 @@ class RunControls(QWidget):
         else:
             self.refresh()
         self._run_text = finish_text(finished.reason, finished.message)
+        self._run_progress = self.progress.value()
         self._run_fingerprint = (
             None
             if ctl.spec is None or ctl.config is None

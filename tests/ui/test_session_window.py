@@ -31,9 +31,11 @@ def test_preset_after_a_run_does_not_claim_the_old_accuracy(
     assert window.load_preset("spiral-linear")
     assert "accuracy" not in panel.run.stats_label.text().lower()
     assert "another network" in panel.run.stats_label.text()
+    assert panel.run.progress.value() == 0
     shot(window, artifacts / "session-preset-after-run.png")
     window.document.undo_stack.undo()  # back to the trained spiral-relu
     assert panel.run.stats_label.text() == finished
+    assert panel.run.progress.value() == panel.run.progress.maximum()
 
 
 def test_import_after_a_failed_download(main_window, qtbot, shared_mnist, artifacts):
