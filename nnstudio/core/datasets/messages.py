@@ -214,6 +214,10 @@ MESSAGES: dict[str, Text] = {
         "en": "the connection closed before the file was complete",
         "zh": "文件尚未传完连接就断开了",
     },
+    "r_too_big": {
+        "en": "the server sent more than the {size} that {file} has",
+        "zh": "服务器发送的数据超过了 {file} 应有的 {size}",
+    },
     "r_http": {
         "en": "the server answered HTTP {status} for {file}",
         "zh": "服务器对 {file} 返回了 HTTP {status}",
