@@ -150,7 +150,8 @@ def to_8bit(im: Image.Image) -> Image.Image:
     """Any Pillow mode -> "L" (gray sources) or "RGB", transparency flattened.
 
     16-bit gray keeps its full range scaled to 0-255 (Pillow's own convert clips
-    everything above 255 to white); other deep modes are scaled from their range.
+    everything above 255 to white). The exported script repeats these rules, so
+    its data matches nnstudio's.
     """
     if im.mode in DEEP_MODES:  # (a transparent colour key here is rare: ignored)
         return Image.fromarray(deep_to_8bit(np.asarray(im)), "L")
@@ -162,29 +163,17 @@ def to_8bit(im: Image.Image) -> Image.Image:
 
 
 def deep_to_8bit(a: np.ndarray) -> np.ndarray:
-    """16-bit, 32-bit integer or float gray pixels -> uint8 on the same scale.
+    """16-bit (or 32-bit integer) or float gray pixels -> uint8 on the same scale.
 
-    uint16 is the full 0-65535 range (what a 16-bit PNG means); whole numbers that
-    stay within 0-255 are already 8-bit values; floats within 0-1 are fractions;
-    anything else is stretched from its own minimum to maximum.
+    Integers are on the 16-bit scale, 0-65535 (what a 16-bit PNG means; Pillow
+    also reads some as 32-bit "I"); floats are fractions 0-1 if none is above 1,
+    else levels 0-255. The exported script repeats these lines.
     """
-    sixteen = a.dtype.kind == "u" and a.dtype.itemsize == 2
-    if sixteen or (a.dtype.kind in "iu" and _within(a, 0, 65535, 255)):
-        return (a.astype(np.uint16) >> 8).astype(np.uint8)  # v // 256: 257 k -> k
-    if a.dtype.kind in "iu" and _within(a, 0, 255):
-        return a.astype(np.uint8)
-    a = np.nan_to_num(a.astype(np.float64))
-    if _within(a, 0.0, 1.0):
-        return np.round(a * 255).astype(np.uint8)
-    lo, hi = float(a.min()), float(a.max())
-    return np.round((a - lo) / max(hi - lo, 1e-12) * 255).astype(np.uint8)
-
-
-def _within(a: np.ndarray, lo: float, hi: float, above: float | None = None) -> bool:
-    """All of `a` in [lo, hi] (and, with `above`, some of it over `above`)."""
-    if a.size == 0 or float(a.min()) < lo or float(a.max()) > hi:
-        return False
-    return above is None or float(a.max()) > above
+    if a.dtype.kind == "f":
+        a = np.nan_to_num(a.astype(np.float64))
+        scale = 255.0 if a.size and float(a.max()) <= 1.0 else 1.0
+        return np.clip(np.round(a * scale), 0, 255).astype(np.uint8)
+    return (np.clip(a, 0, 65535).astype(np.uint16) >> 8).astype(np.uint8)
 
 
 def _has_alpha(im: Image.Image) -> bool:

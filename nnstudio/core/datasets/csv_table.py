@@ -83,7 +83,7 @@ def _has_header(rows: list[tuple[int, list[str]]]) -> bool:
 
 
 def _label_column(
-    header: list[str] | None, width: int, wanted: str | None, path: Path
+    header: list[str] | None, width: int, wanted: str | None, path: Path | None = None
 ) -> int:
     """The label column: `wanted` (a name or 1-based number) if given, which must
     exist, else a column named like a label, else the last one."""
@@ -97,7 +97,7 @@ def _label_column(
         columns = [h.strip() for h in header] if header else range(1, width + 1)
         fail(
             "csv_label",
-            path=str(path),
+            path=str(path or "?"),
             label=str(wanted).strip(),
             columns=", ".join(map(str, columns)),
         )
