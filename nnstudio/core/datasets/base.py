@@ -22,9 +22,9 @@ from nnstudio.core.i18n import Text
 from .messages import fail
 
 VAL_FRACTION = 0.2  # 80/20 split: enough validation points to trust the accuracy
-# Whole datasets live in memory (see the module docstring): 2 GiB is 40 times MNIST
+# Whole datasets live in memory (see the module docstring): 2 GB is 40 times MNIST
 # and 10 times CIFAR-10, and still leaves a student's 8 GB laptop room to train.
-MAX_DATASET_BYTES = 2 * 1024**3
+MAX_DATASET_BYTES = 2_000_000_000
 PREVIEW_SEED = 1234  # fixed so the preview shows the same samples on every redraw
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # training computes in float32
 
