@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from nnstudio.core.i18n import formatter
 
@@ -91,15 +91,6 @@ def open_regular(
         yield handle
 
 
-def is_regular_file(path: str | os.PathLike) -> bool:
-    """True for a regular file (following links); False for a FIFO, a device, a
-    folder or nothing. `Path.is_file()` says the same; this reads as the reason."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
 def open_image(
     path: str | os.PathLike, *, max_side: int | None = None, label: str | None = None
 ) -> Image.Image:
@@ -113,7 +104,7 @@ def open_image(
     name = label or Path(path).name
     with open_regular(path, name) as handle:
         try:
-            with _bomb_is_error(), Image.open(handle, formats=RASTER_FORMATS) as im:
+            with _decoder_warnings(), Image.open(handle, formats=RASTER_FORMATS) as im:
                 _check_size(im, name)
                 if max_side:
                     im.draft(None, (max_side, max_side))  # JPEG: 1/2, 1/4 or 1/8
@@ -121,17 +112,24 @@ def open_image(
                 else:
                     im.load()
                 return to_8bit(ImageOps.exif_transpose(im))
+        except UserFileError:
+            raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise UserFileError(_too_large(name), "too-large") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        except Exception:  # noqa: BLE001 - a hostile file may break any parser step
+            # (UnidentifiedImageError, OSError, SyntaxError, struct.error from broken
+            # EXIF, ...): whatever it is, the file is not an image we can read.
             raise UserFileError(_msg("not-image", name=name), "not-image") from None
 
 
 @contextlib.contextmanager
-def _bomb_is_error() -> Iterator[None]:
-    """Pillow only warns between 1x and 2x its pixel limit; the header check below
-    refuses those, and the warning must not reach the terminal as a second line."""
+def _decoder_warnings() -> Iterator[None]:
+    """No warning of Pillow's reaches the terminal as a second line: between 1x
+    and 2x its pixel limit it only warns (made an error here: the header check
+    refuses those), and a damaged file's "Corrupt EXIF data" is not news to a
+    user who gets a prediction or a one-line refusal anyway."""
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         yield
 
