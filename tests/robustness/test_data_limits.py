@@ -391,6 +391,18 @@ def test_sweep_keeps_a_running_download_of_another_process(tmp_path):
     assert mine.exists()
 
 
+@pytest.mark.skipif(os.name == "nt", reason="pid probing is POSIX")
+def test_first_load_of_a_session_sweeps_the_cache_whatever_the_dataset(tmp_path):
+    """The studio's start loads spiral, not MNIST: a killed download's 2.9 GB file
+    must still go, not wait for the next download."""
+    folder = tmp_path / "datasets" / "cifar10"
+    folder.mkdir(parents=True)
+    left = folder / f".{dl.ARCHIVE}.999999999.part"
+    left.write_bytes(b"x" * 1000)
+    load_dataset("spiral", cache_dir=tmp_path)
+    assert not left.exists()
+
+
 def test_cifar_download_reads_a_raw_archive(server, monkeypatch, tmp_path):
     """The archive path goes through the same capped, hashed transfer."""
     buf = io.BytesIO()
