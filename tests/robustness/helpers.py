@@ -7,6 +7,7 @@ import functools
 import gzip
 import hashlib
 import http.server
+import io
 import re
 import struct
 import threading
@@ -158,6 +159,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             srv.stalled.set()
             srv.release.wait(30)  # say nothing until released
             return
+        if srv.mode in ("endless", "gzip-bomb"):
+            self._flood(srv)
+            return
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
         extra = 100_000 if srv.mode == "truncate" else 0
@@ -184,18 +188,63 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if srv.mode == "truncate":
             self.close_connection = True
 
+    def _flood(self, srv: Server) -> None:
+        """endless: no length, zeros until FLOOD_BYTES; gzip-bomb: a small body
+        sent with Content-Encoding: gzip that inflates to FLOOD_BYTES."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.close_connection = True
+        if srv.mode == "gzip-bomb":
+            body = gzip_bomb()
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        chunks = [body] if srv.mode == "gzip-bomb" else _zeros()
+        try:
+            for chunk in chunks:
+                if srv.release.is_set():
+                    return
+                self.wfile.write(chunk)
+                srv.sent += len(chunk)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
     def log_message(self, *args: Any) -> None:
         pass
 
 
+FLOOD_BYTES = 256 * 1024**2  # what a flooding mode would send if nobody stopped it
+
+
+def _zeros(step: int = 256 * 1024):
+    block = bytes(step)
+    for _ in range(FLOOD_BYTES // step):
+        yield block
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """FLOOD_BYTES of zeros gzipped: about 250 KB on the wire."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as gz:
+        block = bytes(1024**2)
+        for _ in range(FLOOD_BYTES // len(block)):
+            gz.write(block)
+    return out.getvalue()
+
+
 class Server(http.server.ThreadingHTTPServer):
     """modes: ok, stall (headers never come), stall-body (half the file, then
-    silence), truncate (hangs up early), slow (4 KB every `delay` seconds).
-    `stalled` is set once a stalling mode has gone silent."""
+    silence), truncate (hangs up early), slow (4 KB every `delay` seconds),
+    endless (a body without end), gzip-bomb (a small gzip body inflating to
+    256 MB). `stalled` is set once a stalling mode has gone silent; `sent` counts
+    the bytes the flooding modes wrote."""
 
     daemon_threads = True
     mode = "ok"
     hits = 0
+    sent = 0
     delay = 0.02
 
     @classmethod

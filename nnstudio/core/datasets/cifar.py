@@ -7,6 +7,7 @@ each record is 1 label byte then 1024 red, 1024 green and 1024 blue bytes.
 
 from __future__ import annotations
 
+import os
 import re
 import tarfile
 import zlib
@@ -15,8 +16,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .base import Data, image_data
-from .messages import fail
+from nnstudio.core.errors import DatasetError
+from nnstudio.core.userfiles import UserFileError, open_regular
+
+from .base import Data, check_memory, image_data
+from .messages import fail, say
 
 ARCHIVE = "cifar-10-binary.tar.gz"
 SIDE = 32
@@ -35,6 +39,7 @@ CLASSES = (
 )
 TRAIN_RE = re.compile(r"^data_batch_\d+\.bin$")
 VAL_NAME = "test_batch.bin"  # the official test batch is our validation part
+MAX_MEMBERS = 1000  # the official archive has 8 entries; more is not CIFAR-10
 
 
 def find_cifar(folder: Path) -> Path | None:
@@ -58,21 +63,68 @@ def records(raw: bytes, source: str) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _batches(path: Path) -> dict[str, bytes]:
-    """Name -> bytes of each batch, from the archive (never extracted to disk)."""
-    if path.is_dir():
-        return {
-            p.name: p.read_bytes() for p in sorted(path.iterdir()) if _wanted(p.name)
-        }
+    """Name -> bytes of each batch, from the archive (never extracted to disk).
+
+    Every size is checked before it is read: each batch must be whole records, all
+    of them together at most MAX_DATASET_BYTES, and an archive member must hold the
+    bytes its header declares. A FIFO in place of a file is refused, not waited on.
+    """
     try:
-        with tarfile.open(path, "r:gz") as tar:
-            members = [m for m in tar.getmembers() if m.isfile()]
-            return {
-                Path(m.name).name: tar.extractfile(m).read()
-                for m in members
-                if _wanted(Path(m.name).name)
-            }
+        if path.is_dir():
+            return _folder_batches(path)
+        with (
+            open_regular(path, str(path)) as raw,
+            tarfile.open(fileobj=raw, mode="r:gz") as tar,
+        ):
+            return _archive_batches(tar, path)
+    except UserFileError as exc:
+        raise DatasetError(str(exc), exc.code) from None
     except (OSError, EOFError, zlib.error, tarfile.TarError) as exc:
         fail("bad_file", path=str(path), kind="CIFAR-10", reason=str(exc) or "tar")
+
+
+def _folder_batches(folder: Path) -> dict[str, bytes]:
+    batches, total = {}, 0
+    for p in sorted(folder.iterdir()):
+        if not _wanted(p.name):
+            continue
+        with open_regular(p, str(p)) as f:
+            size = os.fstat(f.fileno()).st_size
+            total = _checked(size, total, f"{folder}/{p.name}", str(folder))
+            batches[p.name] = f.read(size + 1)
+            _check_length(batches[p.name], size, f"{folder}/{p.name}")
+    return batches
+
+
+def _archive_batches(tar: tarfile.TarFile, path: Path) -> dict[str, bytes]:
+    batches, total = {}, 0
+    for count, member in enumerate(tar, start=1):
+        if count > MAX_MEMBERS:
+            fail("bad_file", path=str(path), kind="CIFAR-10", reason=say("r_members"))
+        name = Path(member.name).name
+        if not (member.isfile() and _wanted(name)):
+            continue
+        source = f"{path}/{name}"
+        total = _checked(member.size, total, source, str(path))
+        handle = tar.extractfile(member)
+        data = handle.read(member.size + 1) if handle is not None else b""
+        _check_length(data, member.size, source)
+        batches[name] = data
+    return batches
+
+
+def _checked(size: int, total: int, source: str, where: str) -> int:
+    """The running total after one more batch of `size` bytes, both checked."""
+    if size == 0 or size % RECORD:
+        fail("bad_file", path=source, kind="CIFAR-10", reason=f"{size} bytes")
+    check_memory(where, total + size)
+    return total + size
+
+
+def _check_length(data: bytes, size: int, source: str) -> None:
+    if len(data) != size:
+        reason = say("r_idx_length", want=size, got=len(data))
+        fail("bad_file", path=source, kind="CIFAR-10", reason=reason)
 
 
 def _wanted(name: str) -> bool:

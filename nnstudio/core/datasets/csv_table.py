@@ -30,6 +30,9 @@ MISSING = {
 TASKS = ("classification", "regression")
 MAX_AUTO_CLASSES = 30  # more distinct whole-number labels than this: regression
 SNIFF_BYTES = 64 * 1024
+# Training computes in float32: a larger value becomes infinity on the way in, and
+# the loss, not the file, would then take the blame.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _is_number(cell: str) -> bool:
@@ -79,7 +82,11 @@ def _has_header(rows: list[tuple[int, list[str]]]) -> bool:
     )
 
 
-def _label_column(header: list[str] | None, width: int, wanted: str | None) -> int:
+def _label_column(
+    header: list[str] | None, width: int, wanted: str | None, path: Path | None = None
+) -> int:
+    """The label column: `wanted` (a name or 1-based number) if given, which must
+    exist, else a column named like a label, else the last one."""
     names = [h.strip().lower() for h in header] if header else []
     if wanted is not None:
         key = str(wanted).strip().lower()
@@ -87,6 +94,13 @@ def _label_column(header: list[str] | None, width: int, wanted: str | None) -> i
             return names.index(key)
         if key.isdigit() and 0 < int(key) <= width:
             return int(key) - 1
+        columns = [h.strip() for h in header] if header else range(1, width + 1)
+        fail(
+            "csv_label",
+            path=str(path or "?"),
+            label=str(wanted).strip(),
+            columns=", ".join(map(str, columns)),
+        )
     for candidate in LABEL_NAMES:
         if candidate in names:
             index = names.index(candidate)
@@ -124,7 +138,8 @@ def _label(cell: str, where: dict) -> str:
     return cell.strip()
 
 
-def _number(cell: str, where: dict) -> float:
+def _number(cell: str, where: dict, key: str = "csv_number") -> float:
+    """A finite float32-sized number, or the message `key` naming the cell."""
     if cell.strip().lower() in MISSING:
         fail("csv_missing", **where)
     try:
@@ -132,17 +147,16 @@ def _number(cell: str, where: dict) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        fail("csv_number", value=cell.strip(), **where)
+        fail(key, value=cell.strip(), **where)
+    if abs(value) > FLOAT32_MAX:
+        fail("csv_huge", value=cell.strip(), **where)
     return value
 
 
 def _targets(labels: list[str], task: str | None) -> tuple[str, np.ndarray, tuple]:
     """Task, target array and class names; text labels always become classes."""
     numeric = all(_is_number(v) for v in labels)
-    if task is None:
-        task = (
-            "regression" if numeric and _looks_continuous(labels) else "classification"
-        )
+    task = task or _guess_task(labels)
     if task == "regression":
         return task, np.asarray([float(v) for v in labels])[:, None], ()
     keys = sorted({float(v) for v in labels}) if numeric else sorted(set(labels))
@@ -151,15 +165,20 @@ def _targets(labels: list[str], task: str | None) -> tuple[str, np.ndarray, tupl
     return task, y, tuple(_class_name(k) for k in keys)
 
 
+def _guess_task(labels: list[str]) -> str:
+    numeric = all(_is_number(v) for v in labels)
+    return "regression" if numeric and _looks_continuous(labels) else "classification"
+
+
 def _looks_continuous(labels: list[str]) -> bool:
-    """Fractions, or more distinct whole numbers than a class list would have."""
+    """Fractions (or inf), or more distinct whole numbers than a class list has."""
     values = {float(v) for v in labels}
-    whole = all(v == round(v) for v in values)
+    whole = all(v.is_integer() for v in values)
     return not whole or len(values) > MAX_AUTO_CLASSES
 
 
 def _class_name(key) -> str:
-    if isinstance(key, float) and key == round(key):
+    if isinstance(key, float) and key.is_integer():
         return str(int(key))
     return str(key)
 
@@ -180,14 +199,15 @@ def load_csv(path: Path, req: Request) -> Data:
         fail("csv_columns", path=str(path))
     if not body:
         fail("empty", where=str(path))
-    label_col = _label_column(header, width, req.options.get("label"))
+    label_col = _label_column(header, width, req.options.get("label"), path)
     x, labels = _parse(body, header, label_col, path)
     task = req.options.get("task")
     if task not in (None, "classification", "regression"):
         fail("bad_value", option="task", value=task, choices=", ".join(TASKS))
-    if task == "regression":
+    task = task or _guess_task(labels)
+    if task == "regression":  # every target a number training can hold, or its place
         for (line, _), label in zip(body, labels, strict=True):
-            _number(label, _where(path, line, label_col, header))
+            _number(label, _where(path, line, label_col, header), "csv_target")
     task, y, names = _targets(labels, task)
     return tabular_data(
         None,

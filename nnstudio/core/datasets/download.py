@@ -1,10 +1,13 @@
-"""Datasets fetched once into the per-user cache with pooch, then read from disk.
+"""Datasets fetched once into the per-user cache, then read from disk.
 
-pooch streams each file into a temporary name beside the target, checks the known
-hash and only then moves it into place. On top of that, every failure here removes
-whatever this call added to the cache, so a cancelled, stalled or broken download
-never leaves a partial file behind, and ends as one `DownloadError` whose message
-says how to import the files by hand.
+Each file streams into a temporary file beside its target (`.NAME.PID.part`), is
+checked against its known SHA-256 (MD5 only where no SHA-256 is known) and only
+then renamed into place. The bytes read are capped at the file's known size, so an
+endless body or a compression bomb stops at once instead of filling the disk. On
+any failure, Ctrl+C included, whatever this call added to the cache is removed;
+the temporary files of a download that was killed outright (no Python code runs
+then) are swept at the next download. Every failure ends as one `DownloadError`
+whose message says how to import the files by hand.
 
 The bytes come through requests with `transfer.session`, whose reads wait in short
 steps, so a cancel ends the download within a fraction of a second even while the
@@ -17,54 +20,124 @@ monkeypatching `FILES`.
 from __future__ import annotations
 
 import contextlib
-import logging
+import hashlib
 import os
+import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .base import Data, DatasetInfo, Progress, Request
+from .base import Data, DatasetInfo, Progress, Request, size_text
 from .cifar import ARCHIVE, CLASSES, load_cifar
 from .idx import find_pairs, load_idx_folder
 from .messages import DownloadError, say
 
 TIMEOUT_S = 15.0  # connect and read timeout: a stalled server fails well within 30 s
 CHUNK = 64 * 1024  # bytes per progress callback: ~150 calls for MNIST's 11 MB
+# A file whose size is not known (a test's own file) may still not be endless:
+# the largest known file, CIFAR-10's archive, is 170 MB.
+MAX_UNKNOWN_BYTES = 256 * 1024**2
+# A temporary file of a process still alive is left alone unless it has not grown
+# for this long (a live download writes every few seconds, or times out in 15 s).
+STALE_PART_S = 600.0
+PART_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.part$")
+LEGACY_TMP_RE = re.compile(r"^tmp[a-z0-9_]{8}$")  # pooch's, before nnstudio 0.2
 
 _MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 BASE_URLS: dict[str, str] = {
     "mnist": _MNIST_URL,
-    "fashion-mnist": "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-    "kmnist": "http://codh.rois.ac.jp/kmnist/dataset/kmnist/",
+    # The official host, fashion-mnist.s3-website.eu-central-1.amazonaws.com, is an
+    # S3 website endpoint, which serves plain http only; the dataset's own GitHub
+    # repository serves the same files (same SHA-256) over https.
+    "fashion-mnist": "https://raw.githubusercontent.com/zalandoresearch/"
+    "fashion-mnist/master/data/fashion/",
+    "kmnist": "https://codh.rois.ac.jp/kmnist/dataset/kmnist/",
     "cifar10": "https://www.cs.toronto.edu/~kriz/",
 }
 
 TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "cifar10": "CIFAR-10"}
 
-# file name -> pooch hash ("md5:..." or a bare sha256), the ones torchvision checks
+# file name -> known hash: "sha256:<hex>", or "md5:<hex>" where no SHA-256 is known
+# (a bare hex string is SHA-256). The SHA-256 sums are those TensorFlow Datasets
+# publishes for the same files (url_checksums/{mnist,fashion_mnist,kmnist,
+# cifar10}.txt), each also found paired with the MD5 torchvision checks.
 FILES: dict[str, dict[str, str]] = {
     "mnist": {
-        "train-images-idx3-ubyte.gz": "md5:f68b3c2dcbeaaa9fbdd348bbdeb94873",
-        "train-labels-idx1-ubyte.gz": "md5:d53e105ee54ea40749a09fcbcd1e9432",
-        "t10k-images-idx3-ubyte.gz": "md5:9fb629c4189551a2d022fa330f9573f3",
-        "t10k-labels-idx1-ubyte.gz": "md5:ec29112dd5afa0611ce80d1b7f02629c",
+        "train-images-idx3-ubyte.gz": "sha256:"
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+        "train-labels-idx1-ubyte.gz": "sha256:"
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+        "t10k-images-idx3-ubyte.gz": "sha256:"
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+        "t10k-labels-idx1-ubyte.gz": "sha256:"
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
     },
     "fashion-mnist": {
-        "train-images-idx3-ubyte.gz": "md5:8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-        "train-labels-idx1-ubyte.gz": "md5:25c81989df183df01b3e8a0aad5dffbe",
-        "t10k-images-idx3-ubyte.gz": "md5:bef4ecab320f06d8554ea6380940ec79",
-        "t10k-labels-idx1-ubyte.gz": "md5:bb300cfdad3c16e7a12a480ee83cd310",
+        "train-images-idx3-ubyte.gz": "sha256:"
+        "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+        "train-labels-idx1-ubyte.gz": "sha256:"
+        "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+        "t10k-images-idx3-ubyte.gz": "sha256:"
+        "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+        "t10k-labels-idx1-ubyte.gz": "sha256:"
+        "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
     },
     "kmnist": {
-        "train-images-idx3-ubyte.gz": "md5:bdb82020997e1d708af4cf47b453dcf7",
-        "train-labels-idx1-ubyte.gz": "md5:e144d726b3acfaa3e44228e80efcd344",
-        "t10k-images-idx3-ubyte.gz": "md5:5c965bf0a639b31b8f53240b1b52f4d7",
-        "t10k-labels-idx1-ubyte.gz": "md5:7320c461ea6c1c855c0b718fb2a4b134",
+        "train-images-idx3-ubyte.gz": "sha256:"
+        "51467d22d8cc72929e2a028a0428f2086b092bb31cfb79c69cc0a90ce135fde4",
+        "train-labels-idx1-ubyte.gz": "sha256:"
+        "e38f9ebcd0f3ebcdec7fc8eabdcdaef93bb0df8ea12bee65224341c8183d8e17",
+        "t10k-images-idx3-ubyte.gz": "sha256:"
+        "edd7a857845ad6bb1d0ba43fe7e794d164fe2dce499a1694695a792adfac43c5",
+        "t10k-labels-idx1-ubyte.gz": "sha256:"
+        "20bb9a0ef54c7db3efc55a92eef5582c109615df22683c380526788f98e42a1c",
     },
-    "cifar10": {ARCHIVE: "md5:c32a1d4ab5d03f1284b67883e8d87530"},
+    "cifar10": {
+        ARCHIVE: "sha256:"
+        "c4a38c50a1bc5f3a1c5537f2155ab9d68f9f25eb1ed8d9ddda3db29a59bca1dd"
+    },
 }
+
+# file name -> its size in bytes (same sources): no more is ever read for it
+SIZES: dict[str, dict[str, int]] = {
+    "mnist": {
+        "train-images-idx3-ubyte.gz": 9_912_422,
+        "train-labels-idx1-ubyte.gz": 28_881,
+        "t10k-images-idx3-ubyte.gz": 1_648_877,
+        "t10k-labels-idx1-ubyte.gz": 4_542,
+    },
+    "fashion-mnist": {
+        "train-images-idx3-ubyte.gz": 26_421_880,
+        "train-labels-idx1-ubyte.gz": 29_515,
+        "t10k-images-idx3-ubyte.gz": 4_422_102,
+        "t10k-labels-idx1-ubyte.gz": 5_148,
+    },
+    "kmnist": {
+        "train-images-idx3-ubyte.gz": 18_165_135,
+        "train-labels-idx1-ubyte.gz": 29_497,
+        "t10k-images-idx3-ubyte.gz": 3_041_136,
+        "t10k-labels-idx1-ubyte.gz": 5_120,
+    },
+    "cifar10": {ARCHIVE: 170_052_171},
+}
+
+_ACTIVE: set[Path] = set()  # temporary files this process is writing right now
+_ACTIVE_LOCK = threading.Lock()
+
+
+class TooBig(Exception):
+    """The server sent (or announced) more bytes than the file can have."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class ChecksumMismatch(Exception):
+    """The downloaded bytes are not the known file."""
 
 
 class Cancelled(Exception):
@@ -135,56 +208,147 @@ def timeout_s(req: Request) -> float:
 def fetch(name: str, req: Request) -> Path:
     """Make sure every file of dataset `name` is in the cache; return its folder."""
     folder = dataset_folder(name, req.cache_dir)
+    sweep_cache(req.cache_dir)
     url = base_url(name, req.mirror)
-    with _cleanup_on_failure(folder), _quiet_pooch():
+    with _cleanup_on_failure(folder):
         progress = _Progress(req.progress, req.cancel)
         for fname, known_hash in FILES[name].items():
             try:
                 check_cancel(req.cancel)
-                _retrieve(url + fname, known_hash, folder, progress, timeout_s(req))
+                target = folder / fname
+                if not (target.is_file() and hash_matches(target, known_hash)):
+                    size = SIZES.get(name, {}).get(fname)
+                    download = _Downloader(progress, timeout_s(req), size)
+                    _retrieve(url + fname, known_hash, target, download)
             except Exception as exc:
                 raise _translate(exc, name, fname, url, timeout_s(req)) from None
             progress.next_file()
     return folder
 
 
-def _retrieve(url, known_hash, folder, progress, timeout) -> None:
-    import pooch
+def _retrieve(url: str, known_hash: str, target: Path, download: _Downloader) -> None:
+    """Stream `url` into a temporary file beside `target`, check its hash, rename.
 
-    pooch.retrieve(
-        url,
-        known_hash,
-        fname=url.rsplit("/", 1)[1],
-        path=folder,
-        downloader=_Downloader(progress, timeout),
-    )
+    The temporary file is removed on any failure or interruption; its name holds
+    this process's id, so the next download can tell a killed one's leftovers from
+    a running download's file.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.parent / f".{target.name}.{os.getpid()}.part"
+    with _ACTIVE_LOCK:
+        _ACTIVE.add(part)
+    try:
+        download(url, part)
+        if not hash_matches(part, known_hash):
+            raise ChecksumMismatch(target.name)
+        os.replace(part, target)
+    finally:
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard(part)
+        with contextlib.suppress(OSError):
+            part.unlink()
+
+
+def hash_matches(path: Path, known_hash: str) -> bool:
+    """Whether the file's digest is `known_hash` ("sha256:hex", "md5:hex", or a
+    bare hex SHA-256)."""
+    algorithm, _, digest = known_hash.rpartition(":")
+    h = hashlib.new(algorithm.lower() or "sha256")
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest() == digest.strip().lower()
 
 
 class _Downloader:
-    """pooch's downloader protocol: stream `url` into pooch's temporary file.
+    """Stream one URL into a file, reading at most its known `size` in bytes.
 
     Connecting may take `timeout` seconds, and so may a silence while reading. The
     cancel flag is checked on every chunk and, while the server sends nothing, every
-    `transfer.SLICE_S` seconds (not while connecting).
+    `transfer.SLICE_S` seconds (not while connecting). The server is asked for the
+    bytes as they are (no compression on the fly), and whatever it sends counts
+    against the size as decoded: a body that is endless or inflates without bound
+    stops one chunk past it (a file of unknown size: MAX_UNKNOWN_BYTES).
     """
 
-    def __init__(self, progress: _Progress, timeout: float):
-        self.progress, self.timeout = progress, timeout
+    def __init__(self, progress: _Progress, timeout: float, size: int | None):
+        self.progress, self.timeout, self.size = progress, timeout, size
+        self.limit = size or MAX_UNKNOWN_BYTES
 
-    def __call__(self, url: str, output_file: str, pooch: object = None) -> None:
+    def __call__(self, url: str, output_file: Path) -> None:
         from .transfer import session
 
         cancel = self.progress.cancel
+        headers = {"Accept-Encoding": "identity"}
+        timeout = (self.timeout, self.timeout)
         with (
             session(lambda: check_cancel(cancel)) as client,
-            client.get(url, stream=True, timeout=(self.timeout, self.timeout)) as reply,
+            client.get(url, stream=True, timeout=timeout, headers=headers) as reply,
         ):
             reply.raise_for_status()
-            self.progress.start(int(reply.headers.get("content-length", 0)))
+            announced = int(reply.headers.get("content-length") or 0)
+            if announced > self.limit:
+                raise TooBig(self.limit)
+            self.progress.start(announced or self.size or 0)
+            written = 0
             with open(output_file, "wb") as out:
                 for chunk in reply.iter_content(chunk_size=CHUNK):
+                    written += len(chunk)
+                    if written > self.limit:
+                        raise TooBig(self.limit)
                     out.write(chunk)
                     self.progress.update(len(chunk))
+
+
+def sweep_cache(cache_dir: str | os.PathLike | None = None) -> list[Path]:
+    """Delete the temporary files that killed downloads left in the cache.
+
+    A `.NAME.PID.part` file goes when its process is gone (or, where that cannot
+    be asked, when it has not changed for STALE_PART_S); pooch's `tmpXXXXXXXX`
+    files from older versions go after STALE_PART_S. Returns what was deleted.
+    """
+    root = cache_root(cache_dir) / "datasets"
+    removed = []
+    with contextlib.suppress(OSError):
+        for folder in (p for p in root.iterdir() if p.is_dir()):
+            for entry in folder.iterdir():
+                if _is_debris(entry):
+                    with contextlib.suppress(OSError):
+                        entry.unlink()
+                        removed.append(entry)
+    return removed
+
+
+def _is_debris(entry: Path) -> bool:
+    match = PART_RE.match(entry.name)
+    if not match and not LEGACY_TMP_RE.match(entry.name):
+        return False
+    try:
+        age = time.time() - entry.stat().st_mtime
+    except OSError:
+        return False
+    if not match:
+        return age > STALE_PART_S
+    pid = int(match["pid"])
+    if pid == os.getpid():
+        with _ACTIVE_LOCK:
+            return entry not in _ACTIVE
+    alive = _process_alive(pid)
+    return age > STALE_PART_S if alive is None else not alive or age > STALE_PART_S
+
+
+def _process_alive(pid: int) -> bool | None:
+    """Whether process `pid` runs; None where that cannot be asked safely (on
+    Windows, os.kill(pid, 0) would not probe but terminate it)."""
+    if os.name == "nt":
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: it exists
+        return True
+    return True
 
 
 @contextlib.contextmanager
@@ -212,22 +376,8 @@ def _remove(path: Path) -> None:
             path.unlink()
 
 
-@contextlib.contextmanager
-def _quiet_pooch() -> Iterator[None]:
-    """pooch logs every download to stderr; the studio reports progress itself."""
-    import pooch
-
-    logger = pooch.get_logger()
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 def _translate(exc: Exception, name: str, fname: str, url: str, timeout: float):
-    """One plain `DownloadError` for whatever pooch/requests raised."""
+    """One plain `DownloadError` for whatever requests or the checks raised."""
     import requests
 
     errors = requests.exceptions
@@ -235,10 +385,14 @@ def _translate(exc: Exception, name: str, fname: str, url: str, timeout: float):
     manual = manual_hint(name)
     if isinstance(exc, Cancelled):
         return DownloadError(say("dl_cancelled", title=title), "cancelled")
-    if isinstance(exc, ValueError) and "hash" in str(exc):
+    if isinstance(exc, ChecksumMismatch):
         return DownloadError(
             say("dl_checksum", file=fname, title=title, manual=manual), "checksum"
         )
+    if isinstance(exc, TooBig):
+        reason = say("r_too_big", file=fname, size=size_text(exc.limit))
+        message = say("dl_failed", title=title, reason=reason, manual=manual)
+        return DownloadError(message, "too-big")
     if isinstance(exc, errors.Timeout) or "timed out" in str(exc).lower():
         reason = say("r_timeout", seconds=timeout)
     elif isinstance(exc, errors.ChunkedEncodingError | errors.ContentDecodingError):
@@ -269,15 +423,13 @@ def identify(folder: Path) -> str | None:
     Lets a folder imported by hand show "T-shirt/top" instead of "0" when it holds
     the Fashion-MNIST files (all MNIST-like sets use the same file names).
     """
-    import pooch
-
     for name, files in FILES.items():
         for fname, known in files.items():
             path = folder / fname
             if ("labels" in fname or fname == ARCHIVE) and path.is_file():
-                alg, _, digest = known.rpartition(":")
-                if pooch.file_hash(str(path), alg=alg or "sha256") == digest.lower():
-                    return name
+                with contextlib.suppress(OSError):
+                    if hash_matches(path, known):
+                        return name
     return None
 
 

@@ -14,8 +14,12 @@ import numpy as np
 import torch
 
 from .base import Data, DatasetInfo, Request, tabular_data
+from .messages import fail
 
 Generator = Callable[..., tuple[np.ndarray, np.ndarray]]
+# Points drawn at most (size x classes): a million 2-D points already take seconds
+# per epoch on a laptop and cannot be told apart in a 500-pixel scatter plot.
+MAX_POINTS = 1_000_000
 
 
 def spiral(n: int, noise: float, rng: np.random.Generator, classes: int = 3):
@@ -85,12 +89,17 @@ def house_prices(n: int, noise: float, rng: np.random.Generator):
 
 def load_generated(make: Generator, info: DatasetInfo, req: Request) -> Data:
     """Draw `req.size` points (per class) and split/standardize them."""
+    names = info.class_names
+    count = int(req.options.get("classes", len(names) or 1))
+    if "classes" in req.options and count < 1:  # 1 says "only one class" later
+        fail("bad_value", option="classes", value=count, choices="2 or more")
+    total = req.size * count
+    if total > MAX_POINTS:
+        fail("gen_too_big", name=info.name, count=f"{total:,}", limit=f"{MAX_POINTS:,}")
     rng = np.random.default_rng(req.seed)
     x, y = make(req.size, req.noise, rng, **req.options)
-    names = info.class_names
-    if info.task == "classification":
-        count = int(req.options.get("classes", len(names)))
-        names = names if count == len(names) else tuple(str(i) for i in range(count))
+    if info.task == "classification" and count != len(names):
+        names = tuple(str(i) for i in range(count))
     return tabular_data(
         info, x, y, req, name=info.name, class_names=names, task=info.task
     )

@@ -1,26 +1,36 @@
 """IDX files (the MNIST format) found in a folder, downloaded or imported by hand.
 
-Parsing is torchvision's (`read_image_file` / `read_label_file`); those read plain
-files only, so a `.gz` file is first decompressed into a temporary folder.
+The format: two zero bytes, a type byte (0x08: unsigned bytes, the only one the
+MNIST family uses), the number of dimensions, each dimension as a big-endian 32-bit
+integer, then the data. Read here directly (plain or .gz), checked against the
+header as it is read.
 """
 
 from __future__ import annotations
 
 import gzip
+import math
+import os
 import re
-import shutil
-import tempfile
+import struct
 import zlib
 from pathlib import Path
+from typing import BinaryIO, NoReturn
 
+import numpy as np
 import torch
 
-from .base import Data, Request, image_data, split_images
-from .messages import fail
+from nnstudio.core.errors import DatasetError
+from nnstudio.core.userfiles import UserFileError, open_regular
+
+from .base import Data, Request, check_memory, image_data, split_images
+from .messages import fail, say
 
 # "train-images-idx3-ubyte", "mnist-8k-images-idx3-ubyte.gz", "t10k-images.idx3-ubyte"
 IMAGES_RE = re.compile(r"^(?P<prefix>.*)images[-.]idx3-ubyte(?P<gz>\.gz)?$")
 OFFICIAL = ("train", "t10k")  # the official MNIST-family split: train / test files
+UBYTE = 0x08  # IDX type code of unsigned bytes
+READ_STEP = 1 << 20  # a .gz file is decompressed 1 MiB at a time
 
 
 def find_pairs(folder: Path) -> list[tuple[Path, Path]]:
@@ -48,33 +58,70 @@ def _labels_for(images: Path, prefix: str) -> Path:
 
 
 def read_idx(path: Path, kind: str) -> torch.Tensor:
-    """Images (N x H x W uint8) or labels (N int64) from one IDX file."""
-    from torchvision.datasets.mnist import read_image_file, read_label_file
+    """Images (N x H x W uint8) or labels (N int64) from one IDX file.
 
-    reader = read_image_file if kind == "images" else read_label_file
+    The header declares the dimensions; the data must be exactly that long. It is
+    checked against the file before anything is allocated (a plain file's size; a
+    .gz file is decompressed in steps into an array of the declared size and
+    refused the moment it runs over or stops short), so a 1 MB file declaring a
+    billion images costs nothing, and no file costs more than MAX_DATASET_BYTES.
+    """
+    ndim = 3 if kind == "images" else 1
     try:
-        if path.suffix != ".gz":
-            return reader(str(path))
-        with tempfile.TemporaryDirectory(prefix="nnstudio-idx-") as tmp:
-            plain = Path(tmp) / path.stem
-            with gzip.open(path, "rb") as src, open(plain, "wb") as dst:
-                shutil.copyfileobj(src, dst)
-            return reader(str(plain))
-    except (
-        OSError,
-        EOFError,
-        zlib.error,
-        AssertionError,
-        ValueError,
-        TypeError,
-        KeyError,
-        RuntimeError,
-    ) as exc:
+        with open_regular(path, str(path)) as raw:
+            stream = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
+            dims = _header(stream, ndim, path, kind)
+            count = math.prod(dims)
+            check_memory(str(path), count)
+            if stream is raw:
+                _check_plain_size(raw, 4 * (ndim + 1) + count, path, kind)
+            data = _read_exactly(stream, count, path, kind)
+    except UserFileError as exc:
+        raise DatasetError(str(exc), exc.code) from None
+    except (OSError, EOFError, zlib.error) as exc:
         fail("bad_file", path=str(path), kind=f"IDX {kind}", reason=_reason(exc))
+    array = torch.from_numpy(data.reshape(dims))
+    return array if kind == "images" else array.long()
+
+
+def _header(stream: BinaryIO, ndim: int, path: Path, kind: str) -> tuple[int, ...]:
+    """The dimensions after checking the magic number (unsigned bytes, `ndim`)."""
+    head = stream.read(4 * (ndim + 1))
+    if len(head) < 4 * (ndim + 1):
+        _bad(path, kind, say("r_idx_header"))
+    zero, dtype, dims = head[:2], head[2], head[3]
+    if zero != b"\0\0" or dtype != UBYTE or dims != ndim:
+        _bad(path, kind, say("r_idx_magic", magic=head[:4].hex(), want=ndim))
+    return struct.unpack(f">{ndim}I", head[4:])
+
+
+def _check_plain_size(raw: BinaryIO, want: int, path: Path, kind: str) -> None:
+    got = os.fstat(raw.fileno()).st_size
+    if got != want:
+        _bad(path, kind, say("r_idx_length", want=want, got=got))
+
+
+def _read_exactly(stream: BinaryIO, count: int, path: Path, kind: str) -> np.ndarray:
+    """`count` bytes in steps of READ_STEP; refused if the data is longer or
+    shorter than that (the array's pages are only used as bytes arrive)."""
+    data = np.empty(count, dtype=np.uint8)
+    view, done = memoryview(data), 0
+    while done < count:
+        got = stream.readinto(view[done : done + READ_STEP])
+        if not got:
+            _bad(path, kind, say("r_idx_short", want=count, got=done))
+        done += got
+    if stream.read(1):
+        _bad(path, kind, say("r_idx_long", want=count))
+    return data
 
 
 def _reason(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _bad(path: Path, kind: str, reason: str) -> NoReturn:
+    fail("bad_file", path=str(path), kind=f"IDX {kind}", reason=reason)
 
 
 def read_pair(images: Path, labels: Path) -> tuple[torch.Tensor, torch.Tensor]:

@@ -13,16 +13,18 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .base import Data, Request, image_data, split_images
+from nnstudio.core.errors import DatasetError
+from nnstudio.core.userfiles import UserFileError, open_image
+
+from .base import Data, Request, check_memory, image_data, split_images
 from .cifar import find_cifar, load_cifar
 from .csv_table import load_csv
 from .download import INFOS as DOWNLOADS
 from .download import identify
 from .idx import IMAGES_RE, find_pairs, load_idx_folder
-from .messages import fail
+from .messages import fail, say
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
-GRAY_MODES = {"1", "L", "LA", "I", "I;16", "F"}
 
 
 def load_path(path: Path, req: Request) -> Data:
@@ -34,7 +36,9 @@ def load_path(path: Path, req: Request) -> Data:
             return _load_file(path, req)
     except PermissionError as exc:
         fail("bad_path", path=str(path), reason=exc.strerror or "permission denied")
-    fail("bad_path", path=str(path), reason="not found")
+    # a FIFO or a device exists but would block (or never end) when read
+    reason = say("r_not_regular" if path.exists() else "r_not_found")
+    fail("bad_path", path=str(path), reason=reason)
 
 
 def _load_file(path: Path, req: Request) -> Data:
@@ -67,12 +71,20 @@ def _known_classes(name: str | None) -> tuple[str, ...] | None:
 
 
 def class_folders(folder: Path) -> dict[str, list[Path]]:
-    """Subfolder name -> its image files, for subfolders holding any images."""
+    """Subfolder name -> its image files, for subfolders holding any images.
+
+    A pipe or device with an image's name is kept, so that opening it refuses it by
+    name instead of the image silently going missing from the dataset.
+    """
     found = {}
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
         if sub.name.startswith("."):
             continue
-        files = sorted(f for f in sub.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES)
+        files = sorted(
+            f
+            for f in sub.iterdir()
+            if f.suffix.lower() in IMAGE_SUFFIXES and not f.is_dir()
+        )
         if files:
             found[sub.name] = files
     return found
@@ -82,52 +94,55 @@ def load_image_folder(folder: Path, classes: dict[str, list[Path]], req: Request
     """One class per subfolder; every image resized to the most common size.
 
     Images are kept gray (1 channel) when every one of them is gray, otherwise RGB,
-    so a folder of scanned digits stays MNIST-like.
+    so a folder of scanned digits stays MNIST-like. Each file is opened as Predict
+    opens one (`userfiles.open_image`: raster formats only, size checked first,
+    16-bit scaled, transparency flattened by the same rule), so a model sees the
+    same pixels when it trains on a file and when it is asked about it.
     """
     files = [f for fs in classes.values() for f in fs]
     labels = np.repeat(np.arange(len(classes)), [len(fs) for fs in classes.values()])
-    size, gray = _survey(files)
-    images = np.stack([_pixels(f, size, gray) for f in files])
+    size, gray = _survey(files, folder)
+    channels = 1 if gray else 3
+    check_memory(folder.name, len(files) * size[0] * size[1] * channels)
+    images = np.stack([_pixels(f, folder, size, gray) for f in files])
     images = images[:, None] if gray else images.transpose(0, 3, 1, 2)
     x, y = split_images(torch.from_numpy(images), torch.from_numpy(labels), req.seed)
     return image_data(folder.name, x, y, tuple(classes))
 
 
-def _open(path: Path):
-    from PIL import Image, UnidentifiedImageError
-
+def _open(path: Path, folder: Path):
+    """The image as 8-bit "L" or "RGB"; DatasetError naming class/file otherwise."""
+    inside = path.relative_to(folder) if path.is_relative_to(folder) else path.name
     try:
-        image = Image.open(path)
-        image.load()
-        return image
-    except (OSError, UnidentifiedImageError, ValueError) as exc:
-        fail("bad_file", path=str(path), kind="image", reason=str(exc) or "?")
+        return open_image(path, label=f"{folder.name}/{inside}")
+    except UserFileError as exc:
+        raise DatasetError(str(exc), exc.code) from None
 
 
-def _survey(files: list[Path]) -> tuple[tuple[int, int], bool]:
+def _survey(files: list[Path], folder: Path) -> tuple[tuple[int, int], bool]:
     """The most common (width, height) and whether all images are gray."""
     sizes: Counter[tuple[int, int]] = Counter()
     gray = True
     for path in files:
-        with _open(path) as image:
+        with _open(path, folder) as image:
             sizes[image.size] += 1
             gray = gray and _is_gray(image)
     return sizes.most_common(1)[0][0], gray
 
 
 def _is_gray(image) -> bool:
-    if image.mode in GRAY_MODES:
+    if image.mode == "L":
         return True
-    rgb = np.asarray(image.convert("RGB"))
+    rgb = np.asarray(image)
     return bool(
         (rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all()
     )
 
 
-def _pixels(path: Path, size: tuple[int, int], gray: bool) -> np.ndarray:
+def _pixels(path: Path, folder: Path, size: tuple[int, int], gray: bool) -> np.ndarray:
     from PIL import Image
 
-    with _open(path) as image:
+    with _open(path, folder) as image:
         converted = image.convert("L" if gray else "RGB")
         if converted.size != size:
             converted = converted.resize(size, Image.Resampling.BILINEAR)

@@ -30,6 +30,12 @@ MESSAGES: dict[str, Text] = {
         "en": "The dataset size must be a whole number of at least 1, not {size}.",
         "zh": "数据集大小必须是不小于 1 的整数，而不是 {size}。",
     },
+    "gen_too_big": {
+        "en": "'{name}' with these settings would draw {count} points; the most is "
+        "{limit}: choose a smaller size.",
+        "zh": "按当前设置，“{name}”要生成 {count} 个点；上限是 {limit} 个：请选择"
+        "更小的大小。",
+    },
     "bad_noise": {
         "en": "The noise must be a number of 0 or more, not {noise}.",
         "zh": "噪声必须是大于等于 0 的数，而不是 {noise}。",
@@ -58,10 +64,33 @@ MESSAGES: dict[str, Text] = {
         "them first.",
         "zh": "数据集“{where}”包含 NaN 或无穷大的值；请先删除或填补它们。",
     },
+    "huge_values": {
+        "en": "The dataset '{where}' contains values beyond ±3.4e38, more than "
+        "float32 training can hold; rescale them first.",
+        "zh": "数据集“{where}”包含超出 ±3.4e38 的值，超出了 float32 训练能表示的范围；"
+        "请先缩放这些值。",
+    },
+    "csv_target": {
+        "en": "'{value}' in '{path}', row {row}, column {column} is not a finite "
+        "number; regression targets must be numbers.",
+        "zh": "“{path}”第 {row} 行、第 {column} 列的“{value}”不是有限的数；回归目标"
+        "必须是数值。",
+    },
     "bad_path": {
         "en": "Cannot read '{path}' ({reason}); check that it exists and that you may "
         "read it.",
         "zh": "无法读取“{path}”（{reason}）；请检查它是否存在以及是否有读取权限。",
+    },
+    "r_not_found": {"en": "not found", "zh": "不存在"},
+    "r_not_regular": {
+        "en": "not a regular file but a pipe, device or socket",
+        "zh": "不是普通文件，而是管道、设备或套接字",
+    },
+    "too_big": {
+        "en": "The dataset '{where}' would take {need} of memory, more than the "
+        "{limit} nnstudio holds a dataset in; use fewer or smaller images.",
+        "zh": "数据集“{where}”需要 {need} 内存，超过了 nnstudio 为一个数据集设定的 "
+        "{limit} 上限；请使用更少或更小的图片。",
     },
     "not_dataset": {
         "en": "'{path}' holds no dataset: expected IDX files, the CIFAR-10 binary "
@@ -89,6 +118,31 @@ MESSAGES: dict[str, Text] = {
         "use one size.",
         "zh": "“{path}”中的 IDX 文件图片尺寸不一致（{sizes}）；请使用同一尺寸。",
     },
+    "r_idx_header": {
+        "en": "the file ends inside its header",
+        "zh": "文件在文件头处就结束了",
+    },
+    "r_idx_magic": {
+        "en": "its header starts {magic}, not that of an unsigned-byte IDX file with "
+        "{want} dimension(s)",
+        "zh": "文件头以 {magic} 开头，不是 {want} 维无符号字节 IDX 文件的文件头",
+    },
+    "r_idx_length": {
+        "en": "its header promises a file of {want} bytes but it has {got}",
+        "zh": "文件头声明文件有 {want} 字节，但实际有 {got} 字节",
+    },
+    "r_idx_short": {
+        "en": "its header promises {want} bytes of data but it holds only {got}",
+        "zh": "文件头声明有 {want} 字节数据，但实际只有 {got} 字节",
+    },
+    "r_idx_long": {
+        "en": "it holds more than the {want} bytes of data its header promises",
+        "zh": "文件中的数据多于文件头声明的 {want} 字节",
+    },
+    "r_members": {
+        "en": "the archive holds more than 1000 entries",
+        "zh": "压缩包中的条目超过 1000 个",
+    },
     "csv_missing": {
         "en": "Missing value in '{path}', row {row}, column {column}; fill it in or "
         "delete the row.",
@@ -99,6 +153,17 @@ MESSAGES: dict[str, Text] = {
         "feature columns must be numeric.",
         "zh": "“{path}”第 {row} 行、第 {column} 列的“{value}”不是数字；特征列必须是"
         "数值。",
+    },
+    "csv_huge": {
+        "en": "{value} in '{path}', row {row}, column {column} is too large to train "
+        "with (beyond ±3.4e38, the float32 range); rescale that column.",
+        "zh": "“{path}”第 {row} 行、第 {column} 列的 {value} 太大，无法用于训练（超出 "
+        "float32 的 ±3.4e38 范围）；请缩放该列。",
+    },
+    "csv_label": {
+        "en": "'{path}' has no column '{label}' for the label; its columns are: "
+        "{columns}.",
+        "zh": "“{path}”中没有可作为标签的列“{label}”；现有的列：{columns}。",
     },
     "csv_ragged": {
         "en": "Row {row} of '{path}' has {got} values but the first row has {want}; "
@@ -148,6 +213,10 @@ MESSAGES: dict[str, Text] = {
     "r_interrupted": {
         "en": "the connection closed before the file was complete",
         "zh": "文件尚未传完连接就断开了",
+    },
+    "r_too_big": {
+        "en": "the server sent more than the {size} that {file} has",
+        "zh": "服务器发送的数据超过了 {file} 应有的 {size}",
     },
     "r_http": {
         "en": "the server answered HTTP {status} for {file}",

@@ -58,6 +58,7 @@ def load_dataset(
     A registry name wins over a same-named folder: write "./mnist" for the folder.
     """
     size, noise = _checked_size(size), _checked_noise(noise)
+    _sweep_once(cache_dir)
     info = _lookup(name_or_path)
     if info is None:
         return _import(Path(name_or_path).expanduser(), seed, size, options)
@@ -77,6 +78,19 @@ def load_dataset(
         data = limit(data, size, seed)
     recorded = {"seed": seed, "size": req.size, "noise": req.noise, **merged}
     return dataclasses.replace(data, options=_clean(recorded), source_path=None)
+
+
+_SWEPT: set[str] = set()  # cache folders already cleaned by this process
+
+
+def _sweep_once(cache_dir: str | os.PathLike | None) -> None:
+    """At the first load of a session (the studio's start, a CLI run), delete what
+    killed downloads left in the cache, whatever dataset is asked for; `fetch`
+    sweeps again before each download."""
+    key = str(download.cache_root(cache_dir))
+    if key not in _SWEPT:
+        _SWEPT.add(key)
+        download.sweep_cache(cache_dir)
 
 
 def describe(name: str, language: str | None = None) -> str:

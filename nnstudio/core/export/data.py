@@ -394,7 +394,7 @@ def _folder_section(folder: Path, data: Any, recipe: Recipe) -> Section:
             "IMAGE_SIZE": (width, height),
             "MODE": "L" if channels == 1 else "RGB",
         },
-        imports={"from pathlib import Path", "from PIL import Image"},
+        imports={"from pathlib import Path", "from PIL import Image, ImageOps"},
         blocks=[T.IMAGES, T.SPLIT_IMAGES, T.FOLDER],
         needs="numpy, Pillow",
     )

@@ -381,6 +381,8 @@ def read_batches(path: Path) -> dict[str, bytes]:
 
 FOLDER = '''\
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
+# Raster formats only: Pillow hands EPS/PostScript to Ghostscript, which runs it.
+IMAGE_FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")
 
 
 def read_folder(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
@@ -390,9 +392,8 @@ def read_folder(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
         files = sorted(f for f in (folder / name).iterdir()
                        if f.suffix.lower() in IMAGE_SUFFIXES)
         for path in files:
-            with Image.open(path) as image:
-                image.load()
-                image = image.convert(MODE)
+            with Image.open(path, formats=IMAGE_FORMATS) as image:
+                image = eight_bit(ImageOps.exif_transpose(image)).convert(MODE)
                 if image.size != IMAGE_SIZE:
                     image = image.resize(IMAGE_SIZE, Image.Resampling.BILINEAR)
                 images.append(np.asarray(image, dtype=np.uint8))
@@ -400,6 +401,39 @@ def read_folder(folder: Path) -> tuple[torch.Tensor, torch.Tensor]:
     x = np.stack(images)
     x = x[:, None] if MODE == "L" else x.transpose(0, 3, 1, 2)
     return torch.from_numpy(x), torch.tensor(labels, dtype=torch.int64)
+
+
+def eight_bit(image: Image.Image) -> Image.Image:
+    """8-bit "L" or "RGB" as nnstudio reads it: 16-bit gray scaled (not clipped),
+    transparent pixels on paper that contrasts with the ink."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        a = np.asarray(image)
+        if a.dtype.kind == "f":  # fractions 0-1, else levels 0-255
+            a = np.nan_to_num(a.astype(np.float64))
+            scale = 255.0 if a.size and float(a.max()) <= 1.0 else 1.0
+            gray = np.clip(np.round(a * scale), 0, 255).astype(np.uint8)
+        else:  # the 16-bit scale, 0-65535
+            gray = (np.clip(a, 0, 65535).astype(np.uint16) >> 8).astype(np.uint8)
+        return Image.fromarray(gray, "L")
+    alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa")
+    if alpha or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        paper = 255 if ink_is_dark(rgba) else 0  # white under dark ink, else black
+        sheet = Image.new("RGBA", rgba.size, (paper, paper, paper, 255))
+        return Image.alpha_composite(sheet, rgba).convert("RGB")
+    return image.convert("L" if image.mode in ("1", "L") else "RGB")
+
+
+def ink_is_dark(rgba: Image.Image) -> bool:
+    """Opaque pixels darker than mid-grey on average (judged on a 128 px copy)."""
+    small = rgba.copy()
+    small.thumbnail((128, 128))
+    a = np.asarray(small, dtype=np.float64) / 255.0
+    weight = a[..., 3]
+    if float(weight.sum()) <= 0:
+        return True
+    lum = a[..., :3] @ np.array([0.299, 0.587, 0.114])
+    return float((lum * weight).sum() / weight.sum()) < 0.5
 '''
 
 CSV = '''\

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 try:  # scipy ships with scikit-learn; the numpy fallbacks only keep this importable
     from scipy import ndimage
@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover
 
 from nnstudio.core.errors import PredictError
 from nnstudio.core.i18n import formatter
+from nnstudio.core.userfiles import UserFileError, open_image
 
 MAX_SIDE = 1024  # files are decoded/shrunk to this first: an 8000 px photo stays small
 BOX_FRACTION = 20 / 28  # MNIST fits each digit in 20x20 of its 28x28 field
@@ -43,26 +44,20 @@ LAYOUTS = ("digit", "object")
 
 
 def load_image(path: str | Path) -> np.ndarray:
-    """Decode PNG/JPEG/BMP/... into HxW (gray) or HxWx3 (colour) uint8.
+    """Decode PNG/JPEG/BMP/GIF/TIFF/WebP into HxW (gray) or HxWx3 (colour) uint8.
 
-    Big files are decoded at reduced scale (JPEG draft) and shrunk to MAX_SIDE before
-    anything else, so a phone photo never costs hundreds of megabytes. Transparent
-    pixels become white paper. Raises PredictError naming the file if it is not an
-    image.
+    Opened by `userfiles.open_image`, as an imported dataset's images are: raster
+    formats only (an EPS named digit.png is refused, never run), the size checked
+    before decoding, a FIFO refused instead of waited on. Big files are decoded at
+    reduced scale (JPEG draft) and shrunk to MAX_SIDE, so a phone photo never costs
+    hundreds of megabytes; 16-bit images are scaled, transparency flattened by the
+    rule imports use. Raises PredictError naming the file.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise PredictError(_msg("missing", name=path.name), code="not-found")
     try:
-        with Image.open(path) as im:
-            im.draft(None, (MAX_SIDE, MAX_SIDE))  # JPEG: decode at 1/2, 1/4 or 1/8
-            im.thumbnail((MAX_SIDE, MAX_SIDE))
-            im = ImageOps.exif_transpose(im)  # phone photos are stored sideways
-            return _pil_to_array(im)
-    except Image.DecompressionBombError as e:
-        raise PredictError(_msg("huge", name=path.name), code="not-image") from e
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise PredictError(_msg("not-image", name=path.name), code="not-image") from e
+        image = open_image(path, max_side=MAX_SIDE)
+    except UserFileError as e:
+        raise PredictError(str(e), code=e.code) from None
+    return np.asarray(image, dtype=np.uint8)
 
 
 def image_shape(input_shape: Sequence[int] | None) -> tuple[int, int, int]:
@@ -347,7 +342,7 @@ def _to_gray(a: np.ndarray) -> np.ndarray:
         return a
     if a.shape[2] == 1:
         return a[:, :, 0]
-    if a.shape[2] in (3, 4):  # alpha is ignored: load_image already put it on white
+    if a.shape[2] in (3, 4):  # alpha is ignored: load_image has flattened it
         return a[:, :, :3] @ np.array([0.299, 0.587, 0.114], np.float32)
     raise PredictError(_msg("bad-array", shape=_shape_str(a.shape)), "bad-array")
 
@@ -391,38 +386,11 @@ def _channel_stats(value: Any, channels: int, default: float) -> np.ndarray:
     return v
 
 
-def _pil_to_array(im: Image.Image) -> np.ndarray:
-    """PIL image in any mode -> HxW or HxWx3 uint8, transparency on white paper."""
-    if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
-        rgba = im.convert("RGBA")
-        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        im = Image.alpha_composite(paper, rgba).convert("RGB")
-    if im.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):  # 16-bit/float gray
-        a = np.asarray(im, dtype=np.float64)
-        lo, hi = float(a.min()), float(a.max())
-        return np.round((a - lo) / max(hi - lo, 1e-12) * 255).astype(np.uint8)
-    if im.mode in ("1", "L"):
-        return np.asarray(im.convert("L"), dtype=np.uint8)
-    return np.asarray(im.convert("RGB"), dtype=np.uint8)
-
-
 def _shape_str(shape: Sequence[int]) -> str:
     return "x".join(str(s) for s in shape) or "()"
 
 
 _MESSAGES = {
-    "missing": {
-        "en": "{name}: no such file.",
-        "zh": "{name}：文件不存在。",
-    },
-    "not-image": {
-        "en": "{name} is not an image nnstudio can read; use a PNG, JPEG or BMP file.",
-        "zh": "{name} 不是可读取的图像；请使用 PNG、JPEG 或 BMP 文件。",
-    },
-    "huge": {
-        "en": "{name} is too large to open safely; save a smaller copy and try again.",
-        "zh": "{name} 太大，无法安全打开；请另存一个较小的版本后重试。",
-    },
     "vector-model": {
         "en": "This model takes {n} numbers, not an image, so it cannot read drawings; "
         "use an image model such as cnn-mnist for Predict.",
