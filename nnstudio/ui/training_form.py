@@ -162,19 +162,6 @@ class TrainingForm(QGroupBox):
         combo.setToolTip(tip)
         return combo
 
-    def _combo(self, name: str, registry: dict[str, Any], tip: str) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setObjectName(name)
-        for key, kind in registry.items():
-            combo.addItem(key, key)
-            combo.setItemData(
-                combo.count() - 1,
-                f"{core_text(kind.description)}\n{kind.formula}",
-                Qt.ItemDataRole.ToolTipRole,
-            )
-        combo.setToolTip(tip)
-        return combo
-
     def _connect(self) -> None:
         for combo, field in (
             (self.loss_combo, "loss"),
