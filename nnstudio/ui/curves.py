@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.training.events import Epoch, Finished, Started, Step
+from nnstudio.ui.provenance import Stamped
+from nnstudio.ui.studio import Studio
 
 BATCH_CAPACITY = 4096  # per-batch points kept; decimated by 2 when full
 LOSS_ITEMS = ("raw", "smooth", "train", "val")
@@ -128,7 +130,7 @@ def _curve(
     return item
 
 
-class CurvesView(QWidget):
+class CurvesView(Stamped, QWidget):
     """objectName `curvesView`; holds `lossPlot` and `accuracyPlot`."""
 
     view_id = "curves"
@@ -139,6 +141,8 @@ class CurvesView(QWidget):
         super().__init__(parent)
         self.setObjectName("curvesView")
         self.dirty = False
+        self.studio: Studio | None = None
+        self._init_stamp()
         self._drawn: dict[str, tuple[int, bool]] = {}
         self._x_limit = 0.0
         self._turn = 0
@@ -217,11 +221,25 @@ class CurvesView(QWidget):
         bar.addWidget(self.readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.stale_notice)
         layout.addLayout(bar)
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 2)
 
     # --- data in ----------------------------------------------------------------------
+    def bind(self, studio: Studio) -> None:
+        """Follow the studio's runs, and compare them with the network in the editor.
+        The window feeds `on_event` (the curves are drawn even while hidden)."""
+        self.studio = studio
+        studio.frame_clock.register(self)
+        studio.document.sig_fingerprint_changed.connect(
+            self._on_document_fingerprint_changed
+        )
+
+    @Slot(str)
+    def _on_document_fingerprint_changed(self, fingerprint: str) -> None:
+        self.check_stamp(fingerprint)
+
     def on_event(self, event: Any) -> None:
         if isinstance(event, Step):
             self._add_step(event)
@@ -236,6 +254,8 @@ class CurvesView(QWidget):
             )
         elif isinstance(event, Started):
             self.clear()
+            if self.studio is not None:
+                self.stamp(self.studio.controller.run_fingerprint)
             self.task, self.epochs = event.task, event.epochs
             self._steps_per_epoch = max(1, event.steps_per_epoch)
             self._retitle()

@@ -52,7 +52,7 @@ DOCK_NAMES = (
 
 
 class MainWindow(QMainWindow):
-    """The studio. Views use `document`, `controller`, `frame_clock` and `data`."""
+    """The studio; implements `ui.studio.Studio`, the context views are bound to."""
 
     sig_ready = Signal()  # the core is loaded and the panels are in place
 
@@ -286,30 +286,35 @@ class MainWindow(QMainWindow):
         doc.sig_title_changed.connect(self._on_document_title_changed)
         doc.sig_dirty_changed.connect(self._on_document_dirty_changed)
         doc.sig_loaded.connect(self._on_document_loaded)
-        doc.sig_weights_changed.connect(self._update_predict)
-        self.data_source.sig_data_changed.connect(self._on_data_source_data_changed)
 
     def _install_views(self) -> None:
-        """The Predict tab and the "inside the network" views, where importable."""
+        """The Predict tab and the "inside the network" views, where importable.
+        Each gets the window as its `Studio` (ui/studio.py), never more."""
+        self.curves.bind(self)
         try:
             from nnstudio.ui.predict_panel import PredictPanel
 
             self.predict_panel: Any = PredictPanel(self)
             self.add_view(self.predict_panel, self.tr("Predict"))
+            self.predict_panel.bind(self)
         except Exception:  # noqa: BLE001 - a broken optional view must not stop the studio
             log.exception("the Predict panel is unavailable")
             self.predict_panel = None
         try:
             from nnstudio.ui.views import install_views
 
-            self.views = dict(install_views(self))
+            self.views = dict(install_views(self, self.add_view))
         except Exception:  # noqa: BLE001
             log.exception("the live views are unavailable")
         self._install_backprop_lab()
         boundary = self.views.get("boundary")
-        if boundary is not None and hasattr(boundary, "sig_retrain_requested"):
+        if boundary is not None:
             boundary.sig_retrain_requested.connect(self._on_boundary_retrain_requested)
-        self._update_predict()
+        feature_maps = self.views.get("feature-maps")
+        if feature_maps is not None and self.predict_panel is not None:
+            self.predict_panel.sig_send_to_feature_maps.connect(
+                feature_maps.show_drawing
+            )
 
     def _install_backprop_lab(self) -> None:
         try:
@@ -518,16 +523,8 @@ class MainWindow(QMainWindow):
         self.network_panel.editor.select_row(0)
         history = self.document.history
         self.curves.load_history(history[-1].get("epochs", []) if history else [])
+        self.curves.stamp(self.document.fingerprint if history else None)
         self.frame_clock.poke()
-
-    @Slot(object)
-    def _on_data_source_data_changed(self, data: Any) -> None:
-        for view in self.views.values():
-            for hook in ("set_data", "update_data"):  # None while a new set loads
-                if callable(getattr(view, hook, None)):
-                    getattr(view, hook)(data)
-                    break
-        self._update_predict()
 
     @Slot(object)
     def _on_training_finished(self, finished: Any) -> None:
@@ -536,23 +533,6 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_boundary_retrain_requested(self, data: Any) -> None:
         self.start_training(data=data)
-
-    @Slot()
-    def _update_predict(self) -> None:
-        """Give the Predict tab the trained model (once weights and data are there)."""
-        panel, doc, data = self.predict_panel, self.document, self.data
-        if panel is None or doc is None:
-            return
-        weights = doc.weights
-        if weights is None or data is None:
-            panel.set_model(None)
-            return
-        from nnstudio.core.project.files import Project
-
-        model = Project(doc.spec, weights=weights).model()
-        panel.set_model(
-            model, doc.spec.input_shape, data.mean, data.std, data.class_names
-        )
 
     @Slot()
     def _on_full_screen_triggered(self) -> None:

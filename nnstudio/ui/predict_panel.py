@@ -40,6 +40,8 @@ from nnstudio.core.predict.preprocess import (
     to_mnist_like,
 )
 from nnstudio.ui.canvas import DEFAULT_PEN, PEN_RANGE, DigitCanvas
+from nnstudio.ui.provenance import Stamped
+from nnstudio.ui.studio import Studio, current_data, is_dataset_of
 
 DEBOUNCE_MS = 30  # coalesce the canvas's live updates; well inside the 50 ms budget
 PREVIEW_SIZE = 140  # 5x a 28 px input: every pixel the model sees stays visible
@@ -184,7 +186,7 @@ class InputPreview(QWidget):
         painter.end()
 
 
-class PredictPanel(QWidget):
+class PredictPanel(Stamped, QWidget):
     """Canvas, what-the-model-sees preview and prediction bars for one model.
 
     `set_model(model, input_shape, mean, std, class_names)` takes a CPU eval copy of
@@ -208,6 +210,9 @@ class PredictPanel(QWidget):
         self._layout_kind = "digit"
         self._input: np.ndarray | None = None
         self._refusal: str | None = None  # why this model cannot predict, if it can't
+        self.studio: Studio | None = None
+        self._args: tuple | None = None  # set_model's arguments, kept while stale
+        self._init_stamp()
         self.last_latency_ms: float | None = None
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -225,6 +230,19 @@ class PredictPanel(QWidget):
         class_names: Sequence[str] | None = None,
     ) -> None:
         """Predict with `model` from now on (None: no trained model yet)."""
+        self._args = None if model is None else (
+            model, input_shape, mean, std, class_names
+        )
+        self._install(model, input_shape, mean, std, class_names)
+
+    def _install(
+        self,
+        model: Any,
+        input_shape: Sequence[int] | None = None,
+        mean: Any = 0.0,
+        std: Any = 1.0,
+        class_names: Sequence[str] | None = None,
+    ) -> None:
         self._model, self._refusal = None, None
         if model is not None:
             try:
@@ -240,6 +258,52 @@ class PredictPanel(QWidget):
         self._bars.set_classes(self._names if self._model is not None else ())
         self._canvas.set_placeholder(self._draw_hint_short())
         self._predict_canvas()
+
+    # --- the studio's trained model ---------------------------------------------------
+
+    def bind(self, studio: Studio) -> None:
+        """Predict with the document's trained network; follow its changes."""
+        self.studio = studio
+        doc = studio.document
+        doc.sig_weights_changed.connect(self.reload_model)
+        doc.sig_loaded.connect(self.reload_model)
+        doc.sig_fingerprint_changed.connect(self._on_document_fingerprint_changed)
+        studio.data_source.sig_data_changed.connect(self.reload_model)
+        self.reload_model()
+
+    @Slot()
+    def reload_model(self, *_: Any) -> None:
+        """The trained weights for the network now in the editor, on its data."""
+        studio = self.studio
+        if studio is None:
+            return
+        doc, data = studio.document, current_data(studio)
+        if doc.weights is None:
+            if not self.stale:  # a stale model is kept for an undo
+                self.made_with = None
+                self.set_model(None)
+            return
+        if not is_dataset_of(data, doc.config):
+            return  # the project's data is still loading
+        from nnstudio.core.project.files import Project
+
+        model = Project(doc.spec, weights=doc.weights).model()
+        self.set_model(
+            model, doc.spec.input_shape, data.mean, data.std, data.class_names
+        )
+        self.stamp(doc.fingerprint)
+
+    @Slot(str)
+    def _on_document_fingerprint_changed(self, fingerprint: str) -> None:
+        self.check_stamp(fingerprint)
+
+    def show_stale(self, stale: bool) -> None:
+        """Another network or data: predict with nothing (the notice says why)
+        until an undo brings the trained one back."""
+        if stale:
+            self._install(None)
+        elif self._args is not None:
+            self._install(*self._args)
 
     def predict_file(self, path: str | Path) -> Prediction | None:
         """Predict an image file the same way as a drawing; errors become the hint."""
@@ -307,6 +371,7 @@ class PredictPanel(QWidget):
         sees.addStretch(1)
 
         answer = QVBoxLayout()
+        answer.addWidget(self.stale_notice)
         answer.addWidget(self._hint)  # first thing read: what to do, or the answer
         answer.addWidget(self._bars, 1)
         answer.addWidget(self._latency)

@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from nnstudio.core.provenance import fingerprint
 from nnstudio.core.training.events import Epoch, Finished, ProbeRequest, Started, Step
 from nnstudio.core.training.runs import RunRecorder
 
@@ -176,6 +177,7 @@ class TrainingController(QObject):
         self._stop, self._pause = threading.Event(), threading.Event()
         self.spec: Any = None
         self.config: Any = None  # the run's TrainConfig, as started
+        self.run_fingerprint: str | None = None  # network+data of the current run
         self.started: Started | None = None
         self.last_step: Step | None = None
         self.last_epoch: Epoch | None = None
@@ -195,6 +197,9 @@ class TrainingController(QObject):
         self._pause.clear()
         self.spec, self.started, self.last_step = spec, None, None
         self.config = config
+        self.run_fingerprint = fingerprint(
+            spec, config.dataset, config.dataset_options
+        )
         self.last_epoch, self.finished, self.events = None, None, 0
         self.recorder = RunRecorder(spec, config)
         self._thread = QThread(self)

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 from nnstudio.core.errors import NNStudioError
 from nnstudio.core.lessons.backprop import LabNetwork, Weight, short_floats
 from nnstudio.core.training.config import parse_number
+from nnstudio.ui.studio import Studio, current_data, is_dataset_of
 
 NODE_R = 26.0  # unit radius in scene pixels: room for a name inside
 COL_GAP = 300.0  # between layers: edge labels need the horizontal room
@@ -407,7 +408,7 @@ def _table(name: str, headers: list[str]) -> QTableWidget:
 
 
 class BackpropLab(QWidget):
-    """The lab view. Owns one LabNetwork; `bind(main_window)` follows the document."""
+    """The lab view. Owns one LabNetwork; `bind(studio)` follows the document."""
 
     sig_changed = Signal()  # the numbers on screen changed (tests, screenshots)
     TITLE = "Backprop lab"  # as the live views name themselves (views.view_title)
@@ -420,7 +421,7 @@ class BackpropLab(QWidget):
         self.selected: str | None = None
         self.last_update: dict[str, tuple[float, float]] = {}
         self.losses: list[float] = []
-        self.main_window: Any = None
+        self.studio: Studio | None = None
         self._filling = False
         self._remaining = 0
         self._timer = QTimer(self)
@@ -1176,32 +1177,29 @@ class BackpropLab(QWidget):
         self.set_lab(lab, origin)
         return True
 
-    def bind(self, main_window: Any, demand: Any = None) -> None:
-        """Follow the main window's document: open its network whenever it fits.
+    def bind(self, studio: Studio, demand: Any = None) -> None:
+        """Follow the studio's document: open its network whenever it fits.
 
         `demand` is accepted (and unused) so `install_views` can bind the lab like
         the live views; the lab asks the trainer for nothing.
         """
-        self.main_window = main_window
-        doc = getattr(main_window, "document", None)
-        if doc is None:
-            return
+        self.studio = studio
+        doc = studio.document
         doc.sig_spec_changed.connect(self._on_document_changed)
         doc.sig_weights_changed.connect(self._on_document_changed)
-        source = getattr(main_window, "data_source", None)
-        if source is not None and hasattr(source, "sig_data_changed"):
-            source.sig_data_changed.connect(self._on_document_changed)
+        if studio.data_source is not None:
+            studio.data_source.sig_data_changed.connect(self._on_document_changed)
         self._on_document_changed()
 
     @Slot()
     def _on_document_changed(self, *_: Any) -> None:
         if self.running:
             return
-        doc = getattr(self.main_window, "document", None)
-        if doc is None:
+        if self.studio is None:
             return
+        doc = self.studio.document
         try:
-            data = _dataset_of(self.main_window, doc.config)
+            data = _dataset_of(current_data(self.studio), doc.config)
             self.open_spec(doc.spec, doc.config, data, doc.weights)
         except Exception:  # noqa: BLE001 - a network the lab cannot draw never breaks the studio
             log.exception("the backprop lab cannot show this network")
@@ -1211,13 +1209,12 @@ class BackpropLab(QWidget):
         return frozenset()
 
 
-def _dataset_of(window: Any, config: Any) -> Any:
-    """The studio's loaded data if it is the project's dataset; a generated dataset
+def _dataset_of(data: Any, config: Any) -> Any:
+    """The studio's loaded `data` if it is the project's dataset; a generated dataset
     (backprop-example, ...) is made here at once, as it costs nothing."""
-    data = getattr(window, "data", None)
-    wanted = getattr(config, "dataset", None)
-    if data is not None and wanted in (data.name, data.source_path):
+    if is_dataset_of(data, config):
         return data
+    wanted = getattr(config, "dataset", None)
     from nnstudio.core.datasets import DATASETS, load_dataset
 
     info = DATASETS.get(str(wanted))
