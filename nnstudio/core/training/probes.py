@@ -261,8 +261,9 @@ def probe_model(model: nn.Module, data, layer_kinds: list[str],
     `layer_kinds` is the spec's layer kind per child (`[l.kind for l in spec.layers]`);
     `data` a core Data on the model's device; `sample` the model input whose feature
     maps to show (None: the first validation sample)."""
-    device = next(model.parameters()).device if any(model.parameters()) else "cpu"
-    params = LayerParams(model, parameter_layers(model), torch.device(device))
+    first = next(iter(model.parameters()), None)
+    device = first.device if first is not None else torch.device("cpu")
+    params = LayerParams(model, parameter_layers(model), device)
     prober = Prober(model, data, list(layer_kinds), params, data.task)
     return prober(0, 0.0, ProbeRequest(kinds=frozenset(kinds), sample=sample))
 
