@@ -45,9 +45,6 @@ class FrameClock(QObject):
             self._panels.append(panel)
             panel.destroyed.connect(lambda *_: self._forget(panel))
 
-    def unregister(self, panel: Any) -> None:
-        self._forget(panel)
-
     def panels(self) -> list[Any]:
         return list(self._panels)
 

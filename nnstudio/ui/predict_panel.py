@@ -230,8 +230,8 @@ class PredictPanel(Stamped, QWidget):
         class_names: Sequence[str] | None = None,
     ) -> None:
         """Predict with `model` from now on (None: no trained model yet)."""
-        self._args = None if model is None else (
-            model, input_shape, mean, std, class_names
+        self._args = (
+            None if model is None else (model, input_shape, mean, std, class_names)
         )
         self._install(model, input_shape, mean, std, class_names)
 

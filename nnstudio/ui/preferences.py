@@ -37,7 +37,6 @@ LANGUAGES = ("system", "en", "zh")
 # Each language is named in itself: someone who cannot read the current one still
 # finds their own.
 LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}
-THEMES = ("system", "light", "dark")
 FALLBACK_SHORTCUT = "Ctrl+,"  # where the platform defines no Preferences key (Linux)
 ENV = "NNSTUDIO_LANG"
 DIALOG_MIN_WIDTH = 420  # the restart note on one line in both languages

@@ -197,9 +197,7 @@ class TrainingController(QObject):
         self._pause.clear()
         self.spec, self.started, self.last_step = spec, None, None
         self.config = config
-        self.run_fingerprint = fingerprint(
-            spec, config.dataset, config.dataset_options
-        )
+        self.run_fingerprint = fingerprint(spec, config.dataset, config.dataset_options)
         self.last_epoch, self.finished, self.events = None, None, 0
         self.recorder = RunRecorder(spec, config)
         self._thread = QThread(self)

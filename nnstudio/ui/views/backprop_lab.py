@@ -67,7 +67,6 @@ SHORT = 4  # decimals on the drawing, where space is tight
 SELECTED = QColor("#d62728")
 POSITIVE = QColor("#1f77b4")
 NEGATIVE = QColor("#ff7f0e")
-STAGES = ("edit", "forward", "backward", "update")
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75)  # along an edge, best first
 LABEL_ALL_UP_TO = 14  # weights and biases; beyond, labels on every edge would overlap
 
