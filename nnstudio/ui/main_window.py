@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QFrame,
     QLabel,
     QMainWindow,
@@ -331,6 +332,7 @@ class MainWindow(QMainWindow):
         self.files.build_menu(self.menus["file"])
         from nnstudio.ui.export_menu import install_export_menu
 
+        self._add_import_weights(self.menus["file"])
         install_export_menu(self)
         self.network_panel.build_menu(self.menus["edit"])
         self._fill_view_menu(self.menus["view"])
@@ -342,6 +344,22 @@ class MainWindow(QMainWindow):
 
         install_preferences(self)
         install_learn_more(self)
+
+    def _add_import_weights(self, menu: QMenu) -> None:
+        """File > Import Weights…, above Export (the exported scripts point here)."""
+        action = self.make_action(
+            self.tr("&Import Weights…"),
+            lambda: self.import_weights(),
+            tip=self.tr(
+                "Load trained weights (.pt, .pth or .safetensors) into this network"
+            ),
+            name="importWeightsAction",
+        )
+        separators = [a for a in menu.actions() if a.isSeparator()]
+        if separators:
+            menu.insertAction(separators[-1], action)
+        else:
+            menu.addAction(action)
 
     def _fill_view_menu(self, menu: QMenu) -> None:
         for i, name in enumerate(DOCK_NAMES, start=1):
@@ -423,6 +441,38 @@ class MainWindow(QMainWindow):
 
     def save_file(self, path: str | Path | None = None) -> bool:
         return self.files.save(path)
+
+    def import_weights(self, path: str | Path | None = None) -> bool:
+        """Put a state_dict (.pt/.pth, weights-only loading) or .safetensors file
+        that fits the network into the project, as if it had been trained."""
+        from nnstudio.core.errors import NNStudioError
+        from nnstudio.core.project.files import import_state_dict
+
+        if self.controller.running:
+            self.show_message(
+                self.tr("Stop the training before importing weights."), "warning"
+            )
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Import weights"),
+                "",
+                self.tr("Weights (*.pt *.pth *.safetensors)"),
+            )
+            if not path:
+                return False
+        doc = self.document
+        try:
+            weights = import_state_dict(path, doc.spec)
+        except NNStudioError as exc:
+            self.show_message(str(exc), "error")
+            return False
+        doc.set_trained(doc.spec, weights, doc.history)
+        self.show_message(
+            self.tr("Imported the weights of {name}.").format(name=Path(path).name)
+        )
+        return True
 
     def load_preset(self, name: str) -> bool:
         from nnstudio.core.network.presets import PRESETS

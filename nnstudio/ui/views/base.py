@@ -119,6 +119,7 @@ class View(Stamped, QWidget):
         self.dirty = False
         self.studio: Studio | None = None
         self._init_stamp()
+        self._drawn_weights: Any = None  # the document weights last drawn
         self._demand: ProbeDemand | None = None
         self._last_draw = -1e9
         self._deferred = False
@@ -207,17 +208,20 @@ class View(Stamped, QWidget):
         return made or self.studio.document.fingerprint
 
     def _offer_weights(self) -> None:
-        """A trained network and its data, no run and no current result: draw it."""
+        """Weights the view has not drawn (a project opened, weights imported, a
+        run's final ones) that fit the network and its data, no run: draw them."""
         studio = self.studio
         if not self.FROM_WEIGHTS or studio is None or studio.controller.running:
             return
         document, data = studio.document, current_data(studio)
-        if self.made_with == document.fingerprint and not self.stale:
-            return  # already showing this network's result
-        if document.weights is None or not is_dataset_of(data, document.config):
+        weights = document.weights
+        if weights is None or weights is self._drawn_weights:
             return
+        if not is_dataset_of(data, document.config):
+            return  # its data is still loading: drawn when it arrives
         probe = probe_trained(document, data, self.FROM_WEIGHTS)
         if probe is not None:
+            self._drawn_weights = weights
             self.reset(None)
             self.stamp(document.fingerprint)
             self.show_weights(probe)
@@ -235,6 +239,7 @@ class View(Stamped, QWidget):
         document = studio.document
         document.sig_fingerprint_changed.connect(self._on_document_fingerprint_changed)
         document.sig_loaded.connect(self._on_document_loaded)
+        document.sig_weights_changed.connect(self._on_document_weights_changed)
         if studio.data_source is not None:
             studio.data_source.sig_data_changed.connect(self._on_data_changed)
         self._demand = demand or probe_demand(studio)
@@ -252,6 +257,10 @@ class View(Stamped, QWidget):
 
     @Slot()
     def _on_document_loaded(self) -> None:
+        """A project was opened (its weights arrive with sig_weights_changed)."""
+
+    @Slot()
+    def _on_document_weights_changed(self) -> None:
         self._offer_weights()
 
     @Slot(object)
