@@ -41,7 +41,12 @@ from nnstudio.core.predict.preprocess import (
 )
 from nnstudio.ui.canvas import DEFAULT_PEN, PEN_RANGE, DigitCanvas
 from nnstudio.ui.provenance import Stamped
-from nnstudio.ui.studio import Studio, current_data, is_dataset_of
+from nnstudio.ui.studio import (
+    Studio,
+    current_data,
+    is_dataset_of,
+    weights_fingerprint,
+)
 
 DEBOUNCE_MS = 30  # coalesce the canvas's live updates; well inside the 50 ms budget
 PREVIEW_SIZE = 140  # 5x a 28 px input: every pixel the model sees stays visible
@@ -291,7 +296,7 @@ class PredictPanel(Stamped, QWidget):
         self.set_model(
             model, doc.spec.input_shape, data.mean, data.std, data.class_names
         )
-        self.stamp(doc.fingerprint)
+        self.stamp(weights_fingerprint(doc))
 
     @Slot(str)
     def _on_document_fingerprint_changed(self, fingerprint: str) -> None:

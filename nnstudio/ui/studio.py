@@ -57,3 +57,12 @@ def is_dataset_of(data: Any, config: Any) -> bool:
         return False
     wanted = str(getattr(config, "dataset", ""))
     return wanted in (str(data.name), str(getattr(data, "source_path", None)))
+
+
+def weights_fingerprint(document: Any) -> str | None:
+    """What the document's trained weights were made with (network + data): the
+    stamp a result drawn from them carries. The document's own fingerprint when it
+    does not say (the weights were just made for it)."""
+    session = getattr(document, "session", None)
+    made = getattr(session, "trained_fingerprint", None)
+    return made or document.fingerprint

@@ -27,7 +27,12 @@ from nnstudio.core.training.events import (
     Step,
 )
 from nnstudio.ui.provenance import Stamped
-from nnstudio.ui.studio import Studio, current_data, is_dataset_of
+from nnstudio.ui.studio import (
+    Studio,
+    current_data,
+    is_dataset_of,
+    weights_fingerprint,
+)
 from nnstudio.ui.views.budget import BUDGET
 
 WARN_COLOR = "#d62728"  # numbers worth a second look
@@ -223,7 +228,7 @@ class View(Stamped, QWidget):
         if probe is not None:
             self._drawn_weights = weights
             self.reset(None)
-            self.stamp(document.fingerprint)
+            self.stamp(weights_fingerprint(document))
             self.show_weights(probe)
 
     # --- wiring to the studio ---------------------------------------------------------

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.training.events import Probe, Started
-from nnstudio.ui.studio import current_data
+from nnstudio.ui.studio import current_data, weights_fingerprint
 from nnstudio.ui.views.base import View, probe_trained, short_layer
 from nnstudio.ui.views.tiles import (
     HeatStrip,
@@ -262,5 +262,5 @@ class FeatureMapView(View):
         document = studio.document
         probe = probe_trained(document, self.data, self.PROBES, sample)
         if probe is not None:
-            self.stamp(document.fingerprint)
+            self.stamp(weights_fingerprint(document))
             self.show_weights(probe)
