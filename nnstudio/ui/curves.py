@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from nnstudio.core.training.events import Epoch, Finished, Started, Step
 from nnstudio.ui.provenance import Stamped
 from nnstudio.ui.studio import Studio
+from nnstudio.ui.views.buffers import SeriesBuffer
 
 BATCH_CAPACITY = 4096  # per-batch points kept; decimated by 2 when full
 LOSS_ITEMS = ("raw", "smooth", "train", "val")
@@ -45,44 +46,38 @@ COLORS = {
 }
 
 
-class Series:
-    """A growing (x, y) buffer of fixed capacity; `stride` grows as it decimates."""
+class Series(SeriesBuffer):
+    """One growing (x, y) line of fixed capacity, thinned by the core's rule (the
+    views' SeriesBuffer with one column); `version` changes with every change, so
+    unchanged items are not redrawn."""
 
     def __init__(self, capacity: int) -> None:
-        self.x = np.full(capacity, np.nan)
-        self.y = np.full(capacity, np.nan)
-        self.n = 0
-        self.stride = 1
-        self._skipped = 0
-        self.version = 0  # bumped on every change, so unchanged items are not redrawn
+        self.version = 0
+        super().__init__(1, capacity)
 
     def clear(self) -> None:
-        self.n, self.stride, self._skipped = 0, 1, 0
+        self.reset()
+
+    def reset(self, width: int | None = None) -> None:
+        super().reset(width)
         self.version += 1
 
-    def append(self, x: float, y: float) -> None:
-        self._skipped += 1
-        if self._skipped < self.stride:
-            return
-        self._skipped = 0
-        if self.n == len(self.x):
-            half = self.n // 2
-            self.x[:half] = self.x[1 : self.n : 2]
-            self.y[:half] = self.y[1 : self.n : 2]
-            self.n, self.stride = half, self.stride * 2
-        self.x[self.n], self.y[self.n] = x, y
-        self.n += 1
-        self.version += 1
+    def append(self, x: float, values: np.ndarray | float) -> bool:
+        n_before = self.n
+        kept = super().append(x, values)
+        if kept or self.n != n_before:
+            self.version += 1
+        return kept
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x[: self.n], self.y[: self.n]
+        return self.xs, self.y[: self.n, 0]
 
     def nearest(self, x: float) -> tuple[float, float] | None:
         if self.n == 0:
             return None
-        xs = self.x[: self.n]
+        xs = self.xs
         i = int(np.nanargmin(np.abs(xs - x)))
-        return float(xs[i]), float(self.y[i])
+        return float(xs[i]), float(self.y[i, 0])
 
 
 def _plot(name: str, title: str, left: str, bottom: str) -> pg.PlotWidget:
