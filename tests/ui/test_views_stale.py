@@ -220,3 +220,41 @@ def test_an_opened_project_with_weights_shows_its_boundary(
     # the weights' boundary, not a blank one: the classes are told apart
     assert np.ptp(view.probs.argmax(axis=-1)) > 0
     save(view, "boundary-opened-project")
+
+
+@pytest.mark.parametrize(
+    ("key", "drawn"),
+    [
+        ("weights", lambda v: bool(v.history) and v.history[0].latest is not None),
+        ("activations", lambda v: v.latest is not None and len(v.latest.act_hist) > 0),
+        ("feature-maps", lambda v: bool(v.vectors)),
+    ],
+)
+def test_an_opened_project_fills_the_views_drawn_from_weights(
+    qtbot, fake_studio, spiral, spiral_run, key, drawn
+):
+    studio = fake_studio()
+    studio.data_source.set(spiral)
+    view = VIEW_CLASSES[key]()
+    qtbot.addWidget(view)
+    view.bind(studio)
+    assert not drawn(view)
+    p = PRESETS["spiral-relu"]
+    config = p.train_config(dataset=spiral.name).to_dict()
+    studio.document.load(Project(p.spec, config, spiral_run[-1].weights), None)
+    assert drawn(view) and view.made_with == studio.document.fingerprint
+    save(view, f"{key}-opened-project")
+
+
+def test_a_runs_own_weights_do_not_replace_what_the_run_drew(
+    qtbot, fake_studio, spiral, spiral_run
+):
+    """The weights view keeps its histograms over time when the run's weights
+    reach the document (they are the run's last probe already)."""
+    view = VIEW_CLASSES["weights"]()
+    qtbot.addWidget(view)
+    studio = trained_studio(fake_studio, spiral, spiral_run, [view])
+    kept = len(view.history[0].items)
+    assert kept > 1
+    studio.document.set_trained(PRESETS["spiral-relu"].spec, spiral_run[-1].weights, [])
+    assert len(view.history[0].items) == kept

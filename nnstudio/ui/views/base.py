@@ -125,6 +125,7 @@ class View(Stamped, QWidget):
         self.studio: Studio | None = None
         self._init_stamp()
         self._drawn_weights: Any = None  # the document weights last drawn
+        self._run_ended = False  # the next weights are the run's: already on show
         self._demand: ProbeDemand | None = None
         self._last_draw = -1e9
         self._deferred = False
@@ -139,6 +140,8 @@ class View(Stamped, QWidget):
         kind = type(event)
         if kind in (Started, Finished):
             self._live = kind is Started
+            # the document takes a finished run's weights next: already on show
+            self._run_ended = getattr(event, "weights", None) is not None
         if kind is Started:
             self.stamp(self._run_fingerprint())
         handler = _DISPATCH.get(kind)
@@ -222,6 +225,9 @@ class View(Stamped, QWidget):
         weights = document.weights
         if weights is None or weights is self._drawn_weights:
             return
+        if self._run_ended:  # the run's own last probe shows these weights already
+            self._run_ended, self._drawn_weights = False, weights
+            return
         if not is_dataset_of(data, document.config):
             return  # its data is still loading: drawn when it arrives
         probe = probe_trained(document, data, self.FROM_WEIGHTS)
@@ -263,6 +269,7 @@ class View(Stamped, QWidget):
     @Slot()
     def _on_document_loaded(self) -> None:
         """A project was opened (its weights arrive with sig_weights_changed)."""
+        self._run_ended = False
 
     @Slot()
     def _on_document_weights_changed(self) -> None:

@@ -41,6 +41,8 @@ class FeatureMapView(View):
     PROBES = frozenset({"feature_maps", "activations"})
     TITLE = "Feature maps"
     MIN_INTERVAL_S = 0.5  # the issue: at most twice a second during training
+    # an opened project's maps show at once, from its weights
+    FROM_WEIGHTS = frozenset({"feature_maps", "activations"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
