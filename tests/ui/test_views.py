@@ -247,6 +247,14 @@ def test_install_views_wires_events_clock_and_probe_demand(qtbot, fake_studio):
     assert request.kinds == {"feature_maps", "activations"}
 
 
+def test_the_fake_and_the_window_are_studios(fake_studio, main_window):
+    from nnstudio.ui.studio import Studio
+
+    assert isinstance(fake_studio(), Studio)
+    assert isinstance(main_window(show=False), Studio)
+    assert not isinstance(object(), Studio)
+
+
 def test_data_reaches_every_view_through_the_one_hook(qtbot, fake_studio):
     from nnstudio.core.datasets import load_dataset
 
