@@ -387,6 +387,8 @@ class PredictPanel(Stamped, QWidget):
         return self.tr("Draw a digit here")
 
     def _train_hint(self) -> str:
+        if self.stale:  # the staleNotice above says why, and what to do
+            return ""
         if self._refusal:  # a model that cannot read images: say why instead
             return self._refusal
         return self.tr(
