@@ -222,13 +222,18 @@ class CurvesView(Stamped, QWidget):
 
     # --- data in ----------------------------------------------------------------------
     def bind(self, studio: Studio) -> None:
-        """Follow the studio's runs, and compare them with the network in the editor.
-        The window feeds `on_event` (the curves are drawn even while hidden)."""
+        """Follow the studio's runs (drawn even while hidden) and compare them with
+        the network in the editor."""
         self.studio = studio
+        studio.controller.sig_event.connect(self._on_controller_event)
         studio.frame_clock.register(self)
         studio.document.sig_fingerprint_changed.connect(
             self._on_document_fingerprint_changed
         )
+
+    @Slot(object)
+    def _on_controller_event(self, event: object) -> None:
+        self.on_event(event)
 
     @Slot(str)
     def _on_document_fingerprint_changed(self, fingerprint: str) -> None:

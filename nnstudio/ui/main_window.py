@@ -220,8 +220,6 @@ class MainWindow(QMainWindow):
         self.data_source = DataSource(self)
         self.curves = CurvesView(self)
         self.view_tabs.insertTab(0, self.curves, self.tr("Curves"))
-        self.frame_clock.register(self.curves)
-        self.controller.sig_event.connect(self._on_controller_event)
         self.controller.sig_state_changed.connect(self._on_controller_state_changed)
 
     def _install_panels(self, devices: list[tuple[str, str]] | None) -> None:
@@ -536,10 +534,6 @@ class MainWindow(QMainWindow):
         return preset.view if preset else "curves"
 
     # --- slots ------------------------------------------------------------------------
-    @Slot(object)
-    def _on_controller_event(self, event: Any) -> None:
-        self.curves.on_event(event)
-
     @Slot(str)
     def _on_controller_state_changed(self, state: str) -> None:
         if state == "running" and not self.frame_clock.running:
@@ -573,7 +567,9 @@ class MainWindow(QMainWindow):
         self.network_panel.editor.select_row(0)
         history = self.document.history
         self.curves.load_history(history[-1].get("epochs", []) if history else [])
-        self.curves.stamp(self.document.fingerprint if history else None)
+        from nnstudio.ui.studio import weights_fingerprint
+
+        self.curves.stamp(weights_fingerprint(self.document) if history else None)
         self.frame_clock.poke()
 
     @Slot(object)

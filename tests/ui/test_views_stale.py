@@ -163,7 +163,6 @@ def test_curves_keep_the_run_under_a_notice(qtbot, fake_studio, spiral, spiral_r
     qtbot.addWidget(curves)
     studio = fake_studio()
     curves.bind(studio)
-    studio.controller.sig_event.connect(curves.on_event)  # as the window does
     studio.controller.emit_run(spiral_run)
     assert curves.point_count() > 0 and not shown(notice(curves))
     studio.document.apply_preset(PRESETS["spiral-linear"])
