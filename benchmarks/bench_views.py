@@ -23,7 +23,7 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication,
     QGridLayout,
@@ -45,9 +45,21 @@ def load(preset_name: str, dataset: str | None, size: int | None):
     return preset, load_dataset(name, size=size, **options)
 
 
+class _Source(QObject):
+    """The loaded dataset, as the studio's DataSource offers it (no loading here)."""
+
+    sig_data_changed = Signal(object)
+
+    def __init__(self, data, parent: QObject) -> None:
+        super().__init__(parent)
+        self.data = data
+
+
 def build_window(with_views: bool, data, layout: str = "grid", only: str = ""):
     """A window holding every view (in a grid, or as tabs) or none, wired like the
-    studio; `only` keeps just that view (a VIEW_CLASSES key), to see what it costs."""
+    studio (it is the views' Studio); `only` keeps just that view (a VIEW_CLASSES
+    key), to see what it costs."""
+    from nnstudio.ui.document import Document
     from nnstudio.ui.frame_clock import FrameClock
     from nnstudio.ui.training import TrainingController
     from nnstudio.ui.views import VIEW_CLASSES, probe_demand
@@ -55,6 +67,10 @@ def build_window(with_views: bool, data, layout: str = "grid", only: str = ""):
     window = QWidget()
     window.controller = TrainingController(window)
     window.frame_clock = FrameClock(window)
+    window.document = Document(window)
+    window.data_source = _Source(data, window)
+    window.select_view = lambda name: False
+    window.start_training = lambda spec=None, config=None, data=None: False
     window.data = data
     grid = QGridLayout(window)
     tabs = QTabWidget()

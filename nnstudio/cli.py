@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from nnstudio import __version__
 from nnstudio.core.errors import NNStudioError
@@ -25,6 +26,7 @@ COMMANDS = (
     "evaluate",
     "predict",
     "bench",
+    "import-weights",
 )
 EXIT_USAGE = 2
 _NO_QT = {
@@ -53,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"nnstudio.commands.{name}").add_parser(sub)
+        _module(name).add_parser(sub)
     return parser
 
 
@@ -89,8 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(args: list[str]) -> int:
     parsed = build_parser().parse_args(args)
-    module = importlib.import_module(f"nnstudio.commands.{parsed.command}")
-    return int(module.run(parsed) or 0)
+    return int(_module(parsed.command).run(parsed) or 0)
+
+
+def _module(command: str) -> Any:
+    """nnstudio/commands/<command>.py ("import-weights" -> import_weights)."""
+    return importlib.import_module(f"nnstudio.commands.{command.replace('-', '_')}")
 
 
 def _run_studio(args: argparse.Namespace) -> int:

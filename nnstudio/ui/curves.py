@@ -14,10 +14,9 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Slot
-from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPalette, QPixmap
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -25,6 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.training.events import Epoch, Finished, Started, Step
+from nnstudio.ui.provenance import Stamped
+from nnstudio.ui.studio import Studio
+from nnstudio.ui.views.buffers import SeriesBuffer
 
 BATCH_CAPACITY = 4096  # per-batch points kept; decimated by 2 when full
 LOSS_ITEMS = ("raw", "smooth", "train", "val")
@@ -44,44 +46,38 @@ COLORS = {
 }
 
 
-class Series:
-    """A growing (x, y) buffer of fixed capacity; `stride` grows as it decimates."""
+class Series(SeriesBuffer):
+    """One growing (x, y) line of fixed capacity, thinned by the core's rule (the
+    views' SeriesBuffer with one column); `version` changes with every change, so
+    unchanged items are not redrawn."""
 
     def __init__(self, capacity: int) -> None:
-        self.x = np.full(capacity, np.nan)
-        self.y = np.full(capacity, np.nan)
-        self.n = 0
-        self.stride = 1
-        self._skipped = 0
-        self.version = 0  # bumped on every change, so unchanged items are not redrawn
+        self.version = 0
+        super().__init__(1, capacity)
 
     def clear(self) -> None:
-        self.n, self.stride, self._skipped = 0, 1, 0
+        self.reset()
+
+    def reset(self, width: int | None = None) -> None:
+        super().reset(width)
         self.version += 1
 
-    def append(self, x: float, y: float) -> None:
-        self._skipped += 1
-        if self._skipped < self.stride:
-            return
-        self._skipped = 0
-        if self.n == len(self.x):
-            half = self.n // 2
-            self.x[:half] = self.x[1 : self.n : 2]
-            self.y[:half] = self.y[1 : self.n : 2]
-            self.n, self.stride = half, self.stride * 2
-        self.x[self.n], self.y[self.n] = x, y
-        self.n += 1
-        self.version += 1
+    def append(self, x: float, values: np.ndarray | float) -> bool:
+        n_before = self.n
+        kept = super().append(x, values)
+        if kept or self.n != n_before:
+            self.version += 1
+        return kept
 
     def view(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.x[: self.n], self.y[: self.n]
+        return self.xs, self.y[: self.n, 0]
 
     def nearest(self, x: float) -> tuple[float, float] | None:
         if self.n == 0:
             return None
-        xs = self.x[: self.n]
+        xs = self.xs
         i = int(np.nanargmin(np.abs(xs - x)))
-        return float(xs[i]), float(self.y[i])
+        return float(xs[i]), float(self.y[i, 0])
 
 
 def _plot(name: str, title: str, left: str, bottom: str) -> pg.PlotWidget:
@@ -128,7 +124,7 @@ def _curve(
     return item
 
 
-class CurvesView(QWidget):
+class CurvesView(Stamped, QWidget):
     """objectName `curvesView`; holds `lossPlot` and `accuracyPlot`."""
 
     view_id = "curves"
@@ -139,6 +135,8 @@ class CurvesView(QWidget):
         super().__init__(parent)
         self.setObjectName("curvesView")
         self.dirty = False
+        self.studio: Studio | None = None
+        self._init_stamp()
         self._drawn: dict[str, tuple[int, bool]] = {}
         self._x_limit = 0.0
         self._turn = 0
@@ -217,11 +215,30 @@ class CurvesView(QWidget):
         bar.addWidget(self.readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.stale_notice)
         layout.addLayout(bar)
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 2)
 
     # --- data in ----------------------------------------------------------------------
+    def bind(self, studio: Studio) -> None:
+        """Follow the studio's runs (drawn even while hidden) and compare them with
+        the network in the editor."""
+        self.studio = studio
+        studio.controller.sig_event.connect(self._on_controller_event)
+        studio.frame_clock.register(self)
+        studio.document.sig_fingerprint_changed.connect(
+            self._on_document_fingerprint_changed
+        )
+
+    @Slot(object)
+    def _on_controller_event(self, event: object) -> None:
+        self.on_event(event)
+
+    @Slot(str)
+    def _on_document_fingerprint_changed(self, fingerprint: str) -> None:
+        self.check_stamp(fingerprint)
+
     def on_event(self, event: Any) -> None:
         if isinstance(event, Step):
             self._add_step(event)
@@ -236,6 +253,8 @@ class CurvesView(QWidget):
             )
         elif isinstance(event, Started):
             self.clear()
+            if self.studio is not None:
+                self.stamp(self.studio.controller.run_fingerprint)
             self.task, self.epochs = event.task, event.epochs
             self._steps_per_epoch = max(1, event.steps_per_epoch)
             self._retitle()
@@ -445,129 +464,3 @@ class CurvesView(QWidget):
         if event.type() == event.Type.PaletteChange:
             self.apply_palette()
         super().changeEvent(event)
-
-
-CLASS_COLORS = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)  # tab10, as the views use
-MAX_SCATTER = 3000  # points drawn in the preview; more only blur into each other
-TILES = 12  # image samples in the preview grid
-
-
-class DataPreview(QWidget):
-    """A few samples of the dataset: a scatter for 2-D points and 1-D curves, a grid
-    of labelled images, or the first rows of a table."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("dataPreview")
-        self.plot = pg.PlotWidget(self)
-        self.plot.setObjectName("dataScatter")
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.setMinimumHeight(120)
-        self.plot.setMaximumHeight(170)
-        self.plot.getPlotItem().setAspectLocked(False)
-        self.scatter = pg.ScatterPlotItem(size=4, pen=None)
-        self.plot.addItem(self.scatter)
-        self.grid = QWidget(self)
-        self.grid_layout = QGridLayout(self.grid)
-        self.grid_layout.setContentsMargins(0, 0, 0, 0)
-        self.grid_layout.setSpacing(4)
-        self.table = QLabel(self)
-        self.table.setObjectName("dataTable")
-        self.table.setWordWrap(True)
-        self.table.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.plot, self.grid, self.table):
-            layout.addWidget(widget)
-        self.kind = ""
-        self.show_data(None)
-
-    def show_data(self, data: Any) -> None:
-        self.kind = (
-            "" if data is None else ("image" if data.is_image else data.preview_kind)
-        )
-        if data is None:
-            self.table.clear()  # the panel's info line says why (loading, failed)
-        elif self.kind in ("points", "curve"):
-            self._show_points(data)
-        elif self.kind == "image":
-            self._show_images(data)
-        else:
-            self._show_table(data)
-        # after filling: children added to a widget already shown would stay hidden
-        self.plot.setVisible(self.kind in ("points", "curve"))
-        self.grid.setVisible(self.kind == "image")
-        self.table.setVisible(self.kind == "table")
-
-    def changeEvent(self, event: Any) -> None:
-        if event.type() == event.Type.PaletteChange:
-            self.plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
-        super().changeEvent(event)
-
-    def _show_points(self, data: Any) -> None:
-        x = data.x_train[:MAX_SCATTER].numpy()
-        y = data.y_train[:MAX_SCATTER].numpy()
-        self.plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
-        if self.kind == "curve":
-            self.scatter.setData(
-                x[:, 0], y.reshape(len(y), -1)[:, 0], brush=pg.mkBrush(CLASS_COLORS[0])
-            )
-            return
-        brushes = [pg.mkBrush(CLASS_COLORS[int(c) % len(CLASS_COLORS)]) for c in y]
-        self.scatter.setData(
-            x[:, 0], x[:, 1] if x.shape[1] > 1 else np.zeros(len(x)), brush=brushes
-        )
-        self.plot.setToolTip(self.tr("Training points; colour = class"))
-
-    def _show_images(self, data: Any) -> None:
-        while self.grid_layout.count():
-            item = self.grid_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        for i, (image, label) in enumerate(data.preview(TILES)):
-            tile = QLabel(self.grid)
-            tile.setPixmap(_pixmap(image, 40))
-            tile.setToolTip(label)
-            caption = QLabel(label, self.grid)
-            caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            self.grid_layout.addWidget(
-                tile, (i // 6) * 2, i % 6, Qt.AlignmentFlag.AlignHCenter
-            )
-            self.grid_layout.addWidget(caption, (i // 6) * 2 + 1, i % 6)
-            tile.show()
-            caption.show()
-
-    def _show_table(self, data: Any) -> None:
-        rows = [
-            ", ".join(f"{v:.3g}" for v in np.ravel(x)[:6]) + f"  →  {label}"
-            for x, label in data.preview(6)
-        ]
-        self.table.setText("\n".join(rows))
-
-
-def _pixmap(image: np.ndarray, size: int) -> QPixmap:
-    """uint8 H x W (gray) or H x W x 3 as a pixmap scaled (crisply) to `size`."""
-    image = np.ascontiguousarray(image)
-    h, w = image.shape[:2]
-    if image.ndim == 2:
-        qimage = QImage(image.data, w, h, w, QImage.Format.Format_Grayscale8)
-    else:
-        qimage = QImage(image.data, w, h, 3 * w, QImage.Format.Format_RGB888)
-    return QPixmap.fromImage(qimage.copy()).scaled(
-        size,
-        size,
-        Qt.AspectRatioMode.KeepAspectRatio,
-        Qt.TransformationMode.FastTransformation,
-    )

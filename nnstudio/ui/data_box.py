@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.datasets import DATASETS
 from nnstudio.core.training.config import TrainConfig
-from nnstudio.ui.curves import DataPreview
+from nnstudio.ui.data_preview import DataPreview
 from nnstudio.ui.document import Document
 from nnstudio.ui.messages import WrapLabel, core_text, tr
 from nnstudio.ui.training import DataSource

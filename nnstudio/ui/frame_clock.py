@@ -6,6 +6,30 @@ no `dirty` attribute is refreshed on every tick while it is visible.
 
 A window that was never shown (tests, self-test) counts as visible: nobody sees it,
 but its plots must still hold the data.
+
+How fast things move, and who decides (one place each, from the data to the pixels):
+
+1. The training loop (core/training/loop.py) paces what it sends: step metrics at
+   most every STEP_S (50 ms, one device sync each) and at each epoch end, probes
+   about every PROBE_S (0.3 s, slower when a probe is costly), the evaluation of an
+   epoch at most every PROBE_S. This is the only limit on the event rate: the
+   worker thread (ui/training.py) forwards every event as it comes. (It used to
+   drop Steps closer than 4 ms as well; the loop never sends them, so that filter
+   went.)
+2. This clock draws at most FRAME_MS apart (20 Hz), only dirty panels that can be
+   seen: however many events arrived since the last frame, a panel paints once,
+   with the latest numbers.
+3. A live view may draw less often than the clock ticks: `View.MIN_INTERVAL_S`
+   (0.2-0.5 s: feature maps, histograms, the boundary cost more to paint) times the
+   shared draw budget's scale (ui/views/budget.py), which stretches every view's
+   interval while the GUI thread's CPU share eats into training (painting holds
+   the GIL the training thread needs). The clock says *when a frame may happen*;
+   the view says *whether its pixels are worth repainting in it*.
+4. Text (the run line: epoch, speed, ETA) changes at most every TEXT_S (0.25 s,
+   ui/run_controls.py): numbers that change 20 times a second cannot be read.
+
+Each limit answers a different cost (device syncs, repaint per event, GIL time,
+readability), so none of 1-4 makes another redundant.
 """
 
 from __future__ import annotations
@@ -44,9 +68,6 @@ class FrameClock(QObject):
         if panel not in self._panels:
             self._panels.append(panel)
             panel.destroyed.connect(lambda *_: self._forget(panel))
-
-    def unregister(self, panel: Any) -> None:
-        self._forget(panel)
 
     def panels(self) -> list[Any]:
         return list(self._panels)

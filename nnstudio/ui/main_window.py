@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QFrame,
     QLabel,
     QMainWindow,
@@ -52,7 +53,7 @@ DOCK_NAMES = (
 
 
 class MainWindow(QMainWindow):
-    """The studio. Views use `document`, `controller`, `frame_clock` and `data`."""
+    """The studio; implements `ui.studio.Studio`, the context views are bound to."""
 
     sig_ready = Signal()  # the core is loaded and the panels are in place
 
@@ -219,8 +220,6 @@ class MainWindow(QMainWindow):
         self.data_source = DataSource(self)
         self.curves = CurvesView(self)
         self.view_tabs.insertTab(0, self.curves, self.tr("Curves"))
-        self.frame_clock.register(self.curves)
-        self.controller.sig_event.connect(self._on_controller_event)
         self.controller.sig_state_changed.connect(self._on_controller_state_changed)
 
     def _install_panels(self, devices: list[tuple[str, str]] | None) -> None:
@@ -286,30 +285,35 @@ class MainWindow(QMainWindow):
         doc.sig_title_changed.connect(self._on_document_title_changed)
         doc.sig_dirty_changed.connect(self._on_document_dirty_changed)
         doc.sig_loaded.connect(self._on_document_loaded)
-        doc.sig_weights_changed.connect(self._update_predict)
-        self.data_source.sig_data_changed.connect(self._on_data_source_data_changed)
 
     def _install_views(self) -> None:
-        """The Predict tab and the "inside the network" views, where importable."""
+        """The Predict tab and the "inside the network" views, where importable.
+        Each gets the window as its `Studio` (ui/studio.py), never more."""
+        self.curves.bind(self)
         try:
             from nnstudio.ui.predict_panel import PredictPanel
 
             self.predict_panel: Any = PredictPanel(self)
             self.add_view(self.predict_panel, self.tr("Predict"))
+            self.predict_panel.bind(self)
         except Exception:  # noqa: BLE001 - a broken optional view must not stop the studio
             log.exception("the Predict panel is unavailable")
             self.predict_panel = None
         try:
             from nnstudio.ui.views import install_views
 
-            self.views = dict(install_views(self))
+            self.views = dict(install_views(self, self.add_view))
         except Exception:  # noqa: BLE001
             log.exception("the live views are unavailable")
         self._install_backprop_lab()
         boundary = self.views.get("boundary")
-        if boundary is not None and hasattr(boundary, "sig_retrain_requested"):
+        if boundary is not None:
             boundary.sig_retrain_requested.connect(self._on_boundary_retrain_requested)
-        self._update_predict()
+        feature_maps = self.views.get("feature-maps")
+        if feature_maps is not None and self.predict_panel is not None:
+            self.predict_panel.sig_send_to_feature_maps.connect(
+                feature_maps.show_drawing
+            )
 
     def _install_backprop_lab(self) -> None:
         try:
@@ -326,6 +330,7 @@ class MainWindow(QMainWindow):
         self.files.build_menu(self.menus["file"])
         from nnstudio.ui.export_menu import install_export_menu
 
+        self._add_import_weights(self.menus["file"])
         install_export_menu(self)
         self.network_panel.build_menu(self.menus["edit"])
         self._fill_view_menu(self.menus["view"])
@@ -337,6 +342,22 @@ class MainWindow(QMainWindow):
 
         install_preferences(self)
         install_learn_more(self)
+
+    def _add_import_weights(self, menu: QMenu) -> None:
+        """File > Import Weights…, above Export (the exported scripts point here)."""
+        action = self.make_action(
+            self.tr("&Import Weights…"),
+            lambda: self.import_weights(),
+            tip=self.tr(
+                "Load trained weights (.pt, .pth or .safetensors) into this network"
+            ),
+            name="importWeightsAction",
+        )
+        separators = [a for a in menu.actions() if a.isSeparator()]
+        if separators:
+            menu.insertAction(separators[-1], action)
+        else:
+            menu.addAction(action)
 
     def _fill_view_menu(self, menu: QMenu) -> None:
         for i, name in enumerate(DOCK_NAMES, start=1):
@@ -419,6 +440,38 @@ class MainWindow(QMainWindow):
     def save_file(self, path: str | Path | None = None) -> bool:
         return self.files.save(path)
 
+    def import_weights(self, path: str | Path | None = None) -> bool:
+        """Put a state_dict (.pt/.pth, weights-only loading) or .safetensors file
+        that fits the network into the project, as if it had been trained."""
+        from nnstudio.core.errors import NNStudioError
+        from nnstudio.core.project.files import import_state_dict
+
+        if self.controller.running:
+            self.show_message(
+                self.tr("Stop the training before importing weights."), "warning"
+            )
+            return False
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Import weights"),
+                "",
+                self.tr("Weights (*.pt *.pth *.safetensors)"),
+            )
+            if not path:
+                return False
+        doc = self.document
+        try:
+            weights = import_state_dict(path, doc.spec)
+        except NNStudioError as exc:
+            self.show_message(str(exc), "error")
+            return False
+        doc.set_trained(doc.spec, weights, doc.history)
+        self.show_message(
+            self.tr("Imported the weights of {name}.").format(name=Path(path).name)
+        )
+        return True
+
     def load_preset(self, name: str) -> bool:
         from nnstudio.core.network.presets import PRESETS
 
@@ -481,10 +534,6 @@ class MainWindow(QMainWindow):
         return preset.view if preset else "curves"
 
     # --- slots ------------------------------------------------------------------------
-    @Slot(object)
-    def _on_controller_event(self, event: Any) -> None:
-        self.curves.on_event(event)
-
     @Slot(str)
     def _on_controller_state_changed(self, state: str) -> None:
         if state == "running" and not self.frame_clock.running:
@@ -518,16 +567,10 @@ class MainWindow(QMainWindow):
         self.network_panel.editor.select_row(0)
         history = self.document.history
         self.curves.load_history(history[-1].get("epochs", []) if history else [])
-        self.frame_clock.poke()
+        from nnstudio.ui.studio import weights_fingerprint
 
-    @Slot(object)
-    def _on_data_source_data_changed(self, data: Any) -> None:
-        for view in self.views.values():
-            for hook in ("set_data", "update_data"):  # None while a new set loads
-                if callable(getattr(view, hook, None)):
-                    getattr(view, hook)(data)
-                    break
-        self._update_predict()
+        self.curves.stamp(weights_fingerprint(self.document) if history else None)
+        self.frame_clock.poke()
 
     @Slot(object)
     def _on_training_finished(self, finished: Any) -> None:
@@ -536,23 +579,6 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_boundary_retrain_requested(self, data: Any) -> None:
         self.start_training(data=data)
-
-    @Slot()
-    def _update_predict(self) -> None:
-        """Give the Predict tab the trained model (once weights and data are there)."""
-        panel, doc, data = self.predict_panel, self.document, self.data
-        if panel is None or doc is None:
-            return
-        weights = doc.weights
-        if weights is None or data is None:
-            panel.set_model(None)
-            return
-        from nnstudio.core.project.files import Project
-
-        model = Project(doc.spec, weights=weights).model()
-        panel.set_model(
-            model, doc.spec.input_shape, data.mean, data.std, data.class_names
-        )
 
     @Slot()
     def _on_full_screen_triggered(self) -> None:

@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -40,151 +38,19 @@ from nnstudio.core.predict.preprocess import (
     to_mnist_like,
 )
 from nnstudio.ui.canvas import DEFAULT_PEN, PEN_RANGE, DigitCanvas
+from nnstudio.ui.predict_widgets import InputPreview, PredictionBars
+from nnstudio.ui.provenance import Stamped
+from nnstudio.ui.studio import (
+    Studio,
+    current_data,
+    is_dataset_of,
+    weights_fingerprint,
+)
 
 DEBOUNCE_MS = 30  # coalesce the canvas's live updates; well inside the 50 ms budget
-PREVIEW_SIZE = 140  # 5x a 28 px input: every pixel the model sees stays visible
-MAX_BARS = 20  # more classes (CIFAR-100) show the 20 most likely
 
 
-class PredictionBars(QWidget):
-    """A bar per class: name, softmax probability; the top class highlighted."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("predictionBars")
-        self.setMinimumSize(220, 180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setToolTip(
-            self.tr("The model's probability for every class (softmax of its outputs)")
-        )
-        self._names: list[str] = []
-        self._probs: np.ndarray | None = None
-        self._top: int | None = None
-
-    def set_classes(self, names: Sequence[str]) -> None:
-        """Show the class names with empty bars (no prediction yet)."""
-        self._names = list(names)
-        self.clear()
-
-    def set_prediction(self, prediction: Prediction, names: Sequence[str]) -> None:
-        self._names = class_labels(names, len(prediction.probabilities))
-        self._probs = prediction.probabilities.copy()
-        self._top = prediction.top
-        self.update()
-
-    def clear(self) -> None:
-        self._probs = None
-        self._top = None
-        self.update()
-
-    def probabilities(self) -> np.ndarray | None:
-        """The probabilities shown (None when there is no prediction)."""
-        return None if self._probs is None else self._probs.copy()
-
-    def top_label(self) -> str | None:
-        return None if self._top is None else self._names[self._top]
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(280, 24 * max(len(self._names), 10))
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        rows = self._rows()
-        if not rows:
-            return
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        metrics = self.fontMetrics()
-        name_w = max(metrics.horizontalAdvance(self._names[i]) for i in rows) + 8
-        value_w = metrics.horizontalAdvance("100.0%") + 8
-        row_h = self.height() / len(rows)
-        bar_w = max(self.width() - name_w - value_w, 10)
-        for row, index in enumerate(rows):
-            self._paint_row(painter, index, QRectF(0, row * row_h, self.width(), row_h),
-                            name_w, bar_w)  # fmt: skip
-        painter.end()
-
-    def _rows(self) -> list[int]:
-        if self._probs is None or len(self._names) <= MAX_BARS:
-            return list(range(min(len(self._names), MAX_BARS)))
-        return sorted(np.argsort(self._probs)[::-1][:MAX_BARS].tolist())
-
-    def _paint_row(
-        self, painter: QPainter, index: int, rect: QRectF, name_w: float, bar_w: float
-    ) -> None:
-        top = index == self._top
-        p = 0.0 if self._probs is None else float(self._probs[index])
-        palette = self.palette()
-        font = QFont(self.font())
-        font.setBold(top)
-        painter.setFont(font)
-        painter.setPen(palette.windowText().color())
-        align = Qt.AlignmentFlag.AlignVCenter
-        name_rect = QRectF(rect.x(), rect.y(), name_w - 6, rect.height())
-        painter.drawText(
-            name_rect, align | Qt.AlignmentFlag.AlignRight, self._names[index]
-        )
-        track = QRectF(
-            name_w, rect.y() + rect.height() * 0.2, bar_w, rect.height() * 0.6
-        )
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(_faint(palette.mid().color()))
-        painter.drawRoundedRect(track, 3, 3)
-        if p > 0:
-            fill = palette.highlight().color() if top else palette.mid().color()
-            painter.setBrush(fill)
-            painter.drawRoundedRect(
-                QRectF(track.x(), track.y(), bar_w * p, track.height()), 3, 3
-            )
-        if self._probs is not None:
-            painter.setPen(palette.windowText().color())
-            value_rect = QRectF(
-                name_w + bar_w + 6, rect.y(), rect.width(), rect.height()
-            )
-            painter.drawText(value_rect, align | Qt.AlignmentFlag.AlignLeft, f"{p:.1%}")
-
-
-class InputPreview(QWidget):
-    """The exact model input, de-normalized and blown up with nearest neighbours."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("modelInputPreview")
-        self.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
-        self.setToolTip(
-            self.tr(
-                "What the model sees: your drawing cropped, scaled to fit 20x20 and "
-                "centred by its centre of mass in 28x28, like the MNIST digits"
-            )
-        )
-        self._image: QImage | None = None
-
-    def set_pixels(self, pixels: np.ndarray | None) -> None:
-        """pixels: H x W or H x W x 3 in [0, 1], or None for an empty field."""
-        if pixels is None:
-            self._image = None
-        else:
-            self._image = _to_qimage(
-                np.round(np.clip(pixels, 0, 1) * 255).astype(np.uint8)
-            )
-        self.update()
-
-    def pixels(self) -> np.ndarray | None:
-        if self._image is None:
-            return None
-        return _from_qimage(self._image)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(0, 0, 0))
-        if self._image is not None:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-            painter.drawImage(QRectF(self.rect()), self._image)
-        painter.setPen(self.palette().mid().color())
-        painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
-        painter.end()
-
-
-class PredictPanel(QWidget):
+class PredictPanel(Stamped, QWidget):
     """Canvas, what-the-model-sees preview and prediction bars for one model.
 
     `set_model(model, input_shape, mean, std, class_names)` takes a CPU eval copy of
@@ -208,6 +74,9 @@ class PredictPanel(QWidget):
         self._layout_kind = "digit"
         self._input: np.ndarray | None = None
         self._refusal: str | None = None  # why this model cannot predict, if it can't
+        self.studio: Studio | None = None
+        self._args: tuple | None = None  # set_model's arguments, kept while stale
+        self._init_stamp()
         self.last_latency_ms: float | None = None
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -225,6 +94,19 @@ class PredictPanel(QWidget):
         class_names: Sequence[str] | None = None,
     ) -> None:
         """Predict with `model` from now on (None: no trained model yet)."""
+        self._args = (
+            None if model is None else (model, input_shape, mean, std, class_names)
+        )
+        self._install(model, input_shape, mean, std, class_names)
+
+    def _install(
+        self,
+        model: Any,
+        input_shape: Sequence[int] | None = None,
+        mean: Any = 0.0,
+        std: Any = 1.0,
+        class_names: Sequence[str] | None = None,
+    ) -> None:
         self._model, self._refusal = None, None
         if model is not None:
             try:
@@ -240,6 +122,52 @@ class PredictPanel(QWidget):
         self._bars.set_classes(self._names if self._model is not None else ())
         self._canvas.set_placeholder(self._draw_hint_short())
         self._predict_canvas()
+
+    # --- the studio's trained model ---------------------------------------------------
+
+    def bind(self, studio: Studio) -> None:
+        """Predict with the document's trained network; follow its changes."""
+        self.studio = studio
+        doc = studio.document
+        doc.sig_weights_changed.connect(self.reload_model)
+        doc.sig_loaded.connect(self.reload_model)
+        doc.sig_fingerprint_changed.connect(self._on_document_fingerprint_changed)
+        studio.data_source.sig_data_changed.connect(self.reload_model)
+        self.reload_model()
+
+    @Slot()
+    def reload_model(self, *_: Any) -> None:
+        """The trained weights for the network now in the editor, on its data."""
+        studio = self.studio
+        if studio is None:
+            return
+        doc, data = studio.document, current_data(studio)
+        if doc.weights is None:
+            if not self.stale:  # a stale model is kept for an undo
+                self.made_with = None
+                self.set_model(None)
+            return
+        if not is_dataset_of(data, doc.config):
+            return  # the project's data is still loading
+        from nnstudio.core.project.files import Project
+
+        model = Project(doc.spec, weights=doc.weights).model()
+        self.set_model(
+            model, doc.spec.input_shape, data.mean, data.std, data.class_names
+        )
+        self.stamp(weights_fingerprint(doc))
+
+    @Slot(str)
+    def _on_document_fingerprint_changed(self, fingerprint: str) -> None:
+        self.check_stamp(fingerprint)
+
+    def show_stale(self, stale: bool) -> None:
+        """Another network or data: predict with nothing (the notice says why)
+        until an undo brings the trained one back."""
+        if stale:
+            self._install(None)
+        elif self._args is not None:
+            self._install(*self._args)
 
     def predict_file(self, path: str | Path) -> Prediction | None:
         """Predict an image file the same way as a drawing; errors become the hint."""
@@ -307,6 +235,7 @@ class PredictPanel(QWidget):
         sees.addStretch(1)
 
         answer = QVBoxLayout()
+        answer.addWidget(self.stale_notice)
         answer.addWidget(self._hint)  # first thing read: what to do, or the answer
         answer.addWidget(self._bars, 1)
         answer.addWidget(self._latency)
@@ -458,6 +387,8 @@ class PredictPanel(QWidget):
         return self.tr("Draw a digit here")
 
     def _train_hint(self) -> str:
+        if self.stale:  # the staleNotice above says why, and what to do
+            return ""
         if self._refusal:  # a model that cannot read images: say why instead
             return self._refusal
         return self.tr(
@@ -530,34 +461,6 @@ def _cpu_eval_copy(model: Any) -> Any:
     return clone.to("cpu").eval()
 
 
-def _faint(color: QColor) -> QColor:
-    faint = QColor(color)
-    faint.setAlphaF(0.25)
-    return faint
-
-
 def _local_file(mime) -> str | None:
     urls = [u for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
     return urls[0].toLocalFile() if urls else None
-
-
-def _to_qimage(pixels: np.ndarray) -> QImage:
-    pixels = np.ascontiguousarray(pixels)
-    h, w = pixels.shape[:2]
-    if pixels.ndim == 2:
-        image = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
-    else:
-        image = QImage(pixels.data, w, h, 3 * w, QImage.Format.Format_RGB888)
-    return image.copy()  # own the pixels: the numpy buffer goes away
-
-
-def _from_qimage(image: QImage) -> np.ndarray:
-    gray = image.format() == QImage.Format.Format_Grayscale8
-    channels = 1 if gray else 3
-    rows = np.frombuffer(image.constBits(), np.uint8).reshape(
-        image.height(), image.bytesPerLine()
-    )
-    pixels = rows[:, : image.width() * channels].reshape(
-        image.height(), image.width(), channels
-    )
-    return pixels[:, :, 0].copy() if gray else pixels.copy()

@@ -37,7 +37,6 @@ LANGUAGES = ("system", "en", "zh")
 # Each language is named in itself: someone who cannot read the current one still
 # finds their own.
 LANGUAGE_NAMES = {"en": "English", "zh": "简体中文"}
-THEMES = ("system", "light", "dark")
 FALLBACK_SHORTCUT = "Ctrl+,"  # where the platform defines no Preferences key (Linux)
 ENV = "NNSTUDIO_LANG"
 DIALOG_MIN_WIDTH = 420  # the restart note on one line in both languages
@@ -116,8 +115,7 @@ def restart_studio(
     The session ends before the new process starts, so it never mistakes this one
     for a crashed session.
     """
-    files = getattr(window, "files", None)
-    if files is not None and not files.maybe_save():
+    if not window.files.maybe_save():
         return False
     window.shutdown()
     launched = launch(language)
@@ -229,9 +227,7 @@ class Preferences(QAction):
     @Slot()
     def _on_dialog_accepted(self) -> None:
         dialog = self.dialog
-        set_theme = getattr(self.main_window, "set_theme", None)
-        if callable(set_theme):
-            set_theme(dialog.theme())
+        self.main_window.set_theme(dialog.theme())
         if language_changed(dialog.language()):
             self.offer_restart(dialog.language())
 

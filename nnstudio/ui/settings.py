@@ -45,9 +45,6 @@ class Settings:
         self._q.setValue("window/layout_version", LAYOUT_VERSION)
         self._q.sync()
 
-    def forget_layout(self) -> None:
-        self._q.remove("window/state")
-
     # --- recent files -----------------------------------------------------------------
     def recent_files(self) -> list[str]:
         value = self._q.value("files/recent", [])

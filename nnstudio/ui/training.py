@@ -19,12 +19,12 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from nnstudio.core.provenance import fingerprint
 from nnstudio.core.training.events import Epoch, Finished, ProbeRequest, Started, Step
 from nnstudio.core.training.runs import RunRecorder
 
 log = logging.getLogger(__name__)
 JOIN_MS = 5000  # longest a close waits for the worker; one batch is far shorter
-STEP_MIN_S = 0.004  # safety net if the core ever emits every batch: <= 250 Steps/s
 
 
 def failure_text(exc: BaseException) -> str:
@@ -131,14 +131,9 @@ class TrainingWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        finished, started, last_step = False, time.perf_counter(), 0.0
-        try:
+        finished, started = False, time.perf_counter()
+        try:  # every event goes on: the loop already paces them (ui/frame_clock.py)
             for event in self._events():
-                if isinstance(event, Step):
-                    now = time.perf_counter()
-                    if now - last_step < STEP_MIN_S:
-                        continue
-                    last_step = now
                 finished = finished or isinstance(event, Finished)
                 self.sig_event.emit(event)
         except BaseException as exc:  # noqa: BLE001 - every failure becomes an event
@@ -176,6 +171,7 @@ class TrainingController(QObject):
         self._stop, self._pause = threading.Event(), threading.Event()
         self.spec: Any = None
         self.config: Any = None  # the run's TrainConfig, as started
+        self.run_fingerprint: str | None = None  # network+data of the current run
         self.started: Started | None = None
         self.last_step: Step | None = None
         self.last_epoch: Epoch | None = None
@@ -195,6 +191,11 @@ class TrainingController(QObject):
         self._pause.clear()
         self.spec, self.started, self.last_step = spec, None, None
         self.config = config
+        self.run_fingerprint = (
+            fingerprint(spec, config.dataset, config.dataset_options)
+            if config is not None
+            else None
+        )
         self.last_epoch, self.finished, self.events = None, None, 0
         self.recorder = RunRecorder(spec, config)
         self._thread = QThread(self)

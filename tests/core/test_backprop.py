@@ -53,6 +53,40 @@ def test_mazur_hidden_weight_expansion(mazur: LabNetwork) -> None:
     assert rule.gradient == pytest.approx(0.000438568, abs=1e-8)
 
 
+def _meanings(rule) -> list[tuple[str, str]]:
+    return [(f.meaning, f.source) for f in rule.terms[0].factors]
+
+
+def test_each_factor_says_what_it_is(mazur: LabNetwork) -> None:
+    """The words beside a factor come from its meaning, never from its name."""
+    assert _meanings(mazur.chain_rule("w5")) == [
+        ("error-half-sse", ""),
+        ("slope-sigmoid", ""),
+        ("input", "h1"),
+    ]
+    assert _meanings(mazur.chain_rule("w1")) == [
+        ("sum-next", ""),
+        ("slope-sigmoid", ""),
+        ("input", "i1"),
+    ]
+    assert _meanings(mazur.chain_rule("b2"))[2] == ("bias", "")
+    mazur.set_loss("mse")
+    mazur.set_activation(["relu", "tanh"])
+    assert _meanings(mazur.chain_rule("w5"))[:2] == [
+        ("error-mse", ""),
+        ("slope-tanh", ""),
+    ]
+    assert _meanings(mazur.chain_rule("w1"))[1] == ("slope-relu", "")
+
+
+def test_a_copy_keeps_the_numbers_and_stays_apart(mazur: LabNetwork) -> None:
+    before = mazur.copy()
+    mazur.step()
+    assert before.value("w5") == pytest.approx(0.4)
+    assert before.chain_rule("w5").product == pytest.approx(0.082167041, abs=1e-7)
+    assert mazur.value("w5") != pytest.approx(0.4)
+
+
 def test_mazur_one_step(mazur: LabNetwork) -> None:
     update = mazur.step()
     assert update["w5"][1] == pytest.approx(0.35891648, abs=1e-7)

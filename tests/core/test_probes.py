@@ -19,6 +19,7 @@ from nnstudio.core.training.events import (
     ProbeRequest,
 )
 from nnstudio.core.training.loop import run
+from nnstudio.core.training.probes import probe_model
 
 CNN_CONVS = ("1_conv2d", "4_conv2d")
 
@@ -153,13 +154,30 @@ def test_probes_by_time_are_few(digits) -> None:
     assert 1 <= probes <= 2 + end.elapsed / 0.3
 
 
-def test_probe_kinds_are_the_documented_ones() -> None:
-    assert set(PROBE_KINDS) == {
-        "gradients",
-        "weights",
-        "activations",
-        "feature_maps",
-        "boundary",
-    }
-    assert ProbeRequest().kinds == frozenset(PROBE_KINDS)
+FIELD_OF_KIND = {  # the Probe field each kind fills (what its view reads)
+    "gradients": "grad_norm",
+    "weights": "weight_hist",
+    "activations": "act_hist",
+    "feature_maps": "feature_maps",
+    "boundary": "boundary",
+}
+
+
+def _filled(value) -> bool:
+    return value is not None and len(value) > 0
+
+
+@pytest.mark.parametrize("kind", PROBE_KINDS)
+def test_probe_model_fills_what_a_kind_asks_for_and_nothing_else(kind, digits):
+    """probe_model (a trained model outside a run) computes only what is asked."""
+    name, data = ("spiral-relu", load_dataset("spiral", size=30))
+    if kind == "feature_maps":
+        name, data = "cnn-mnist", digits
+    preset = PRESETS[name]
+    model = build_model(preset.spec, seed=0)
+    kinds = [layer.kind for layer in preset.spec.layers]
+    probe = probe_model(model, data, kinds, frozenset({kind}))
+    filled = {k for k, field in FIELD_OF_KIND.items() if _filled(getattr(probe, field))}
+    assert filled == {kind}
+    assert all(not m._forward_hooks for m in model.modules())  # hooks removed
     assert torch.is_grad_enabled()  # probes never leave autograd switched off

@@ -90,3 +90,76 @@ def shot(window, path) -> None:
     for _ in range(3):
         QApplication.processEvents()
     window.grab().save(str(path))
+
+
+class FakeStudio:
+    """The smallest `ui.studio.Studio`: a real Document, a controller that only
+    re-emits the events a test sends, a data source whose data a test sets, a
+    FrameClock, and tabs to add views to. What views may use, nothing more."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QObject, Signal
+        from PySide6.QtWidgets import QTabWidget
+
+        from nnstudio.core.training.events import ProbeRequest
+        from nnstudio.ui.document import Document
+        from nnstudio.ui.frame_clock import FrameClock
+
+        class Controller(QObject):
+            sig_event = Signal(object)
+
+            def __init__(self, document: Any) -> None:
+                super().__init__()
+                self.probe_request = ProbeRequest()
+                self.running = False
+                self.recorder = None
+                self.run_fingerprint: str | None = None
+                self._document = document
+
+            def emit_run(self, events: list) -> None:
+                """Feed a run's events, stamped with the document's network now."""
+                self.run_fingerprint = self._document.fingerprint
+                for event in events:
+                    self.sig_event.emit(event)
+
+        class Source(QObject):
+            sig_data_changed = Signal(object)
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.data = None
+
+            def set(self, data: Any) -> None:
+                self.data = data
+                self.sig_data_changed.emit(data)
+
+        self.tabs = QTabWidget()
+        self.document = Document(self.tabs)
+        self.controller = Controller(self.document)
+        self.data_source = Source()
+        self.frame_clock = FrameClock(self.tabs)
+        self.selected: list[str] = []
+        self.started: list[tuple] = []
+
+    def add_view(self, widget: Any, title: str) -> None:
+        self.tabs.addTab(widget, title)
+
+    def select_view(self, name: str) -> bool:
+        self.selected.append(name)
+        return True
+
+    def start_training(self, spec: Any = None, config: Any = None, data: Any = None):
+        self.started.append((spec, config, data))
+        return True
+
+
+@pytest.fixture
+def fake_studio(qtbot: Any) -> Callable[[], FakeStudio]:
+    """Factory: fake_studio() -> FakeStudio, its tab widget owned by qtbot."""
+
+    def make() -> FakeStudio:
+        studio = FakeStudio()
+        qtbot.addWidget(studio.tabs)
+        return studio
+
+    return make

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from nnstudio.core.lessons.backprop import LabNetwork
 from nnstudio.core.network.presets import PRESETS
+from nnstudio.ui.views.backprop_graph import SELECTED
 from nnstudio.ui.views.backprop_lab import BackpropLab
 
 SIZE = (1400, 850)
@@ -144,15 +145,45 @@ def test_largest_network_stays_readable(qtbot, artifacts) -> None:
     _shot(view, artifacts, "8x4_relu")
 
 
-def test_dark_palette(qtbot, artifacts) -> None:
+def _lightness(color) -> int:
+    return color.lightness()
+
+
+def test_a_switch_to_the_dark_theme_redraws_the_numbers_light(qtbot, artifacts) -> None:
+    """Issue 13: after a theme switch the numbers were black on dark grey."""
     from nnstudio.ui.app import _dark_palette  # the studio's own dark theme
 
     view = BackpropLab()
     qtbot.addWidget(view)
-    view.setPalette(_dark_palette())
     view.resize(*SIZE)
-    view.backward()
+    view.backward()  # drawn in the light theme first
+    view.setPalette(_dark_palette())  # as apply_theme("dark") does to every widget
+    graph = view.graph
+    base = graph.palette().base().color()
+    labels = [*graph.edge_labels.values(), *graph.unit_labels.values()]
+    assert labels
+    for label in labels:
+        if label.brush().color() == SELECTED:
+            continue  # the selected edge's label is red on purpose
+        contrast = abs(_lightness(label.brush().color()) - _lightness(base))
+        assert contrast > 100, (label.text(), label.brush().color().name())
     _shot(view, artifacts, "dark")
+
+
+def test_after_update_another_weight_shows_its_own_chain_rule(lab) -> None:
+    """Issue 13: after Update, clicking another weight showed the previous weight's
+    chain rule next to the new weight's update."""
+    lab.select_weight("w5")
+    lab.update_step()
+    lab.select_weight("w6")
+    text = lab.chain_rule_text()
+    assert "dE/dw6 = dE/dout_o1" in text and "dE/dw5" not in text
+    assert "w6⁺ = w6 − η * dE/dw6" in text
+    # the rule is the one the update used: the numbers from before the step
+    before = LabNetwork.from_preset("backprop-2-2-2").chain_rule("w6")
+    assert before.numbers(8) in text
+    assert lab.lab.chain_rule("w6").numbers(8) not in text  # not the new numbers
+    assert "out of h2, the input this weight multiplies" in text
 
 
 def test_open_spec_takes_fitting_networks_only(lab) -> None:
@@ -168,14 +199,11 @@ def test_open_spec_takes_fitting_networks_only(lab) -> None:
     assert lab.lab.value("w5") == pytest.approx(0.4)
 
 
-def test_follows_the_studio_document(lab, qtbot) -> None:
-    """bind() with the studio's Document (a stand-in window: no other views)."""
-    from types import SimpleNamespace
-
-    from nnstudio.ui.document import Document
-
-    doc = Document()
-    lab.bind(SimpleNamespace(document=doc, data=None))
+def test_follows_the_studio_document(lab, qtbot, fake_studio) -> None:
+    """bind() with a studio (a real Document, no window)."""
+    studio = fake_studio()
+    doc = studio.document
+    lab.bind(studio)
     assert "does not fit" in lab.message.text()  # the default spiral network
     doc.apply_preset(PRESETS["backprop-2-2-2"])
     qtbot.waitUntil(lambda: not lab.message.isVisible())

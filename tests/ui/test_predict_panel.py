@@ -14,7 +14,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QPushButton
 from torch import nn
 
-from nnstudio.ui.predict_panel import PredictionBars, PredictPanel
+from nnstudio.ui.predict_panel import PredictPanel
+from nnstudio.ui.predict_widgets import PredictionBars
 
 DIGITS = tuple(str(i) for i in range(10))
 FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from nnstudio.core.training.events import (
     PROBE_KINDS,
@@ -22,7 +20,6 @@ from nnstudio.core.training.events import (
     EpochEval,
     Finished,
     Probe,
-    ProbeRequest,
     Started,
     Step,
 )
@@ -231,50 +228,43 @@ def test_every_view_renders(qtbot):
         save(view, f"synthetic-{key}")
 
 
-class FakeController(QObject):
-    sig_event = Signal(object)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.probe_request = ProbeRequest()
-
-
-class FakeWindow(QWidget):
-    """What install_views needs from the main window, nothing more."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        from nnstudio.ui.frame_clock import FrameClock
-
-        self.viewTabs = QTabWidget()
-        QVBoxLayout(self).addWidget(self.viewTabs)
-        self.controller = FakeController()
-        self.frame_clock = FrameClock(self)
-        self.data = None
-
-    def add_view(self, widget: QWidget, title: str) -> None:
-        self.viewTabs.addTab(widget, title)
-
-
-def test_install_views_wires_events_clock_and_probe_demand(qtbot):
-    window = FakeWindow()
-    qtbot.addWidget(window)
-    views = install_views(window)
-    assert window.viewTabs.count() == len(VIEW_CLASSES)
-    request = window.controller.probe_request
+def test_install_views_wires_events_clock_and_probe_demand(qtbot, fake_studio):
+    studio = fake_studio()
+    views = install_views(studio, studio.add_view)
+    assert studio.tabs.count() == len(VIEW_CLASSES)
+    request = studio.controller.probe_request
     assert request.kinds == frozenset(PROBE_KINDS)  # never shown: everything counts
-    for event in run_events():
-        window.controller.sig_event.emit(event)
-    window.frame_clock.tick()
+    studio.controller.emit_run(run_events())
+    studio.frame_clock.tick()
     assert views["feature-maps"].tile_counts() == {"1_conv2d": 10, "4_conv2d": 20}
-    window.show()
-    qtbot.waitExposed(window)
-    window.viewTabs.setCurrentWidget(views["gradients"])
+    studio.tabs.show()
+    qtbot.waitExposed(studio.tabs)
+    studio.tabs.setCurrentWidget(views["gradients"])
     assert request.kinds == frozenset({"gradients"})  # hidden views ask for nothing
-    window.viewTabs.setCurrentWidget(views["runs"])
+    studio.tabs.setCurrentWidget(views["runs"])
     assert request.kinds == frozenset()
-    window.viewTabs.setCurrentWidget(views["feature-maps"])
+    studio.tabs.setCurrentWidget(views["feature-maps"])
     assert request.kinds == {"feature_maps", "activations"}
+
+
+def test_the_fake_and_the_window_are_studios(fake_studio, main_window):
+    from nnstudio.ui.studio import Studio
+
+    assert isinstance(fake_studio(), Studio)
+    assert isinstance(main_window(show=False), Studio)
+    assert not isinstance(object(), Studio)
+
+
+def test_data_reaches_every_view_through_the_one_hook(qtbot, fake_studio):
+    from nnstudio.core.datasets import load_dataset
+
+    studio = fake_studio()
+    views = install_views(studio, studio.add_view)
+    data = load_dataset("spiral", size=20)
+    studio.data_source.set(data)
+    assert views["boundary"].data is data
+    assert views["feature-maps"].data is data
+    assert views["feature-maps"].sample_box.maximum() == len(data.x_val) - 1
 
 
 def test_runs_view_overlays_and_names_the_difference(qtbot, tmp_path):
@@ -351,37 +341,29 @@ def test_clicked_points_become_training_data(qtbot):
     assert new.x_train[-1].tolist() == [0.5, -0.25]
 
 
-def test_predict_drawing_becomes_the_feature_map_sample(qtbot):
-    class Predict(QObject):
-        sig_send_to_feature_maps = Signal(object)
-
-    window = FakeWindow()
-    qtbot.addWidget(window)
-    window.predict_panel = Predict()
-    views = install_views(window)
+def test_predict_drawing_becomes_the_feature_map_sample(qtbot, fake_studio):
+    studio = fake_studio()
+    views = install_views(studio, studio.add_view)
     drawing = np.zeros((1, 28, 28), np.float32)
-    window.predict_panel.sig_send_to_feature_maps.emit(drawing)
-    assert window.controller.probe_request.sample is not None
+    views["feature-maps"].show_drawing(drawing)  # the window connects Predict here
+    assert studio.controller.probe_request.sample is not None
     assert views["feature-maps"].sample_label.text() == "your drawing"
+    assert studio.selected == ["feature-maps"]
 
 
-def test_compare_starts_a_one_change_variant_from_the_same_seed(qtbot):
+def test_compare_starts_a_one_change_variant_from_the_same_seed(qtbot, fake_studio):
     from nnstudio.core.network.presets import PRESETS
 
     preset = PRESETS["deep-sigmoid"]
-    window = FakeWindow()
-    qtbot.addWidget(window)
-    window.document = SimpleNamespace(
-        spec=preset.spec, config=preset.train_config(seed=3), history=[]
-    )
-    started_with = []
-    window.start_training = lambda spec, config: started_with.append((spec, config))
-    views = install_views(window)
+    studio = fake_studio()
+    studio.document.apply_preset(preset)
+    studio.document.replace_config_fields("seed", seed=3)
+    views = install_views(studio, studio.add_view)
     runs_view = views["runs"]
     runs_view.compare_menu.aboutToShow.emit()
     actions = {a.text(): a for a in runs_view.compare_menu.actions()}
     actions["ReLU instead of Sigmoid"].trigger()
-    spec, config = started_with[-1]
+    spec, config, _data = studio.started[-1]
     assert config.seed == 3 and config == preset.train_config(seed=3)
     assert "ReLU" in {layer.kind for layer in spec.layers}
     assert "Sigmoid" not in {layer.kind for layer in spec.layers}

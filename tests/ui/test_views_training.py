@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -17,7 +16,6 @@ import pytest
 
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.network.presets import PRESETS
-from nnstudio.core.project.files import Project
 from nnstudio.core.training import loop as train
 from nnstudio.core.training.events import Finished, Probe, ProbeRequest
 from nnstudio.ui.views import (
@@ -74,24 +72,20 @@ def test_vanishing_gradient_banner(qtbot, spiral, preset, banner):
     save(view, f"gradients-{preset}")
 
 
-def test_cnn_feature_maps_have_a_tile_per_channel(qtbot):
+def test_cnn_feature_maps_have_a_tile_per_channel(qtbot, fake_studio):
     digits = load_dataset("digits", size=320, upsample=True)  # 1 x 28 x 28
+    studio = fake_studio()
+    studio.document.apply_preset(PRESETS["cnn-mnist"])
+    studio.data_source.set(digits)
     view = FeatureMapView()
     qtbot.addWidget(view)
-    view.main_window = SimpleNamespace(data=digits)
+    view.bind(studio)
     finished = train_into(view, "cnn-mnist", digits)
     assert view.tile_counts() == {"1_conv2d": 10, "4_conv2d": 20}
     assert set(view.strips) == {"8_linear", "10_linear"}
     save(view, "feature-maps-cnn-mnist")
     # after training, picking another sample shows its maps at once (no run needed)
-    spec, weights = PRESETS["cnn-mnist"].spec, finished.weights
-    view.main_window = SimpleNamespace(
-        data=digits,
-        controller=SimpleNamespace(running=False, probe_request=ProbeRequest()),
-        document=SimpleNamespace(
-            weights=weights, revision=1, to_project=lambda: Project(spec, {}, weights)
-        ),
-    )
+    studio.document.set_trained(PRESETS["cnn-mnist"].spec, finished.weights, [])
     before = view.maps["1_conv2d"].copy()
     view.sample_box.setValue(7)
     assert view.tile_counts() == {"1_conv2d": 10, "4_conv2d": 20}
@@ -115,14 +109,16 @@ def test_decision_boundary_changes_while_training(qtbot, spiral):
     save(view, "boundary-spiral-relu")
 
 
-def test_two_runs_overlaid_with_a_legend_naming_the_difference(qtbot, spiral):
+def test_two_runs_overlaid_with_a_legend_naming_the_difference(
+    qtbot, spiral, fake_studio
+):
     view = RunsView()
     qtbot.addWidget(view)
-    p = PRESETS["spiral-relu"]
-    document = SimpleNamespace(spec=p.spec, config=None, history=[])
-    view.main_window = SimpleNamespace(document=document, data=spiral)
+    studio = fake_studio()
+    document = studio.document
+    view.bind(studio)
     for optimizer in ("sgd", "adam"):
-        document.config = p.train_config(optimizer=optimizer, dataset="spiral")
+        document.replace_config_fields("optimizer", optimizer=optimizer)
         train_into(view, "spiral-relu", spiral, epochs=2, optimizer=optimizer)
     assert len(document.history) == 2  # kept in the project's history
     assert view.curve_count() == 2

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import torch
 from safetensors.torch import save as save_safetensors
 from torch import nn
 
@@ -105,9 +104,3 @@ def export(what: Resolved | Project, path: str | Path, data: Any = None) -> Path
         raise ExportError(_msg("no-folder", path=path))
     writer(what, path, data)
     return path
-
-
-def example_input(spec: NetworkSpec, batch: int = 2) -> torch.Tensor:
-    """A deterministic example batch for tracing (ONNX) and checks."""
-    generator = torch.Generator().manual_seed(0)
-    return torch.randn((batch, *spec.input_shape), generator=generator)

@@ -26,7 +26,7 @@ Several processes (DistributedDataParallel; gloo on the CPU, nccl on GPUs):
 
 With the same seed on the CPU it starts from the same weights as nnstudio and its
 first-epoch training loss matches nnstudio's. The weights are saved with nnstudio's
-layer names, so File > Import weights in nnstudio reads them back.
+layer names, so File > Import Weights… (or `nnstudio import-weights`) reads them back.
 """
 
 from __future__ import annotations

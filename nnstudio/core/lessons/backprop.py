@@ -114,12 +114,34 @@ class Weight:
         return self.col is None
 
 
+# What a chain-rule factor is, for the words beside it (the UI words each code):
+# the error's slope at an output (per loss), the sum over the next layer for a hidden
+# unit, the activation's slope, 1 for a bias, the input a weight multiplies.
+FACTOR_MEANINGS = (
+    "error-half-sse",
+    "error-mse",
+    "sum-next",
+    "slope-sigmoid",
+    "slope-tanh",
+    "slope-relu",
+    "slope-linear",
+    "bias",
+    "input",
+)
+
+
 @dataclass(frozen=True)
 class Factor:
-    """One factor of the chain rule, named as a textbook writes it."""
+    """One factor of the chain rule, named as a textbook writes it.
+
+    `meaning` (one of FACTOR_MEANINGS, "" where none applies) says what it is, so
+    nobody has to parse `name`; `source` is the unit an "input" factor comes from.
+    """
 
     name: str  # "dE/dout_o1"
     value: float
+    meaning: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +257,21 @@ class LabNetwork:
         self.last_update: dict[str, tuple[float, float]] = {}
 
     # --- construction ------------------------------------------------------------
+    def copy(self) -> LabNetwork:
+        """An independent lab with the same settings, sample and weights (e.g. the
+        network as it was before an update, to show the rule that update used)."""
+        return LabNetwork(
+            self.sizes,
+            activation=list(self.activations),
+            loss=self.loss_name,
+            bias=self.bias,
+            train_bias=self.train_bias,
+            lr=self.lr,
+            inputs=self.inputs,
+            targets=self.targets,
+            weights=self.state(),
+        )
+
     @classmethod
     def from_spec(
         cls,
@@ -548,11 +585,25 @@ class LabNetwork:
             param = self.model.get_parameter(w.key)
             dnet = torch.autograd.grad(net[0, k], param, retain_graph=True)[0]
         d = dst.name
+        last = layer == len(self.sizes) - 1
         return Term(
             (
-                Factor(f"dE/dout_{d}", float(p.d_out[layer - 1][0, k])),
-                Factor(f"dout_{d}/dnet_{d}", float(p.local[layer - 1][0, k])),
-                Factor(f"dnet_{d}/d{w.name}", float(dnet[_index(w)])),
+                Factor(
+                    f"dE/dout_{d}",
+                    float(p.d_out[layer - 1][0, k]),
+                    f"error-{self.loss_name}" if last else "sum-next",
+                ),
+                Factor(
+                    f"dout_{d}/dnet_{d}",
+                    float(p.local[layer - 1][0, k]),
+                    f"slope-{self.activations[layer - 1]}",
+                ),
+                Factor(
+                    f"dnet_{d}/d{w.name}",
+                    float(dnet[_index(w)]),
+                    "bias" if w.is_bias else "input",
+                    w.src.name if w.src is not None else "",
+                ),
             )
         )
 

@@ -106,7 +106,6 @@ class LayerKind:
     ranks: tuple[int, ...] | None = None  # accepted input ranks; None = any
     key_params: tuple[str, ...] = ()
     when: Text = field(default_factory=dict)
-    experiment: str | None = None  # preset that demonstrates it
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
@@ -227,7 +226,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "en": "The basic building block of MLPs and every classifier head.",
             "zh": "多层感知机的基本模块，也是每个分类器的输出头。",
         },
-        experiment="spiral-relu",
     ),
     LayerKind(
         "Conv2d",
@@ -270,7 +268,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "en": "Images: detects local patterns wherever they appear.",
             "zh": "用于图像：在任何位置检测局部模式。",
         },
-        experiment="cnn-mnist",
     ),
     LayerKind(
         "MaxPool2d",
@@ -338,7 +335,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "en": "After Linear/Conv layers; without a non-linearity a deep stack is linear.",
             "zh": "放在全连接/卷积层之后；没有非线性，再深的网络也只是线性的。",
         },
-        experiment="spiral-relu",
     ),
     LayerKind(
         "LeakyReLU",
@@ -373,7 +369,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "en": "Output of a yes/no probability; avoid as a hidden activation in deep nets.",
             "zh": "用于输出是/否的概率；深层网络的隐藏层应避免使用。",
         },
-        experiment="deep-sigmoid",
     ),
     LayerKind(
         "Tanh",
@@ -445,7 +440,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "en": "Deep networks that train slowly or unstably; needs batches of 2 or more.",
             "zh": "训练缓慢或不稳定的深层网络；批大小至少为 2。",
         },
-        experiment="deep-relu-bn",
     ),
     LayerKind(
         "LayerNorm",
@@ -485,7 +479,6 @@ _CATALOG: tuple[LayerKind, ...] = (
             "en": "Very deep CNNs: the skip lets gradients flow past the block.",
             "zh": "很深的卷积网络：跳跃连接让梯度越过该模块。",
         },
-        experiment="resnet-mini",
     ),
 )
 

@@ -274,11 +274,19 @@ def load_weights(model: nn.Module, weights: dict[str, torch.Tensor]) -> None:
 
 
 def import_state_dict(path: str | Path, spec: NetworkSpec) -> dict[str, torch.Tensor]:
-    """Import a plain PyTorch state_dict (.pt/.pth) with weights-only loading.
+    """Import a plain PyTorch state_dict (.pt/.pth, weights-only loading) or a
+    .safetensors file, checked against `spec`.
 
     Files holding other Python objects are refused without running any of their code.
     """
     name = Path(path).name
+    if Path(path).suffix.lower() == ".safetensors":
+        try:
+            data = _weights(Path(path).read_bytes(), name)
+        except FileNotFoundError:
+            raise ProjectFileError(_msg("no-file", name=name)) from None
+        check_weights(spec, data, name)
+        return data
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:

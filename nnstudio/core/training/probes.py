@@ -5,6 +5,8 @@ report; `GradNorms` sums per-layer gradient norms on the device (read once per
 epoch, for the vanishing-gradient comparison); `Prober` collects a `Probe` event on
 a fixed probe batch with forward hooks that are always removed in `finally`. Only
 what `ProbeRequest.kinds` asks for is computed: a hidden view costs nothing.
+`probe_model` runs the same Prober once on a trained model outside a run (a project
+just opened, a sample picked after training), so the UI has no copy of it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from nnstudio.core.network.build import parameter_layers
 from nnstudio.core.training.evaluate import NonFiniteLoss, probabilities
 from nnstudio.core.training.events import PROBE_KINDS, Probe, ProbeRequest
 
@@ -249,6 +252,20 @@ class Prober:
             x = self.curve_x[:, 0].cpu().numpy()
             return {"curve": (x, y.float().cpu().numpy())}
         return {}
+
+
+def probe_model(model: nn.Module, data, layer_kinds: list[str],
+                kinds: frozenset[str], sample: np.ndarray | None = None) -> Probe:
+    """One Probe of a trained model, as a run would send it, outside any run.
+
+    `layer_kinds` is the spec's layer kind per child (`[l.kind for l in spec.layers]`);
+    `data` a core Data on the model's device; `sample` the model input whose feature
+    maps to show (None: the first validation sample)."""
+    first = next(iter(model.parameters()), None)
+    device = first.device if first is not None else torch.device("cpu")
+    params = LayerParams(model, parameter_layers(model), device)
+    prober = Prober(model, data, list(layer_kinds), params, data.task)
+    return prober(0, 0.0, ProbeRequest(kinds=frozenset(kinds), sample=sample))
 
 
 def _eval(model: nn.Module, fn: Callable) -> torch.Tensor:

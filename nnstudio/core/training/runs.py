@@ -22,6 +22,7 @@ from nnstudio.core.training.events import (
     Started,
     Step,
 )
+from nnstudio.core.training.thinning import ThinnedList
 
 RECORD_VERSION = 1
 MAX_POINTS = 500  # per series in a record: enough for a curve, small in history.json
@@ -45,28 +46,6 @@ def _to_dict(obj: Any) -> dict[str, Any]:
     if hasattr(obj, "to_dict"):
         return dict(obj.to_dict())
     return dict(obj)
-
-
-class _Thinned:
-    """Rows kept evenly over the whole run: halve when full, then keep every 2nd."""
-
-    def __init__(self, capacity: int = MAX_POINTS) -> None:
-        self.capacity = capacity - capacity % 2
-        self.rows: list[list[Any]] = []
-        self.stride = 1
-        self.seen = 0
-
-    def add(self, row: list[Any]) -> None:
-        seen = self.seen
-        self.seen += 1
-        if seen % self.stride:
-            return
-        if len(self.rows) >= self.capacity:
-            self.rows = self.rows[::2]
-            self.stride *= 2
-            if seen % self.stride:
-                return
-        self.rows.append(row)
 
 
 def new_record(spec: Any = None, config: Any = None, name: str = "") -> dict[str, Any]:
@@ -108,9 +87,9 @@ class RunRecorder:
 
     def __init__(self, spec: Any = None, config: Any = None, name: str = "") -> None:
         self.record = new_record(spec, config, name)
-        self._steps = _Thinned()
-        self._grads = _Thinned()
-        self._epochs = _Thinned()
+        self._steps: ThinnedList[list] = ThinnedList(MAX_POINTS)
+        self._grads: ThinnedList[list] = ThinnedList(MAX_POINTS)
+        self._epochs: ThinnedList[list] = ThinnedList(MAX_POINTS)
         self.done = False
 
     def feed(self, event: Any) -> dict[str, Any] | None:
@@ -152,7 +131,7 @@ class RunRecorder:
             "grad_norms": _nums(getattr(e, "grad_norms", None)),
         }
         self._epochs.add(row)
-        kept = self._epochs.rows
+        kept = self._epochs.items
         self.record["epochs"] = kept if kept[-1] is row else [*kept, row]
 
     def _probe(self, e: Probe) -> None:
@@ -177,13 +156,13 @@ class RunRecorder:
 
     def finish(self) -> dict[str, Any]:
         """Write the thinned series into the record (also usable mid-run)."""
-        rows = self._steps.rows
+        rows = self._steps.items
         self.record["steps"] = {
             "step": [r[0] for r in rows],
             "progress": [r[1] for r in rows],
             "loss": [r[2] for r in rows],
         }
-        grads = self._grads.rows
+        grads = self._grads.items
         self.record["grad_norms"]["step"] = [r[0] for r in grads]
         self.record["grad_norms"]["values"] = [r[1] for r in grads]
         self.done = self.done or bool(self.record["stopped_reason"])

@@ -1,13 +1,16 @@
 """The live views: gradients, feature maps, activations, weights, boundary, evaluation,
-runs. `install_views(main_window)` adds them as tabs and wires them up.
+runs. `install_views(studio, add_view)` adds them as tabs and wires them up.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
 
+from nnstudio.ui.studio import Studio
 from nnstudio.ui.views.activations import ActivationsView
 from nnstudio.ui.views.base import ProbeDemand, View, probe_demand
 from nnstudio.ui.views.boundary import DecisionBoundaryView
@@ -58,16 +61,18 @@ def view_title(cls: type[View]) -> str:
     return titles.get(cls.TITLE, cls.TITLE)
 
 
-def install_views(main_window: Any) -> dict[str, View]:
-    """Create every view, add it with `main_window.add_view`, and bind it.
+def install_views(
+    studio: Studio, add_view: Callable[[QWidget, str], Any]
+) -> dict[str, View]:
+    """Create every view, add it with `add_view(widget, title)`, bind it to `studio`.
 
     Returns {preset view name: widget} so the window can open a preset on its view.
     """
     views = {key: cls() for key, cls in VIEW_CLASSES.items()}
-    demand = probe_demand(main_window)
+    demand = probe_demand(studio)
     for view in views.values():
-        main_window.add_view(view, view_title(type(view)))
-        view.bind(main_window, demand)
+        add_view(view, view_title(type(view)))
+        view.bind(studio, demand)
     runs_view = views["runs"]
     assert isinstance(runs_view, RunsView)
     runs_view.views = {view_title(type(v)): v for k, v in views.items() if k != "runs"}

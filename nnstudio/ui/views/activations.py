@@ -28,6 +28,7 @@ class ActivationsView(View):
     PROBES = frozenset({"activations"})
     TITLE = "Activations"
     MIN_INTERVAL_S = 0.5
+    FROM_WEIGHTS = frozenset({"activations"})  # an opened project: at once
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QTimer, Slot
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QBoxLayout, QWidget
 
 from nnstudio.core.training.events import (
     PROBE_KINDS,
@@ -26,12 +26,15 @@ from nnstudio.core.training.events import (
     Started,
     Step,
 )
+from nnstudio.ui.provenance import Stamped
+from nnstudio.ui.studio import (
+    Studio,
+    current_data,
+    is_dataset_of,
+    weights_fingerprint,
+)
 from nnstudio.ui.views.budget import BUDGET
 
-BANNER_STYLE = (
-    "QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0b84c;"
-    " border-radius: 4px; padding: 6px; }"
-)
 WARN_COLOR = "#d62728"  # numbers worth a second look
 EPS = 1e-12  # floor for log axes: log(0) would drop the point
 DEPTH_START, DEPTH_END = 0.3, 0.95  # the part of the colour map layers are drawn in
@@ -87,20 +90,24 @@ class ProbeDemand(QObject):
 _DEMANDS: weakref.WeakKeyDictionary[Any, ProbeDemand] = weakref.WeakKeyDictionary()
 
 
-def probe_demand(main_window: Any) -> ProbeDemand:
-    """The one ProbeDemand of a main window (created on first use)."""
-    demand = _DEMANDS.get(main_window)
+def probe_demand(studio: Studio) -> ProbeDemand:
+    """The one ProbeDemand of a studio (created on first use)."""
+    demand = _DEMANDS.get(studio)
     if demand is None:
-        request = getattr(
-            getattr(main_window, "controller", None), "probe_request", None
-        )
-        parent = main_window if isinstance(main_window, QObject) else None
-        demand = _DEMANDS[main_window] = ProbeDemand(request, parent)
+        request = studio.controller.probe_request
+        parent = studio if isinstance(studio, QObject) else None
+        demand = _DEMANDS[studio] = ProbeDemand(request, parent)
     return demand
 
 
-class View(QWidget):
-    """Base of the live views. Subclasses override the `_on_*` data hooks and `draw`."""
+class View(Stamped, QWidget):
+    """Base of the live views. Subclasses override the `_on_*` event hooks, `draw`,
+    and where they need them `set_data`, `show_stale` and `show_weights`.
+
+    Provenance (ui/provenance.py): a run stamps the view's result with the run's
+    fingerprint; whenever the document's fingerprint changes the view compares, and
+    shows its result under the `staleNotice` label while they differ.
+    """
 
     PROBES: frozenset[str] = frozenset()  # probe kinds needed while visible
     TITLE = "View"
@@ -108,11 +115,17 @@ class View(QWidget):
     # every frame a view paints is time the training thread waits (see §4 and
     # benchmarks/bench_views.py); probes come ~3 times a second anyway.
     MIN_INTERVAL_S = 0.0
+    # Probe kinds this view can draw from saved weights alone (a project just
+    # opened), without a run: its result is then current, not "not trained yet".
+    FROM_WEIGHTS: frozenset[str] = frozenset()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dirty = False
-        self.main_window: Any = None
+        self.studio: Studio | None = None
+        self._init_stamp()
+        self._drawn_weights: Any = None  # the document weights last drawn
+        self._run_ended = False  # the next weights are the run's: already on show
         self._demand: ProbeDemand | None = None
         self._last_draw = -1e9
         self._deferred = False
@@ -127,9 +140,17 @@ class View(QWidget):
         kind = type(event)
         if kind in (Started, Finished):
             self._live = kind is Started
+            # the document takes a finished run's weights next: already on show
+            self._run_ended = getattr(event, "weights", None) is not None
+        if kind is Started:
+            self.stamp(self._run_fingerprint())
         handler = _DISPATCH.get(kind)
         if handler is not None and getattr(self, handler)(event) is not False:
             self.dirty = True
+
+    def set_data(self, data: Any) -> None:
+        """The studio's dataset changed (None while a new one loads): the one data
+        hook. Views that show the data (points, samples) override it."""
 
     def refresh(self) -> None:
         """Draw if there is something new; the frame clock calls this ~20 times/s.
@@ -181,22 +202,83 @@ class View(QWidget):
     def _on_finished(self, e: Finished) -> bool:
         return False
 
-    # --- wiring to the main window ----------------------------------------------------
-    def bind(self, main_window: Any, demand: ProbeDemand | None = None) -> None:
-        """Listen to the controller, refresh on the frame clock, ask for probes."""
-        self.main_window = main_window
-        controller = getattr(main_window, "controller", None)
-        if controller is not None:
-            controller.sig_event.connect(self._on_controller_event)
-        clock = getattr(main_window, "frame_clock", None)
-        if clock is not None:
-            clock.register(self)
-        self._demand = demand or probe_demand(main_window)
+    # --- provenance (the comparison itself is ui/provenance.py) -----------------------
+    def show_weights(self, probe: Probe) -> None:
+        """A probe computed from saved weights (no run): show it as a run's would."""
+        if self._on_probe(probe) is not False:
+            self.dirty = True
+            self.refresh()
+
+    def _run_fingerprint(self) -> str | None:
+        if self.studio is None:
+            return None
+        made = getattr(self.studio.controller, "run_fingerprint", None)
+        return made or self.studio.document.fingerprint
+
+    def _offer_weights(self) -> None:
+        """Weights the view has not drawn (a project opened, weights imported, a
+        run's final ones) that fit the network and its data, no run: draw them."""
+        studio = self.studio
+        if not self.FROM_WEIGHTS or studio is None or studio.controller.running:
+            return
+        document, data = studio.document, current_data(studio)
+        weights = document.weights
+        if weights is None or weights is self._drawn_weights:
+            return
+        if self._run_ended:  # the run's own last probe shows these weights already
+            self._run_ended, self._drawn_weights = False, weights
+            return
+        if not is_dataset_of(data, document.config):
+            return  # its data is still loading: drawn when it arrives
+        probe = probe_trained(document, data, self.FROM_WEIGHTS)
+        if probe is not None:
+            self._drawn_weights = weights
+            self.reset(None)
+            self.stamp(weights_fingerprint(document))
+            self.show_weights(probe)
+
+    # --- wiring to the studio ---------------------------------------------------------
+    def bind(self, studio: Studio, demand: ProbeDemand | None = None) -> None:
+        """Listen to the controller and the document, refresh on the frame clock,
+        ask for probes, show the data."""
+        self.studio = studio
+        layout = self.layout()
+        if isinstance(layout, QBoxLayout):
+            layout.insertWidget(0, self.stale_notice)
+        studio.controller.sig_event.connect(self._on_controller_event)
+        studio.frame_clock.register(self)
+        document = studio.document
+        document.sig_fingerprint_changed.connect(self._on_document_fingerprint_changed)
+        document.sig_loaded.connect(self._on_document_loaded)
+        document.sig_weights_changed.connect(self._on_document_weights_changed)
+        if studio.data_source is not None:
+            studio.data_source.sig_data_changed.connect(self._on_data_changed)
+        self._demand = demand or probe_demand(studio)
         self._demand.add(self)
+        self.set_data(current_data(studio))
+        self._offer_weights()
 
     @Slot(object)
     def _on_controller_event(self, event: object) -> None:
         self.on_event(event)
+
+    @Slot(str)
+    def _on_document_fingerprint_changed(self, fingerprint: str) -> None:
+        self.check_stamp(fingerprint)
+
+    @Slot()
+    def _on_document_loaded(self) -> None:
+        """A project was opened (its weights arrive with sig_weights_changed)."""
+        self._run_ended = False
+
+    @Slot()
+    def _on_document_weights_changed(self) -> None:
+        self._offer_weights()
+
+    @Slot(object)
+    def _on_data_changed(self, data: object) -> None:
+        self.set_data(data)
+        self._offer_weights()
 
     def _update_demand(self) -> None:
         if self._demand is not None:
@@ -212,6 +294,32 @@ class View(QWidget):
         self._update_demand()
 
 
+def trained_model(document: Any) -> Any:
+    """The document's network with its trained weights, or None if untrained."""
+    if document is None or document.weights is None:
+        return None
+    try:
+        return document.to_project().model()
+    except Exception:  # noqa: BLE001 - weights from another architecture: nothing
+        return None
+
+
+def probe_trained(
+    document: Any, data: Any, kinds: frozenset[str], sample: Any = None
+) -> Probe | None:
+    """What a run's probe would show, from the document's saved weights."""
+    from nnstudio.core.training.probes import probe_model
+
+    model = trained_model(document)
+    if model is None or data is None:
+        return None
+    layer_kinds = [layer.kind for layer in document.spec.layers]
+    try:
+        return probe_model(model, data, layer_kinds, kinds, sample)
+    except (RuntimeError, ValueError):  # data of another shape: nothing to show
+        return None
+
+
 _DISPATCH = {
     Started: "_on_started",
     Step: "_on_step",
@@ -220,15 +328,6 @@ _DISPATCH = {
     EpochEval: "_on_epoch_eval",
     Finished: "_on_finished",
 }
-
-
-def banner(object_name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(object_name)
-    label.setWordWrap(True)
-    label.setStyleSheet(BANNER_STYLE)
-    label.hide()
-    return label
 
 
 def depth_colors(n: int, name: str = "viridis") -> list[tuple[int, int, int]]:

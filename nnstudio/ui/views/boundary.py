@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.training.events import Probe, Started
+from nnstudio.ui.studio import current_data
 from nnstudio.ui.views.base import CLASS_COLORS, View, class_color
 from nnstudio.ui.views.points import with_added_points
 
@@ -48,6 +49,7 @@ class DecisionBoundaryView(View):
     PROBES = frozenset({"boundary"})
     TITLE = "Decision boundary"
     MIN_INTERVAL_S = 0.2
+    FROM_WEIGHTS = frozenset({"boundary"})  # an opened project shows its boundary
     sig_point_added = Signal(float, float, int)
     sig_retrain_requested = Signal(object)  # the Data with the added points
 
@@ -107,10 +109,6 @@ class DecisionBoundaryView(View):
         layout.addWidget(self.prediction)
 
     # --- data -------------------------------------------------------------------------
-    def bind(self, main_window: Any, demand: Any = None) -> None:
-        super().bind(main_window, demand)
-        self.set_data(getattr(main_window, "data", None))
-
     def set_data(self, data: Any) -> None:
         """Show the points of `data` (a core Data) under the boundary."""
         self.data = data
@@ -160,7 +158,7 @@ class DecisionBoundaryView(View):
 
     def reset(self, started: Started | None = None) -> None:
         self.probs, self.curve = None, None
-        data = getattr(self.main_window, "data", None)
+        data = current_data(self.studio)
         if data is not None and data is not self.data:  # a new dataset for this run
             self.set_data(data)
         if started is not None and started.class_names:

@@ -1,14 +1,15 @@
 """Bounded numpy buffers for live plots (no Qt, so they are unit tested alone).
 
 A 20-minute run yields tens of thousands of steps; a curve needs at most a couple of
-thousand points to look right. When a buffer is full it keeps every other point and
-from then on accepts only every second sample, so memory stays fixed and the points
-stay evenly spread over the whole run.
+thousand points to look right. Which samples stay is the core's one rule
+(core/training/thinning.py); these buffers only hold numpy arrays for it.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from nnstudio.core.training.thinning import ThinnedList, Thinning
 
 CAPACITY = 2000  # points per line: more than a plot is wide, little memory
 
@@ -17,7 +18,8 @@ class SeriesBuffer:
     """An x column plus `width` value columns, decimated by halving when full."""
 
     def __init__(self, width: int = 1, capacity: int = CAPACITY) -> None:
-        self.capacity = max(4, capacity - capacity % 2)
+        self.thinning = Thinning(max(4, capacity))
+        self.capacity = self.thinning.capacity
         self.reset(width)
 
     def reset(self, width: int | None = None) -> None:
@@ -26,19 +28,15 @@ class SeriesBuffer:
         self.x = np.full(self.capacity, np.nan)
         self.y = np.full((self.capacity, self.width), np.nan)
         self.n = 0
-        self.stride = 1  # accept every stride-th sample
-        self._seen = 0
+        self.thinning.reset()
 
     def append(self, x: float, values: np.ndarray | float) -> bool:
-        """Add one sample; return False when decimation skipped it."""
-        seen = self._seen
-        self._seen += 1
-        if seen % self.stride:
-            return False
-        if self.n == self.capacity:
+        """Add one sample; return False when thinning skipped it."""
+        keep, halve = self.thinning.offer(self.n)
+        if halve:
             self._halve()
-            if seen % self.stride:
-                return False
+        if not keep:
+            return False
         self.x[self.n] = x
         self.y[self.n] = np.asarray(values, dtype=float).reshape(-1)[: self.width]
         self.n += 1
@@ -51,7 +49,6 @@ class SeriesBuffer:
         self.x[half:] = np.nan
         self.y[half:] = np.nan
         self.n = half
-        self.stride *= 2
 
     @property
     def xs(self) -> np.ndarray:
@@ -69,28 +66,22 @@ class SnapshotBuffer:
     """A few whole snapshots (e.g. histograms) spread over the run, oldest first."""
 
     def __init__(self, capacity: int = 8) -> None:
-        self.capacity = max(2, capacity - capacity % 2)
+        self.kept: ThinnedList[tuple[float, object]] = ThinnedList(capacity)
+        self.capacity = self.kept.capacity
         self.reset()
 
     def reset(self) -> None:
-        self.items: list[tuple[float, object]] = []
-        self.stride = 1
-        self._seen = 0
+        self.kept.clear()
         self.latest: tuple[float, object] | None = None
+
+    @property
+    def items(self) -> list[tuple[float, object]]:
+        return self.kept.items
 
     def append(self, x: float, item: object) -> None:
         """Keep `item`; the newest one is always available as `latest`."""
         self.latest = (x, item)
-        seen = self._seen
-        self._seen += 1
-        if seen % self.stride:
-            return
-        if len(self.items) == self.capacity:
-            self.items = self.items[::2]
-            self.stride *= 2
-            if seen % self.stride:
-                return
-        self.items.append((x, item))
+        self.kept.add(self.latest)
 
     def spread(self) -> list[tuple[float, object]]:
         """The kept snapshots plus the newest one, oldest first."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.training.events import EpochEval, Started
+from nnstudio.ui.studio import current_data
 from nnstudio.ui.views.base import View, class_color
 from nnstudio.ui.views.tiles import to_qimage
 
@@ -210,7 +211,7 @@ class EvaluationView(View):
             self.samples.addItem(item)
 
     def _icon(self, index: int) -> QIcon | None:
-        data = getattr(self.main_window, "data", None)
+        data = current_data(self.studio)
         if data is None or not data.is_image or index >= len(data.x_val):
             return None
         img = data.x_val[index].cpu().numpy()

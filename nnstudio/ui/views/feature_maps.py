@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.training.events import Probe, Started
-from nnstudio.ui.views.base import View, short_layer
-from nnstudio.ui.views.inspect_model import look_inside, trained_model
+from nnstudio.ui.studio import current_data, weights_fingerprint
+from nnstudio.ui.views.base import View, probe_trained, short_layer
 from nnstudio.ui.views.tiles import (
     HeatStrip,
     ImageTile,
@@ -41,6 +41,8 @@ class FeatureMapView(View):
     PROBES = frozenset({"feature_maps", "activations"})
     TITLE = "Feature maps"
     MIN_INTERVAL_S = 0.5  # the issue: at most twice a second during training
+    # an opened project's maps show at once, from its weights
+    FROM_WEIGHTS = frozenset({"feature_maps", "activations"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,8 +54,7 @@ class FeatureMapView(View):
         self.strips: dict[str, HeatStrip] = {}
         self.selected: tuple[str, int] | None = None
         self._layout_key: tuple = ()
-        self._model: Any = None
-        self._model_key: tuple = ()
+        self.data: Any = None
         self._build()
 
     def _build(self) -> None:
@@ -103,9 +104,9 @@ class FeatureMapView(View):
     def reset(self, started: Started | None = None) -> None:
         self.maps, self.vectors = {}, {}
         self.order = tuple(started.layer_names) if started else ()
-        data = getattr(self.main_window, "data", None)
-        if data is not None and data is not getattr(self, "data", None):
-            self.update_data(data)
+        data = current_data(self.studio)
+        if data is not None and data is not self.data:
+            self.set_data(data)
 
     def _on_probe(self, e: Probe) -> bool:
         if not e.feature_maps and not e.vectors:
@@ -203,22 +204,15 @@ class FeatureMapView(View):
             )
 
     # --- which sample -----------------------------------------------------------------
-    def bind(self, main_window: Any, demand: Any = None) -> None:
-        super().bind(main_window, demand)
-        self.update_data(getattr(main_window, "data", None))
-        predict = getattr(main_window, "predict_panel", None)
-        if predict is not None and hasattr(predict, "sig_send_to_feature_maps"):
-            predict.sig_send_to_feature_maps.connect(self._on_predict_send)
-
     @Slot(object)
-    def _on_predict_send(self, sample: object) -> None:
-        """The Predict tab's drawing: look at it from the next probe on."""
+    def show_drawing(self, sample: object) -> None:
+        """The Predict tab's drawing: look at it from the next probe on (the window
+        connects the Predict panel's `sig_send_to_feature_maps` here)."""
         self.set_sample(np.asarray(sample, dtype=np.float32), self.tr("your drawing"))
-        select = getattr(self.main_window, "select_view", None)
-        if callable(select):
-            select("feature-maps")
+        if self.studio is not None:
+            self.studio.select_view("feature-maps")
 
-    def update_data(self, data: Any) -> None:
+    def set_data(self, data: Any) -> None:
         """Offer the validation samples of `data` (a core Data) to pick from."""
         self.data = data
         count = len(data.x_val) if data is not None else 0
@@ -229,7 +223,7 @@ class FeatureMapView(View):
 
     @Slot(int)
     def _on_sample_box_changed(self, index: int) -> None:
-        data = getattr(self, "data", None)
+        data = self.data
         if data is None or index >= len(data.x_val):
             return
         x = data.x_val[index : index + 1]
@@ -252,11 +246,8 @@ class FeatureMapView(View):
 
         The Predict panel can call this with the canvas drawing.
         """
-        request = getattr(
-            getattr(self.main_window, "controller", None), "probe_request", None
-        )
-        if request is not None:
-            request.set(sample=sample)
+        if self.studio is not None:
+            self.studio.controller.probe_request.set(sample=sample)
         self._inspect_now(sample)
         self.sample_label.setText(caption)
         if picture is None and sample.ndim == 3:
@@ -267,19 +258,11 @@ class FeatureMapView(View):
 
     def _inspect_now(self, sample: np.ndarray) -> None:
         """No run going but a trained network: show this sample's maps at once."""
-        controller = getattr(self.main_window, "controller", None)
-        if controller is None or getattr(controller, "running", False):
+        studio = self.studio
+        if studio is None or studio.controller.running:
             return  # the next probe brings them
-        document = getattr(self.main_window, "document", None)
-        key = (id(document), getattr(document, "revision", None))
-        if key != self._model_key:
-            self._model, self._model_key = trained_model(document), key
-        if self._model is None:
-            return
-        try:
-            maps, vectors = look_inside(self._model, sample)
-        except (RuntimeError, ValueError):  # a sample of another shape: nothing to show
-            return
-        self.maps, self.vectors = maps, vectors
-        self.dirty = True
-        self.refresh()
+        document = studio.document
+        probe = probe_trained(document, self.data, self.PROBES, sample)
+        if probe is not None:
+            self.stamp(weights_fingerprint(document))
+            self.show_weights(probe)

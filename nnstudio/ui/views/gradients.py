@@ -13,7 +13,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from nnstudio.core.training.events import Epoch, Probe, Started
-from nnstudio.ui.views.base import EPS, View, banner, depth_colors, short_layer
+from nnstudio.ui.provenance import banner
+from nnstudio.ui.views.base import EPS, View, depth_colors, short_layer
 from nnstudio.ui.views.buffers import SeriesBuffer
 from nnstudio.ui.views.gradient_diagnosis import MIN_PROBES, Diagnosis, diagnose
 
@@ -167,9 +168,14 @@ class GradientsView(View):
         self.heat_item.setRect(QRectF(float(xs[0]), 0.0, width, float(ys.shape[1])))
 
     def _show_banner(self) -> None:
-        text = self.banner_text(self.diagnosis)
+        """The diagnosis of the result shown; none while that result is stale (the
+        advice about deep-sigmoid must not stand over deep-relu-bn)."""
+        text = "" if self.stale else self.banner_text(self.diagnosis)
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
+
+    def show_stale(self, stale: bool) -> None:
+        self._show_banner()
 
     def banner_text(self, d: Diagnosis) -> str:
         if d.kind == "vanishing":

@@ -32,6 +32,7 @@ from nnstudio.core.errors import NNStudioError
 from nnstudio.core.export import report
 from nnstudio.core.training import runs
 from nnstudio.core.training.events import Finished, Started
+from nnstudio.ui.studio import Studio
 from nnstudio.ui.views.base import EPS, View, class_color
 from nnstudio.ui.views.export import png_bytes, render_views
 
@@ -119,18 +120,17 @@ class RunsView(View):
         return plot
 
     # --- records ----------------------------------------------------------------------
-    def bind(self, main_window: Any, demand: Any = None) -> None:
-        super().bind(main_window, demand)
-        self.load_history(
-            getattr(getattr(main_window, "document", None), "history", [])
-        )
-        doc = getattr(main_window, "document", None)
-        if doc is not None and hasattr(doc, "sig_loaded"):
-            doc.sig_loaded.connect(self._on_document_loaded)
+    def bind(self, studio: Studio, demand: Any = None) -> None:
+        super().bind(studio, demand)
+        self.load_history(studio.document.history)
 
     @Slot()
     def _on_document_loaded(self) -> None:
-        self.load_history(self.main_window.document.history)
+        if self.studio is not None:
+            self.load_history(self.studio.document.history)
+
+    def check_stamp(self, current: str | None = None) -> None:
+        """Runs are history: each names its own network, none is ever stale."""
 
     def load_history(self, history: list[dict[str, Any]]) -> None:
         """Show the runs of a project's history (ours, or the trainer's summaries)."""
@@ -148,13 +148,14 @@ class RunsView(View):
 
     def _run_settings(self) -> tuple[Any, Any]:
         """(spec, config) of the run that just started: the controller's snapshot."""
-        controller = getattr(self.main_window, "controller", None)
-        record = getattr(getattr(controller, "recorder", None), "record", None)
+        if self.studio is None:
+            return None, None
+        record = getattr(self.studio.controller.recorder, "record", None)
         settings = record.get("settings", {}) if isinstance(record, dict) else {}
         if settings.get("spec"):
             return settings["spec"], settings.get("config")
-        doc = getattr(self.main_window, "document", None)
-        return getattr(doc, "spec", None), getattr(doc, "config", None)
+        doc = self.studio.document
+        return doc.spec, doc.config
 
     def _on_step(self, e: Any) -> bool:
         return self._record(e)
@@ -179,11 +180,12 @@ class RunsView(View):
     def _store(self, record: dict[str, Any]) -> None:
         """Into the project's history (replacing an entry with the same id), unless
         the controller keeps the history itself (it has `record()`)."""
-        controller = getattr(self.main_window, "controller", None)
+        if self.studio is None:
+            return
+        controller = self.studio.controller
         if callable(getattr(controller, "record", None)):
             return
-        doc = getattr(self.main_window, "document", None)
-        history = getattr(doc, "history", None)
+        history = self.studio.document.history
         if not isinstance(history, list):
             return
         for i, entry in enumerate(history):
@@ -322,9 +324,9 @@ class RunsView(View):
     @Slot()
     def _on_compare_menu_about_to_show(self) -> None:
         self.compare_menu.clear()
-        doc = getattr(self.main_window, "document", None)
-        if doc is None:
+        if self.studio is None:
             return
+        doc = self.studio.document
         for variant in runs.one_setting_variants(doc.config, doc.spec):
             action = self.compare_menu.addAction(variant["label"])
             action.setData(variant)
@@ -341,9 +343,8 @@ class RunsView(View):
         spec = NetworkSpec.from_dict(variant["spec"])
         config = TrainConfig.from_dict(variant["config"])
         self.sig_compare_requested.emit(spec, config)
-        start = getattr(self.main_window, "start_training", None)
-        if callable(start):
-            start(spec, config)
+        if self.studio is not None:
+            self.studio.start_training(spec, config)
 
     @Slot()
     def _on_export_clicked(self) -> None:

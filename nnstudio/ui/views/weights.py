@@ -26,6 +26,7 @@ class WeightsView(View):
     PROBES = frozenset({"weights"})
     TITLE = "Weights"
     MIN_INTERVAL_S = 0.5
+    FROM_WEIGHTS = frozenset({"weights"})  # an opened project: at once
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
