@@ -176,3 +176,11 @@ def test_session_imports_with_qt_blocked() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "(2,)"
+
+
+def test_options_that_change_the_shape_are_known_at_once() -> None:
+    session = Session()
+    session.choose_dataset("digits", {"upsample": True})
+    assert session.spec.input_shape == (1, 28, 28)
+    assert session.facts.status == "loaded" and session.data is not None
+    assert len(session.history) == 1

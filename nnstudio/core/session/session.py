@@ -201,7 +201,9 @@ class Session:
         """
         config = self.config.with_(dataset=name_or_path, dataset_options=options or {})
         facts = facts_from_registry(name_or_path)
-        if facts is None and inspect:
+        # options can change the shape (digits' upsample): a quick set is loaded
+        shaped = bool(options) and _is_quick(name_or_path)
+        if inspect and (facts is None or shaped):
             facts = self._inspect(name_or_path, config)
         if facts is not None:
             self._facts[self._data_key(config)] = facts
@@ -456,6 +458,14 @@ class Session:
     @staticmethod
     def _data_key(config: TrainConfig) -> str:
         return data_fingerprint(config.dataset, config.dataset_options)
+
+
+def _is_quick(name: str) -> bool:
+    """A registry dataset made or read in a moment (generated, scikit-learn)."""
+    from nnstudio.core.datasets import DATASETS
+
+    info = DATASETS.get(name)
+    return info is not None and info.source in ("generated", "sklearn")
 
 
 def _inverse(hint: tuple | None) -> tuple | None:
