@@ -203,7 +203,8 @@ def _report(summary, as_json: bool) -> None:
     for key in ("train_loss", "val_loss", "val_accuracy", "val_r2", "samples_per_s"):
         if summary.get(key) is not None:
             print(f"  {key:<14} {summary[key]:.6g}")
-    print(f"  {'device':<14} {summary['device']}")
+    if summary.get("device") is not None:  # absent when set-up itself failed
+        print(f"  {'device':<14} {summary['device']}")
 
 
 def json_safe(value: Any) -> Any:

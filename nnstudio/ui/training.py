@@ -30,15 +30,12 @@ STEP_MIN_S = 0.004  # safety net if the core ever emits every batch: <= 250 Step
 def failure_text(exc: BaseException) -> str:
     """One sentence for an exception raised inside a run or a dataset load."""
     from nnstudio.core.errors import NNStudioError
-    from nnstudio.ui.messages import tr
+    from nnstudio.core.training.evaluate import is_out_of_memory, memory_phrase
 
     if isinstance(exc, NNStudioError):
         return str(exc)
-    if "out of memory" in str(exc).lower() or type(exc).__name__ == "OutOfMemoryError":
-        return tr(
-            "the device ran out of memory — use a smaller batch size or a "
-            "smaller network"
-        )
+    if is_out_of_memory(exc):  # worded in the core: the CLI says the same
+        return memory_phrase(exc)
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -476,8 +476,8 @@ DISK_FAULTS = [
 
 
 def inject(monkeypatch, where: str, exc: BaseException) -> None:
-    if where == "mkstemp":
-        monkeypatch.setattr(fileio.tempfile, "mkstemp", _fail(exc))
+    if where == "mkstemp":  # creating the temporary beside the target
+        monkeypatch.setattr(fileio, "_create_temporary", _fail(exc))
     else:
         monkeypatch.setattr(fileio.os, where, _fail(exc))
 
@@ -537,8 +537,8 @@ def test_cli_save_on_full_disk(tmp_path, capsys, monkeypatch) -> None:
 
 
 def test_interrupted_save_keeps_the_previous_file(tmp_path, monkeypatch) -> None:
-    """A kill between writing and renaming, simulated in-process: the target is the
-    old file; the one interrupted temp file may remain (documented)."""
+    """Ctrl+C between writing and renaming: the target is the old file and the
+    temporary is removed (issue 13: it was left behind)."""
     path = tmp_path / "mine.nnstudio"
     path.write_bytes(good_bytes())
     monkeypatch.setattr(fileio.os, "replace", _fail(KeyboardInterrupt()))
@@ -546,7 +546,7 @@ def test_interrupted_save_keeps_the_previous_file(tmp_path, monkeypatch) -> None
         save_project(path, Project(SPEC.remove(1)))
     monkeypatch.undo()
     assert path.read_bytes() == good_bytes()
-    assert len(temp_leftovers(tmp_path)) <= 1
+    assert temp_leftovers(tmp_path) == []
     assert load_project(path).spec == SPEC
 
 
