@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -23,10 +24,13 @@ import torch
 
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.network.build import build_model
+from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.project.files import load_project
 from nnstudio.core.training import config as core_config
 from nnstudio.core.training import loop as train
+from nnstudio.core.training.config import TrainConfig
 from nnstudio.core.training.events import Finished, Started
 
 from .helpers import assert_user_message, has_cjk, run_cli
@@ -474,3 +478,41 @@ def test_boundary_of_a_diverged_model_is_drawn_neutral() -> None:
         warnings.simplefilter("error")
         rgb = boundary_rgb(probs)
     assert rgb.dtype == np.uint8 and rgb.shape == (4, 4, 3)
+
+
+# --- issue 13: the exported script follows nnstudio at every epoch, Dropout too -------
+EPOCH_LINE = re.compile(r"epoch (\d+)/\d+\s+train loss ([0-9.]+)\s+test loss ([0-9.]+)")
+
+
+def test_exported_script_matches_every_epoch_with_dropout(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    """Its test DataLoader drew a worker seed from the global RNG, so from epoch 2
+    the script's dropout masks (and losses) drifted from the app's."""
+    import runpy
+
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.export.formats import export
+    from nnstudio.core.network.resolve import Resolved
+    from nnstudio.core.training.loop import fit
+
+    spec = NetworkSpec((2,), (
+        LayerSpec("Linear", {"out_features": 16}), LayerSpec("ReLU"),
+        LayerSpec("Dropout", {"p": 0.5}), LayerSpec("Linear", {"out_features": 3}),
+    ))
+    config = TrainConfig(dataset="spiral", epochs=3, seed=5, batch_size=16,
+                         dataset_options={"size": 60}, probes=False, device="cpu")
+    data = load_dataset(config.dataset, seed=config.seed, **config.dataset_options)
+    app = fit(spec, data, config).epochs
+    path = tmp_path / "dropout.py"
+    export(Resolved(spec, config), path)
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", [str(path), "--device", "cpu"])
+    capsys.readouterr()
+    runpy.run_path(str(path), run_name="__main__")
+    script = EPOCH_LINE.findall(capsys.readouterr().out)
+    assert [int(e) for e, _, _ in script] == [1, 2, 3]
+    for (_, train, test), mine in zip(script, app, strict=True):
+        assert float(train) == pytest.approx(mine["train_loss"], rel=1e-6)
+        assert float(test) == pytest.approx(mine["val_loss"], rel=1e-5)

@@ -184,7 +184,12 @@ def project_bytes(project: Project) -> bytes:
 
 
 def data_info(data: Any) -> dict[str, Any]:
-    """What predicting later needs to know about a core Data, as plain JSON."""
+    """What predicting later needs to know about a core Data, as plain JSON.
+
+    Stored as data.json by `nnstudio train --save` and the window's save (pass the
+    Data the weights were trained on; None gives {}: nothing known)."""
+    if data is None:
+        return {}
     return {
         "name": data.name,
         "task": data.task,
@@ -193,6 +198,16 @@ def data_info(data: Any) -> dict[str, Any]:
         "mean": _plain(data.mean),
         "std": _plain(data.std),
     }
+
+
+def stored_stats(info: dict[str, Any]) -> tuple[Any, Any]:
+    """data.json's mean and std in the form core Data uses (a float or a tuple),
+    (None, None) when the project does not know them."""
+    mean, std = info.get("mean"), info.get("std")
+    if mean is None or std is None:
+        return None, None
+    as_stats = lambda v: tuple(v) if isinstance(v, list) else float(v)  # noqa: E731
+    return as_stats(mean), as_stats(std)
 
 
 def _plain(value: Any) -> Any:
