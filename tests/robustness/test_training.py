@@ -513,6 +513,6 @@ def test_exported_script_matches_every_epoch_with_dropout(
     runpy.run_path(str(path), run_name="__main__")
     script = EPOCH_LINE.findall(capsys.readouterr().out)
     assert [int(e) for e, _, _ in script] == [1, 2, 3]
-    for (_, train, test), mine in zip(script, app, strict=True):
-        assert float(train) == pytest.approx(mine["train_loss"], rel=1e-6)
-        assert float(test) == pytest.approx(mine["val_loss"], rel=1e-5)
+    for (_, train_loss, test_loss), mine in zip(script, app, strict=True):
+        assert float(train_loss) == pytest.approx(mine["train_loss"], rel=1e-6)
+        assert float(test_loss) == pytest.approx(mine["val_loss"], rel=1e-5)

@@ -174,7 +174,9 @@ class NetworkSpec:
         if not isinstance(layers, list):
             raise SpecError(_msg("layers"))
         if len(layers) > MAX_LAYERS:
-            raise SpecError(_msg("too-many-layers", count=len(layers), limit=MAX_LAYERS))
+            raise SpecError(
+                _msg("too-many-layers", count=len(layers), limit=MAX_LAYERS)
+            )
         init = data.get("init", "default")
         if init not in INITS:
             raise SpecError(_msg("init", init=init, inits=", ".join(INITS)))
@@ -211,7 +213,9 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise SpecError(_msg("schema-version", version=shown(version)))
     if version > SCHEMA_VERSION:
-        raise SpecError(_msg("newer", version=version, latest=SCHEMA_VERSION))
+        raise SpecError(
+            _msg("newer", version=shown(version), latest=SCHEMA_VERSION)
+        )
     return data
 
 

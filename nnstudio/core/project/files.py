@@ -70,7 +70,8 @@ _MESSAGES: dict[str, Text] = {
     "huge-total": {
         "en": "{name}: its entries would take {size:,} MB unpacked, more than any "
         "project nnstudio writes ({limit:,} MB)",
-        "zh": "{name}：解压后需要 {size:,} MB，超过 nnstudio 写出的任何项目（{limit:,} MB）",
+        "zh": "{name}：解压后需要 {size:,} MB，超过 nnstudio 写出的任何项目"
+        "（{limit:,} MB）",
     },
     "duplicate": {
         "en": "{name}: entry {entry} appears twice — the file was not written by "
@@ -95,8 +96,8 @@ _MESSAGES: dict[str, Text] = {
     "bad-data": {
         "en": "{name}: data.json is not valid ({field}) — delete that entry or save "
         "the project again from nnstudio",
-        "zh": "{name}：data.json 无效（{field}）——请删除这一项，或在 nnstudio 中重新保存"
-        "项目",
+        "zh": "{name}：data.json 无效（{field}）——请删除这一项，或在 nnstudio 中"
+        "重新保存项目",
     },
     "newer": {
         "en": "{name} was saved by a newer nnstudio (file format {version}) — update "
@@ -307,7 +308,7 @@ def _check_version(meta: Any, name: str) -> None:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ProjectFileError(_msg("bad-version", name=name, version=shown(version)))
     if version > FORMAT_VERSION:
-        raise ProjectFileError(_msg("newer", name=name, version=version))
+        raise ProjectFileError(_msg("newer", name=name, version=shown(version)))
 
 
 def _entry(archive: zipfile.ZipFile, entry: str, name: str, cap: int) -> bytes:
