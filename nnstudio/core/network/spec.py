@@ -179,7 +179,7 @@ class NetworkSpec:
             )
         init = data.get("init", "default")
         if init not in INITS:
-            raise SpecError(_msg("init", init=init, inits=", ".join(INITS)))
+            raise SpecError(_msg("init", init=_words(init), inits=", ".join(INITS)))
         std = data.get("init_std", 0.01)
         if not _finite(std) or not std > 0:
             raise SpecError(_msg("init-std", value=shown(std)))
@@ -241,3 +241,8 @@ def _weights_form(weights: Any) -> bool:
         elif not _finite(item):
             return False
     return True
+
+
+def _words(value: Any) -> str:
+    """A value as a message quotes it: text as typed, anything else short and safe."""
+    return value if isinstance(value, str) else shown(value)
