@@ -1282,3 +1282,41 @@ def test_issue13_closed_pipe_is_quiet(args, tmp_path) -> None:
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, (
         done.stderr)
     assert done.stderr.strip() == ""
+
+
+# --- issue 13 in the window: File > Open of such a file says why ------------------
+WINDOW_ISSUE13 = [
+    ("deep-spec", {"spec.json": deep(DEEP)}, "nested more than"),
+    ("deep-history", {"history.json": deep(DEEP)}, "nested more than"),
+    ("huge-lr", {"config.json": '{"lr": ' + HUGE + "}"}, "learning rate"),
+    ("huge-param", {"spec.json": json.dumps(SPEC_DICT).replace(
+        '"out_features": 100', f'"out_features": {HUGE}')}, "out_features"),
+    ("format-version-float", {"meta.json": '{"format_version": 2.0}'}, "version 2.0"),
+    ("broken-data-json", {"data.json": '{"std": -1}'}, "data.json"),
+]
+
+
+@pytest.mark.parametrize("entries,fragment", [c[1:] for c in WINDOW_ISSUE13],
+                         ids=[c[0] for c in WINDOW_ISSUE13])
+def test_issue13_window_open_shows_the_refusal(
+    entries, fragment, studio, tmp_path, shots
+) -> None:
+    """File > Open of these did nothing visible (a traceback went to the log)."""
+    window = studio
+    spec, name = window.document.spec, window.document.name
+    path = tmp_path / "hostile.nnstudio"
+    path.write_bytes(_issue13_zip(entries))
+    try:
+        opened = window.open_file(path)
+    except Exception as exc:  # what reached Qt as a traceback from the Open action
+        pytest.fail(f"open raised {type(exc).__name__}: {exc}")
+    if opened:  # a spec with problems opens, and says what is wrong
+        assert_user_message(window.training_panel.blocked_label.text(), fragment)
+        return
+    bar = window.message_bar
+    assert bar.isVisible() and bar.last_level == "error"
+    assert_user_message(bar.last_text, fragment)
+    assert window.document.spec == spec and window.document.name == name
+    assert window.modals.calls == []
+    if entries.get("spec.json", "").startswith("[["):
+        window.grab().save(str(shots / "issue13_open_deep_json.png"))
