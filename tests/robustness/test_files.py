@@ -1311,7 +1311,7 @@ def test_issue13_window_open_shows_the_refusal(
     except Exception as exc:  # what reached Qt as a traceback from the Open action
         pytest.fail(f"open raised {type(exc).__name__}: {exc}")
     if opened:  # a spec with problems opens, and says what is wrong
-        assert_user_message(window.training_panel.blocked_label.text(), fragment)
+        assert_user_message(window.training_panel.run.blocked_label.text(), fragment)
         return
     bar = window.message_bar
     assert bar.isVisible() and bar.last_level == "error"
