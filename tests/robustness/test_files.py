@@ -1320,3 +1320,26 @@ def test_issue13_window_open_shows_the_refusal(
     assert window.modals.calls == []
     if entries.get("spec.json", "").startswith("[["):
         window.grab().save(str(shots / "issue13_open_deep_json.png"))
+
+
+def test_issue13_weights_larger_than_the_network_are_refused_unread(tmp_path) -> None:
+    """A weights entry declaring more bytes than the spec's tensors can take is
+    refused from its declared size (spiral-relu: 603 floats, not 50 MB)."""
+    import tracemalloc
+
+    big = io.BytesIO()
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("spec.json", json.dumps(SPEC_DICT))
+        archive.writestr("weights.safetensors", b"\0" * (50 << 20))
+    path = tmp_path / "fat.nnstudio"
+    path.write_bytes(big.getvalue())
+    assert path.stat().st_size < 1 << 20
+    tracemalloc.start()
+    try:
+        with pytest.raises(ProjectFileError) as info:
+            load_project(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert_error_message(info.value, "weights.safetensors", "large")
+    assert peak < 4 << 20, f"{peak:,} bytes allocated"

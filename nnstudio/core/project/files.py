@@ -44,6 +44,7 @@ FORMAT_VERSION = 1
 MAX_JSON_BYTES = 64 << 20  # a JSON entry: a history of hundreds of runs is ~1 MB
 MAX_WEIGHTS_BYTES = 16 * MAX_PARAMS + (1 << 20)  # the largest network allowed, in
 # float64 with every buffer (BatchNorm's stats are no more than its parameters)
+WEIGHTS_HEADER_BYTES = 1 << 20  # safetensors' JSON header: names, shapes, offsets
 MAX_PROJECT_BYTES = MAX_WEIGHTS_BYTES + 4 * MAX_JSON_BYTES  # all entries, inflated
 READ_CHUNK = 1 << 20  # entries are inflated in 1 MB steps and stopped at their cap
 TASKS = ("classification", "regression")
@@ -272,7 +273,12 @@ def _read(archive: zipfile.ZipFile, name: str) -> Project:
     check_data_info(info, name)
     weights = None
     if "weights.safetensors" in archive.namelist():
-        blob = _entry(archive, "weights.safetensors", name, MAX_WEIGHTS_BYTES)
+        cap = weights_cap(spec)  # what this network's weights can take, no more
+        if archive.getinfo("weights.safetensors").file_size > cap:
+            raise ProjectFileError(
+                _msg("huge-entry", name=name, entry="weights.safetensors")
+            )
+        blob = _entry(archive, "weights.safetensors", name, cap)
         weights = _weights(blob, name)
         check_weights(spec, weights, name)
     return Project(spec, config, weights, history, info)
@@ -291,6 +297,18 @@ def _check_entries(archive: zipfile.ZipFile, name: str) -> None:
     if total > MAX_PROJECT_BYTES:
         raise ProjectFileError(_msg("huge-total", name=name, size=total >> 20,
                                     limit=MAX_PROJECT_BYTES >> 20))
+
+
+def weights_cap(spec: NetworkSpec) -> int:
+    """The most bytes a safetensors file of `spec`'s weights can take: its tensors
+    (measured on the meta device: no memory) in float64, plus a header allowance."""
+    try:
+        with torch.device("meta"):
+            state = build_model(spec).state_dict()
+    except Exception:  # noqa: BLE001 - check_weights words the problem later
+        return MAX_WEIGHTS_BYTES
+    tensors = sum(t.numel() * 8 for t in state.values())
+    return min(MAX_WEIGHTS_BYTES, tensors + WEIGHTS_HEADER_BYTES)
 
 
 def _cap(entry: str) -> int:
