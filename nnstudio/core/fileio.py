@@ -92,13 +92,17 @@ def _create_temporary(target: Path) -> tuple[int, str]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
         name = f".{target.name}.{_HOST}-{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        tmp = str(target.parent / name)
+        tmp = os.path.abspath(target.parent / name)  # one key, however it was named
+        with _ACTIVE_LOCK:  # before it exists: another thread's sweep must skip it
+            _ACTIVE.add(tmp)
         try:
             fd = os.open(tmp, flags, NEW_FILE_MODE)
-        except FileExistsError:
-            continue
-        with _ACTIVE_LOCK:
-            _ACTIVE.add(tmp)
+        except BaseException as exc:
+            with _ACTIVE_LOCK:
+                _ACTIVE.discard(tmp)
+            if isinstance(exc, FileExistsError):
+                continue
+            raise
         if mode is not None:
             with contextlib.suppress(OSError):  # e.g. a file system without modes
                 os.chmod(tmp, mode)
@@ -129,7 +133,7 @@ def remove_stale_temporaries(target: Path, older_than_s: float = STALE_TMP_S) ->
     now = time.time()
     for tmp in Path(target).parent.glob(f".{glob.escape(Path(target).name)}.*.tmp"):
         with _ACTIVE_LOCK:
-            if str(tmp) in _ACTIVE:
+            if os.path.abspath(tmp) in _ACTIVE:
                 continue
         with contextlib.suppress(OSError):
             if _writer_gone(tmp.name) or now - tmp.stat().st_mtime > older_than_s:

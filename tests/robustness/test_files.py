@@ -1343,3 +1343,27 @@ def test_issue13_weights_larger_than_the_network_are_refused_unread(tmp_path) ->
         tracemalloc.stop()
     assert_error_message(info.value, "weights.safetensors", "large")
     assert peak < 4 << 20, f"{peak:,} bytes allocated"
+
+
+def test_issue13_two_threads_saving_one_file_never_sweep_each_other(tmp_path) -> None:
+    """The window's save and its autosave may write the same file at once: each
+    sweep must leave the other's temporary alone (every save succeeds)."""
+    import threading
+
+    path = tmp_path / "busy.nnstudio"
+    errors: list[BaseException] = []
+
+    def saver() -> None:
+        try:
+            for _ in range(15):
+                save_project(path, Project(SPEC))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=saver) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and temp_leftovers(tmp_path) == []
+    assert load_project(path).spec == SPEC
