@@ -36,6 +36,7 @@ _NO_QT = {
     "zh": "工作室需要 PySide6，但这里无法导入它（{error}）——请用 "
     "pip install 'PySide6-Essentials<6.12' 安装，或使用命令行（nnstudio --help）",
 }
+EXIT_BROKEN_PIPE = 1  # as the Python documentation's SIGPIPE recipe exits
 
 
 def say(message: str) -> None:
@@ -79,14 +80,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] in COMMANDS or args[:1] in (["-h"], ["--help"]):
-            return _run_command(args)
+            rc = _run_command(args)
+            if sys.stdout is not None:
+                sys.stdout.flush()  # here, where a closed pipe can still be caught
+            return rc
         return _run_studio(build_gui_parser().parse_args(args))
+    except BrokenPipeError:  # `nnstudio presets | head -1`: the reader has gone
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except NNStudioError as exc:
         say(f"nnstudio: {exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         say("nnstudio: interrupted")
         return 130
+
+
+def _silence_stdout() -> None:
+    """The Python documentation's recipe for SIGPIPE: point stdout at devnull so the
+    flush at exit finds nowhere to fail, and leave without a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no real stdout (tests, pythonw)
+        pass
 
 
 def _run_command(args: list[str]) -> int:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from nnstudio.commands import add_threads_option, apply_threads
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score a saved model on a dataset")
@@ -16,6 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--json", action="store_true", help="the last line of stdout is one JSON object"
     )
+    add_threads_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from nnstudio.core.training.config import TrainConfig
     from nnstudio.core.training.evaluate import preflight, score_model
 
+    apply_threads(args.threads)
     project = load_project(args.project)
     if project.weights is None:
         raise ProjectFileError(
@@ -44,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     data = load_dataset(
         config.dataset, mirror=args.mirror, **dict(config.dataset_options)
     )
+    data = _as_trained(data, project.data_info)
     device = preflight(project.spec, data, config)
     scores = score_model(project.model(), data, config.loss, device)
     result = {
@@ -65,3 +70,26 @@ def run(args: argparse.Namespace) -> int:
     if scores.r2 is not None:
         print(f"R² {scores.r2:.4f}")
     return 0
+
+
+def _as_trained(data, info: dict):
+    """Score images normalized as in training (data.json), not by the statistics
+    of the data scored; say so when its classes are not the ones trained on."""
+    import dataclasses
+
+    from nnstudio.cli import say
+    from nnstudio.core.i18n import text
+    from nnstudio.core.project.files import stored_stats
+
+    mean, std = stored_stats(info)
+    if data.is_image and mean is not None:
+        data = dataclasses.replace(data, mean=mean, std=std)
+    trained = info.get("class_names")
+    if trained and data.task == "classification" and list(data.class_names) != trained:
+        ours, theirs = ", ".join(trained[:10]), ", ".join(data.class_names[:10])
+        say("nnstudio: warning: " + text({
+            "en": f"the model was trained on classes {ours} but {data.name} has "
+                  f"{theirs}: they are compared by position",
+            "zh": f"模型训练时的类别是 {ours}，而 {data.name} 的类别是 {theirs}："
+                  "按位置对应比较"}))
+    return data

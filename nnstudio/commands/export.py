@@ -34,11 +34,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from nnstudio.core.export.formats import export
+    from nnstudio.core.export.script import readable
     from nnstudio.core.network.resolve import resolve_net
 
     resolved = resolve_net(args.net)
     if args.seed is not None:
         resolved.config = resolved.config.with_(seed=args.seed)
     path = export(resolved, args.to)
-    print(f"wrote {path}")
+    print(f"wrote {readable(str(path))}")  # a non-UTF-8 name must not fail here
     return 0

@@ -18,6 +18,7 @@ import unicodedata
 from typing import Any
 
 from nnstudio.cli import say
+from nnstudio.commands import add_threads_option, apply_threads
 
 NUMBER_OPTIONS = ("lr", "momentum", "weight_decay", "l1", "clip_norm")
 WHOLE_OPTIONS = {"epochs": "epochs", "batch_size": "batch_size", "seed": "seed",
@@ -58,6 +59,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--save", metavar="FILE.nnstudio", help="save the trained project")
     p.add_argument("--json", action="store_true",
                    help="the last line of stdout is one JSON object")
+    add_threads_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -67,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from nnstudio.core.training.loop import fit, preflight
     from nnstudio.core.training.runs import RunRecorder
 
+    apply_threads(args.threads)  # a bad count is refused before any work
     resolved = resolve_net(args.net)
     config = settings(resolved.config, args)
     spec = _spec(resolved.spec, args.init)
@@ -90,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save and summary.finished.reason == "failed":
         say(f"nnstudio: {args.save} was not saved: the run failed")
     elif args.save:
-        _save(args.save, resolved, spec, config, summary, recorder.finish())
+        _save(args.save, resolved, spec, config, summary, recorder.finish(), data)
     _report(summary, args.json)
     return EXIT_FAILED if summary.finished.reason == "failed" else 0
 
@@ -181,16 +184,17 @@ def _resume_model(resolved, resume: bool):
     return resolved.project.model()
 
 
-def _save(path: str, resolved, spec, config, summary, record: dict) -> None:
-    """Spec, settings, weights, and this run appended to the project's history
-    (the studio's run record plus the last epoch's mean gradient norm per layer)."""
-    from nnstudio.core.project.files import Project, save_project
+def _save(path: str, resolved, spec, config, summary, record: dict, data) -> None:
+    """Spec, settings, weights, this run appended to the project's history (the
+    studio's run record plus the last epoch's mean gradient norm per layer), and what
+    the data was (normalization, class names) so `predict` sees what training saw."""
+    from nnstudio.core.project.files import Project, data_info, save_project
 
     record["grad_norm_summary"] = dict(zip(summary["grad_layers"],
                                            summary["grad_norms"], strict=True))
     history = list(resolved.project.history) if resolved.project else []
     save_project(path, Project(spec, config.to_dict(), summary.weights,
-                               [*history, json_safe(record)]))
+                               [*history, json_safe(record)], data_info(data)))
 
 
 def _report(summary, as_json: bool) -> None:
@@ -203,7 +207,8 @@ def _report(summary, as_json: bool) -> None:
     for key in ("train_loss", "val_loss", "val_accuracy", "val_r2", "samples_per_s"):
         if summary.get(key) is not None:
             print(f"  {key:<14} {summary[key]:.6g}")
-    print(f"  {'device':<14} {summary['device']}")
+    if summary.get("device") is not None:  # absent when set-up itself failed
+        print(f"  {'device':<14} {summary['device']}")
 
 
 def json_safe(value: Any) -> Any:

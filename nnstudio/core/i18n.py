@@ -41,3 +41,19 @@ def formatter(table: Mapping[str, Text]) -> Callable[..., str]:
         return text(table[key]).format(**values)
 
     return message
+
+
+SHOWN_CHARS = 40  # a value quoted inside a one-line message: enough to recognise it
+
+
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """A user's value as a message quotes it: repr, cut short, and never raising
+    (a 10^5000 int has no str, a list nested 900 deep has no repr)."""
+    try:
+        words = repr(value)
+    except (ValueError, RecursionError):
+        if isinstance(value, int):
+            words = f"~10^{int(value.bit_length() * 0.30103)}"
+        else:
+            words = f"<{type(value).__name__}>"
+    return words if len(words) <= limit else words[: limit - 1] + "…"

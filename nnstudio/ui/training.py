@@ -30,15 +30,12 @@ JOIN_MS = 5000  # longest a close waits for the worker; one batch is far shorter
 def failure_text(exc: BaseException) -> str:
     """One sentence for an exception raised inside a run or a dataset load."""
     from nnstudio.core.errors import NNStudioError
-    from nnstudio.ui.messages import tr
+    from nnstudio.core.training.evaluate import is_out_of_memory, memory_phrase
 
     if isinstance(exc, NNStudioError):
         return str(exc)
-    if "out of memory" in str(exc).lower() or type(exc).__name__ == "OutOfMemoryError":
-        return tr(
-            "the device ran out of memory — use a smaller batch size or a "
-            "smaller network"
-        )
+    if is_out_of_memory(exc):  # worded in the core: the CLI says the same
+        return memory_phrase(exc)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -78,18 +75,14 @@ def _leave_a_core_for_the_gui() -> None:
     """Torch's CPU threads default to one per core; on a 2-core laptop they starve the
     GUI thread (and each other: measured 100x slower on a busy machine). Keep one
     core free; a no-op where torch was already limited further (or not loaded)."""
-    import os
     import sys
+
+    from nnstudio.core.threads import default_threads
 
     torch = sys.modules.get("torch")
     if torch is None:
         return
-    cores = (
-        len(os.sched_getaffinity(0))
-        if hasattr(os, "sched_getaffinity")
-        else (os.cpu_count() or 1)
-    )
-    wanted = max(1, cores - 1)
+    wanted = default_threads()  # the command line's default too
     if torch.get_num_threads() > wanted:
         torch.set_num_threads(wanted)
 

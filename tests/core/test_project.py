@@ -156,11 +156,12 @@ def test_failed_save_keeps_previous_file(tmp_path, monkeypatch) -> None:
 
 def test_read_only_folder(tmp_path, monkeypatch) -> None:
     import errno
-    import tempfile
+
+    from nnstudio.core import fileio
 
     def denied(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(fileio, "_create_temporary", denied)
     with pytest.raises(ProjectFileError, match="read-only"):
         save_project(tmp_path / "x.nnstudio", _project())

@@ -365,3 +365,73 @@ def test_window_editing_the_stack_while_training(studio, qtbot) -> None:
         doc.undo_stack.undo()
     assert doc.spec == trained_spec and doc.weights is not None
     assert window.training_panel.run.train_button.isEnabled()
+
+
+# --- issue 13: the shape check never raises, whatever the values ---------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from nnstudio.core.network.layers import LAYER_KINDS  # noqa: E402
+
+HOSTILE = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.text(max_size=5),
+        st.integers(-(10**400), 10**400),
+        st.integers(0, 4).map(lambda i: (10**400, -(10**400), 10**5000, 2**63,
+                                         2**64)[i]),  # no repr for 10^5000
+        st.floats(allow_nan=True, allow_infinity=True),
+    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3),
+                                                               inner, max_size=2),
+    max_leaves=6,
+)
+
+
+def _deep(levels: int) -> list:
+    value: list = []
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@st.composite
+def hostile_layers(draw):
+    kind = draw(st.sampled_from(sorted(LAYER_KINDS)))
+    names = [p.name for p in LAYER_KINDS[kind].params] + ["zz"]
+    keys = draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
+    params = {}
+    for key in keys:
+        params[key] = draw(HOSTILE | st.just(_deep(900)))
+    return L(kind, params)
+
+
+DIMS = st.integers(-3, 40) | st.integers(0, 2).map(
+    lambda i: (10**400, 2**63, 10**5000)[i])
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(shape=st.lists(DIMS, min_size=0, max_size=4),
+       stack=st.lists(hostile_layers(), max_size=4))
+def test_issue13_shape_check_never_raises(shape, stack) -> None:
+    """A property test found OverflowError (10^400 in a parameter); check() must
+    answer every spec with a report, and every problem must be wordable."""
+    spec = NetworkSpec(tuple(shape), tuple(stack))
+    report = check(spec)
+    for problem in report.problems:
+        words = problem.message()
+        assert words and "\n" not in words and len(words) < 600
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.dictionaries(
+    st.sampled_from(["schema_version", "input_shape", "layers", "init", "init_std",
+                     "initial_weights", "extra"]), HOSTILE, max_size=3))
+def test_issue13_spec_from_dict_refuses_in_words(changes) -> None:
+    """Whatever a hand-edited spec holds: a spec, or one plain line (SpecError)."""
+    data = {**PRESETS["spiral-relu"].spec.to_dict(), **changes}
+    try:
+        NetworkSpec.from_dict(data)
+    except NNStudioError as exc:
+        assert str(exc) and "\n" not in str(exc) and len(str(exc)) < 600

@@ -9,8 +9,10 @@ weights handed back are finite; and the next run trains normally.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -23,10 +25,13 @@ import torch
 
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.network.build import build_model
+from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.project.files import load_project
 from nnstudio.core.training import config as core_config
 from nnstudio.core.training import loop as train
+from nnstudio.core.training.config import TrainConfig
 from nnstudio.core.training.events import Finished, Started
 
 from .helpers import assert_user_message, has_cjk, run_cli
@@ -474,3 +479,119 @@ def test_boundary_of_a_diverged_model_is_drawn_neutral() -> None:
         warnings.simplefilter("error")
         rgb = boundary_rgb(probs)
     assert rgb.dtype == np.uint8 and rgb.shape == (4, 4, 3)
+
+
+# --- issue 13: the exported script follows nnstudio at every epoch, Dropout too -------
+EPOCH_LINE = re.compile(r"epoch (\d+)/\d+\s+train loss ([0-9.]+)\s+test loss ([0-9.]+)")
+
+
+def test_exported_script_matches_every_epoch_with_dropout(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    """Its test DataLoader drew a worker seed from the global RNG, so from epoch 2
+    the script's dropout masks (and losses) drifted from the app's."""
+    import runpy
+
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.export.formats import export
+    from nnstudio.core.network.resolve import Resolved
+    from nnstudio.core.training.loop import fit
+
+    spec = NetworkSpec((2,), (
+        LayerSpec("Linear", {"out_features": 16}), LayerSpec("ReLU"),
+        LayerSpec("Dropout", {"p": 0.5}), LayerSpec("Linear", {"out_features": 3}),
+    ))
+    config = TrainConfig(dataset="spiral", epochs=3, seed=5, batch_size=16,
+                         dataset_options={"size": 60}, probes=False, device="cpu")
+    data = load_dataset(config.dataset, seed=config.seed, **config.dataset_options)
+    app = fit(spec, data, config).epochs
+    path = tmp_path / "dropout.py"
+    export(Resolved(spec, config), path)
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", [str(path), "--device", "cpu"])
+    capsys.readouterr()
+    runpy.run_path(str(path), run_name="__main__")
+    script = EPOCH_LINE.findall(capsys.readouterr().out)
+    assert [int(e) for e, _, _ in script] == [1, 2, 3]
+    for (_, train_loss, test_loss), mine in zip(script, app, strict=True):
+        assert float(train_loss) == pytest.approx(mine["train_loss"], rel=1e-6)
+        assert float(test_loss) == pytest.approx(mine["val_loss"], rel=1e-5)
+
+
+# --- issue 13: a trainer that fails while setting up; CPU out of memory ---------------
+CPU_OOM = ("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't "
+           "allocate memory: you tried to allocate 40000000000000 bytes. Error code 12")
+
+
+def _fail_setup(monkeypatch, exc: BaseException) -> None:
+    """The trainer's model build raises, before any device is chosen."""
+    def broken(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(train, "build_model", broken)
+
+
+@pytest.mark.parametrize(
+    ("exc", "fragments"),
+    [
+        (RuntimeError(CPU_OOM), ("out of memory", "RAM", "batch size")),
+        (MemoryError(), ("out of memory", "batch size")),
+        (ValueError("could not convert string to float: 'x'"), ("ValueError",)),
+    ],
+    ids=["cpu-oom", "memory-error", "bad-initial-weights"],
+)
+def test_issue13_cli_survives_a_setup_failure(exc, fragments, monkeypatch,
+                                             capsys) -> None:
+    """`nnstudio train` died with KeyError: 'device' (set-up failed: no device yet)."""
+    _fail_setup(monkeypatch, exc)
+    result = run_cli(capsys, "train", "spiral-relu", "--epochs", "1", "--no-probes")
+    assert result.rc == 1, result.err
+    assert "Traceback" not in result.err and "KeyError" not in result.err
+    assert len(result.err_lines) == 1, result.err
+    assert_user_message(result.err_lines[0], *fragments)
+    assert "device" not in result.out  # no device was chosen: none is reported
+    result = run_cli(capsys, "train", "spiral-relu", "--epochs", "1", "--no-probes",
+                     "--json")
+    assert result.rc == 1 and json.loads(result.out.splitlines()[-1])["error"]
+
+
+def test_issue13_cpu_oom_is_worded_like_cuda_oom_in_the_core() -> None:
+    from nnstudio.core.training.evaluate import is_out_of_memory, memory_phrase
+
+    cpu, cuda = RuntimeError(CPU_OOM), torch.cuda.OutOfMemoryError(OOM)
+    assert is_out_of_memory(cpu) and is_out_of_memory(cuda)
+    assert is_out_of_memory(MemoryError())
+    assert not is_out_of_memory(RuntimeError("shape mismatch"))
+    assert "RAM" in memory_phrase(cpu, 64) and "GPU" in memory_phrase(cuda, 64)
+    assert "32" in memory_phrase(cpu, 64)
+    assert_user_message(memory_phrase(cpu), "out of memory")  # the window's words
+
+
+def test_issue13_seed_beyond_64_bits_is_refused(capsys) -> None:
+    result = run_cli(capsys, "train", "spiral-relu", "--epochs", "1",
+                     "--seed", str(10**30))
+    assert result.rc == 2 and "KeyError" not in result.err
+    assert len(result.err_lines) == 1 and "seed" in result.err_lines[0]
+
+
+# --- issue 13 §5: torch threads on the command line -----------------------------------
+def test_issue13_threads_option(monkeypatch, capsys) -> None:
+    from nnstudio.core import threads
+
+    monkeypatch.setattr(threads, "available_cores", lambda: 4)
+    seen = []
+    real = torch.set_num_threads
+    monkeypatch.setattr(torch, "set_num_threads",
+                        lambda n: (seen.append(n), real(n))[1])
+    torch.set_num_threads(1)
+    seen.clear()
+    assert run_cli(capsys, "train", "spiral-relu", "--epochs", "1", "--no-probes",
+                   "--json").rc == 0
+    assert seen == [3]  # the default leaves one core to the rest of the machine
+    assert run_cli(capsys, "train", "spiral-relu", "--epochs", "1", "--no-probes",
+                   "--threads", "1", "--json").rc == 0
+    assert seen[-1] == 1
+    for bad in ("0", "two", "-1"):
+        result = run_cli(capsys, "train", "spiral-relu", "--threads", bad)
+        assert result.rc == 2 and "--threads" in result.err_lines[0]

@@ -77,8 +77,20 @@ def export_script(target: Any, path: Path, data: Any = None) -> None:
         if data is not None
         else Recipe.from_config(target.config)
     )
-    text = script_text(target.spec, target.config, recipe, Path(path).stem)
+    text = script_text(target.spec, target.config, recipe, readable(Path(path).stem))
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def readable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by the OS as surrogates)
+    become U+FFFD, so the script and the messages that name it can be encoded."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _docstring_safe(words: str) -> str:
+    """Text that can sit inside the script's docstring: three quotes or a backslash
+    in a file name must not end the string or start an escape."""
+    return words.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def script_text(
@@ -117,7 +129,8 @@ def _header(name: str, section: Section) -> str:
     ]
     listed = ", ".join(needs[:-1]) + " and " + needs[-1]
     return T.HEADER.format(
-        title=name, version=__version__, file=f"{name}.py", needs=listed
+        title=_docstring_safe(name), version=__version__,
+        file=_docstring_safe(f"{name}.py"), needs=listed
     )
 
 

@@ -293,11 +293,12 @@ def main() -> None:
         sampler = DistributedSampler(train_set, seed=args.seed)
     else:
         sampler = EpochShuffle(len(train_set), args.seed{used_arg})
-    # generator=...: the loader draws a seed for worker processes; take it from a
-    # generator of its own, so the global RNG (dropout) stays as nnstudio's
+    # generator=...: each pass over a loader draws a seed for worker processes; take
+    # it from a generator of its own (both loaders, or the test pass shifts the next
+    # epoch's dropout), so the global RNG (dropout) stays as nnstudio's
     train_loader = DataLoader(train_set, batch_size=args.batch_size, sampler=sampler,
                               generator=torch.Generator())
-    test_loader = DataLoader(test_set, batch_size=2048)
+    test_loader = DataLoader(test_set, batch_size=2048, generator=torch.Generator())
 
     loss_fn = {loss_fn}
     params = [p for p in model.parameters() if p.requires_grad]

@@ -63,7 +63,7 @@ class Param:
         if self.type in ("int", "float"):
             try:
                 number = float(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # 10**400 has no float
                 number = float("nan")
             if self.type == "int":
                 if isinstance(value, bool) or not number.is_integer():

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text, formatter
+from nnstudio.core.fileio import NotRegularFile, open_regular
+from nnstudio.core.i18n import Text, formatter, text
 from nnstudio.core.network.presets import PRESETS, get_preset
 from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.project.files import EXTENSION, Project, load_project
@@ -30,6 +31,10 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
+_NOT_REGULAR: Text = {"en": "not a regular file (a folder, a pipe or a device)",
+                      "zh": "不是普通文件（而是文件夹、管道或设备）"}
+_TOO_BIG: Text = {"en": "larger than any network spec", "zh": "比任何网络结构文件都大"}
+MAX_SPEC_BYTES = 64 << 20  # as a project's JSON entry (MAX_JSON_BYTES)
 _msg = formatter(_MESSAGES)
 
 
@@ -44,10 +49,17 @@ def resolve_net(net: str) -> Resolved:
         return Resolved(project.spec, TrainConfig.from_dict(project.config), project)
     if path.suffix.lower() == ".json":
         try:
-            body = path.read_text(encoding="utf-8")
+            with open_regular(path) as handle:  # a FIFO would block forever
+                body = handle.read(MAX_SPEC_BYTES + 1).decode("utf-8")
+        except NotRegularFile:
+            reason = text(_NOT_REGULAR)
+            raise SpecError(_msg("unreadable", name=path.name, reason=reason)) from None
         except (OSError, UnicodeDecodeError) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise SpecError(_msg("unreadable", name=path.name, reason=reason)) from None
+        if len(body) > MAX_SPEC_BYTES:
+            reason = text(_TOO_BIG)
+            raise SpecError(_msg("unreadable", name=path.name, reason=reason))
         spec = NetworkSpec.from_json(body)
         return Resolved(spec, TrainConfig())
     get_preset(net)  # raises the "unknown preset" message listing the names

@@ -13,7 +13,7 @@ from typing import Any
 
 import torch
 
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text, shown, text
 from nnstudio.core.network.layers import LAYER_KINDS, LayerKind, LayerSpec, Shape
 from nnstudio.core.network.spec import NetworkSpec
 
@@ -38,8 +38,8 @@ _MESSAGES: dict[str, Text] = {
         "zh": "第 {pos} 层 {kind} 没有参数“{param}”",
     },
     "param-type": {
-        "en": "layer {pos} {kind}: {param} = {value!r} — {reason}",
-        "zh": "第 {pos} 层 {kind}：{param} = {value!r}——{reason}",
+        "en": "layer {pos} {kind}: {param} = {value} — {reason}",
+        "zh": "第 {pos} 层 {kind}：{param} = {value}——{reason}",
     },
     "param-range": {
         "en": "layer {pos} {kind}: {param} = {value} is outside {lo} to {hi}",
@@ -154,7 +154,7 @@ class ShapeReport:
 
 
 def format_shape(shape: Shape) -> str:
-    return "x".join(str(d) for d in shape) if shape else "()"
+    return "x".join(shown(d) for d in shape) if shape else "()"
 
 
 def layer_name(index: int, kind: str) -> str:
@@ -169,13 +169,12 @@ def check(
     if not spec.layers:
         return ShapeReport(spec.input_shape, (), (Problem(None, None, "empty"),), 0)
     if not spec.input_shape or any(d < 1 for d in spec.input_shape):
-        problem = Problem(
-            None, None, "bad-input", data={"shape": list(spec.input_shape)}
-        )
+        dims = ", ".join(shown(d) for d in spec.input_shape)
+        problem = Problem(None, None, "bad-input", data={"shape": f"[{dims}]"})
         return ShapeReport(spec.input_shape, (), (problem,), 0)
     shape, rows, problems = spec.input_shape, [], []
     for index, layer in enumerate(spec.layers):
-        result = _check_layer(index, layer, shape, spec)
+        result = _guarded(index, layer, shape, spec)
         if isinstance(result, Problem):
             problems.append(result)
             break
@@ -185,6 +184,19 @@ def check(
     if not problems:
         problems += _check_network(spec, shape, total, num_outputs, loss)
     return ShapeReport(spec.input_shape, tuple(rows), tuple(problems), total)
+
+
+def _guarded(
+    index: int, layer: LayerSpec, shape: Shape, spec: NetworkSpec
+) -> LayerShape | Problem:
+    """`_check_layer`, which must never raise: a value no rule foresaw (found by the
+    property test) becomes a problem on that layer instead of a traceback."""
+    try:
+        return _check_layer(index, layer, shape, spec)
+    except Exception as exc:  # noqa: BLE001 - check() never raises
+        detail = shown(str(exc) or type(exc).__name__, 160)
+        data = {"shape": format_shape(shape), "detail": detail}
+        return Problem(index, shown(layer.kind), "torch", data=data)
 
 
 def _check_layer(
@@ -217,13 +229,13 @@ def _validate_params(
         try:
             value = param.coerce(raw)
         except (TypeError, ValueError) as exc:
-            data = {"param": param.name, "value": raw, "reason": str(exc)}
+            data = {"param": param.name, "value": shown(raw), "reason": str(exc)}
             return Problem(index, declared.kind, "param-type", data=data)
         if not param.in_range(value):
             hi = f"<{param.max:g}" if param.max_exclusive else f"{param.max:g}"
             data = {
                 "param": param.name,
-                "value": value,
+                "value": shown(value),
                 "lo": f"{param.min:g}",
                 "hi": hi,
             }

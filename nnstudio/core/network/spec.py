@@ -7,15 +7,19 @@ never change under it. JSON carries a schema version; older versions are migrate
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nnstudio.core.errors import SpecError
-from nnstudio.core.i18n import Text, formatter
+from nnstudio.core.fileio import JsonTooDeep, parse_json
+from nnstudio.core.i18n import Text, formatter, shown
 from nnstudio.core.network.layers import LayerSpec
 
 SCHEMA_VERSION = 1
+MAX_LAYERS = 1_000  # ~7x the deepest textbook net (ResNet-152); 10^5 froze the
+# window for 38 s, so longer lists are refused before any layer is read
 INITS = (
     "default",
     "zeros",
@@ -58,16 +62,30 @@ _MESSAGES: dict[str, Text] = {
         "zh": "未知的权重初始化方式“{init}”：请使用 {inits} 之一",
     },
     "init-std": {
-        "en": "'init_std' must be a positive number",
-        "zh": "'init_std' 必须是正数",
+        "en": "'init_std' must be a positive number within float range (got {value})",
+        "zh": "'init_std' 必须是浮点范围内的正数（当前为 {value}）",
+    },
+    "too-many-layers": {
+        "en": "the network spec has {count:,} layers; nnstudio handles up to {limit:,}",
+        "zh": "网络结构有 {count:,} 层；nnstudio 最多支持 {limit:,} 层",
+    },
+    "too-deep": {
+        "en": "the network spec is nested more than {depth} levels deep — it is not a "
+        "file nnstudio wrote",
+        "zh": "网络结构的嵌套超过 {depth} 层——这不是 nnstudio 写出的文件",
+    },
+    "initial-weights": {
+        "en": "'initial_weights' must map weight names to (nested) lists of finite "
+        "numbers",
+        "zh": "'initial_weights' 必须把权重名称对应到由有限数字组成的（嵌套）列表",
     },
     "not-json": {
         "en": "the network spec is not valid JSON ({detail})",
         "zh": "网络结构不是有效的 JSON（{detail}）",
     },
     "schema-version": {
-        "en": "'schema_version' must be a positive whole number",
-        "zh": "'schema_version' 必须是正整数",
+        "en": "'schema_version' must be a positive whole number (got {version})",
+        "zh": "'schema_version' 必须是正整数（当前为 {version}）",
     },
     "newer": {
         "en": "this network was saved by a newer nnstudio (schema {version}; this one "
@@ -155,34 +173,76 @@ class NetworkSpec:
         layers = data.get("layers")
         if not isinstance(layers, list):
             raise SpecError(_msg("layers"))
+        if len(layers) > MAX_LAYERS:
+            raise SpecError(
+                _msg("too-many-layers", count=len(layers), limit=MAX_LAYERS)
+            )
         init = data.get("init", "default")
         if init not in INITS:
-            raise SpecError(_msg("init", init=init, inits=", ".join(INITS)))
+            raise SpecError(_msg("init", init=_words(init), inits=", ".join(INITS)))
         std = data.get("init_std", 0.01)
-        if not isinstance(std, int | float) or not std > 0:
-            raise SpecError(_msg("init-std"))
+        if not _finite(std) or not std > 0:
+            raise SpecError(_msg("init-std", value=shown(std)))
+        weights = data.get("initial_weights")
+        if weights is not None and not _weights_form(weights):
+            raise SpecError(_msg("initial-weights"))
         return cls(
             tuple(shape),
             tuple(LayerSpec.from_dict(item) for item in layers),
             init,
             float(std),
-            data.get("initial_weights"),
+            weights,
         )
 
     @classmethod
     def from_json(cls, text: str) -> NetworkSpec:
         try:
-            data = json.loads(text)
+            data = parse_json(text)
+        except JsonTooDeep:
+            raise SpecError(_msg("too-deep", depth=JsonTooDeep.limit())) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise SpecError(_msg("not-json", detail=exc.msg)) from None
+        except ValueError as exc:  # anything else json refuses, in its words
+            raise SpecError(_msg("not-json", detail=shown(str(exc), 80))) from None
         return cls.from_dict(data)
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring an older spec dict to SCHEMA_VERSION; refuse newer ones by name."""
     version = data.get("schema_version", 1)
-    if not isinstance(version, int) or version < 1:
-        raise SpecError(_msg("schema-version"))
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SpecError(_msg("schema-version", version=shown(version)))
     if version > SCHEMA_VERSION:
-        raise SpecError(_msg("newer", version=version, latest=SCHEMA_VERSION))
+        raise SpecError(
+            _msg("newer", version=shown(version), latest=SCHEMA_VERSION)
+        )
     return data
+
+
+def _finite(x: Any) -> bool:
+    """A real number inside float range (10**400 is an int, but no float)."""
+    if not isinstance(x, int | float) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:
+        return False
+
+
+def _weights_form(weights: Any) -> bool:
+    """Names to nested lists of finite numbers (checked without recursion)."""
+    if not isinstance(weights, Mapping) or not all(isinstance(k, str) for k in weights):
+        return False
+    stack = list(weights.values())
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif not _finite(item):
+            return False
+    return True
+
+
+def _words(value: Any) -> str:
+    """A value as a message quotes it: text as typed, anything else short and safe."""
+    return value if isinstance(value, str) else shown(value)

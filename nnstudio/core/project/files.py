@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import pickle
 import zipfile
 from dataclasses import dataclass, field
@@ -25,14 +26,28 @@ from torch import nn
 
 from nnstudio import __version__
 from nnstudio.core.errors import NNStudioError, ProjectFileError
-from nnstudio.core.fileio import atomic_write_bytes
-from nnstudio.core.i18n import Text, formatter
+from nnstudio.core.fileio import (
+    JsonTooDeep,
+    NotRegularFile,
+    atomic_write_bytes,
+    open_regular,
+    parse_json,
+    remove_stale_temporaries,
+)
+from nnstudio.core.i18n import Text, formatter, shown
 from nnstudio.core.network.build import build_model
+from nnstudio.core.network.shapes import MAX_PARAMS
 from nnstudio.core.network.spec import NetworkSpec
 
 FORMAT = "nnstudio-project"
 FORMAT_VERSION = 1
-MAX_ENTRY_BYTES = 4 << 30  # refuse zip bombs before inflating anything
+MAX_JSON_BYTES = 64 << 20  # a JSON entry: a history of hundreds of runs is ~1 MB
+MAX_WEIGHTS_BYTES = 16 * MAX_PARAMS + (1 << 20)  # the largest network allowed, in
+# float64 with every buffer (BatchNorm's stats are no more than its parameters)
+WEIGHTS_HEADER_BYTES = 1 << 20  # safetensors' JSON header: names, shapes, offsets
+MAX_PROJECT_BYTES = MAX_WEIGHTS_BYTES + 4 * MAX_JSON_BYTES  # all entries, inflated
+READ_CHUNK = 1 << 20  # entries are inflated in 1 MB steps and stopped at their cap
+TASKS = ("classification", "regression")
 EXTENSION = ".nnstudio"
 
 # What a refused file is told as, in both languages (the CLI and the window say the
@@ -52,6 +67,38 @@ _MESSAGES: dict[str, Text] = {
     "huge-entry": {
         "en": "{name}: entry {entry} is implausibly large",
         "zh": "{name}：其中的 {entry} 大得不合常理",
+    },
+    "huge-total": {
+        "en": "{name}: its entries would take {size:,} MB unpacked, more than any "
+        "project nnstudio writes ({limit:,} MB)",
+        "zh": "{name}：解压后需要 {size:,} MB，超过 nnstudio 写出的任何项目"
+        "（{limit:,} MB）",
+    },
+    "duplicate": {
+        "en": "{name}: entry {entry} appears twice — the file was not written by "
+        "nnstudio and is refused",
+        "zh": "{name}：{entry} 出现了两次——这个文件不是 nnstudio 写出的，已拒绝",
+    },
+    "not-regular": {
+        "en": "{name} is not an nnstudio project: it is a folder, a pipe or a device, "
+        "not a regular file",
+        "zh": "{name} 不是 nnstudio 项目文件：它是文件夹、管道或设备，而不是普通文件",
+    },
+    "bad-version": {
+        "en": "{name}: unknown file format version {version} — it was not written by "
+        "this or an earlier nnstudio",
+        "zh": "{name}：未知的文件格式版本 {version}——它不是由当前或更早版本的 "
+        "nnstudio 写出的",
+    },
+    "too-deep": {
+        "en": "{name}: {entry} is nested more than {depth} levels deep",
+        "zh": "{name}：{entry} 的嵌套超过 {depth} 层",
+    },
+    "bad-data": {
+        "en": "{name}: data.json is not valid ({field}) — delete that entry or save "
+        "the project again from nnstudio",
+        "zh": "{name}：data.json 无效（{field}）——请删除这一项，或在 nnstudio 中"
+        "重新保存项目",
     },
     "newer": {
         "en": "{name} was saved by a newer nnstudio (file format {version}) — update "
@@ -139,7 +186,12 @@ def project_bytes(project: Project) -> bytes:
 
 
 def data_info(data: Any) -> dict[str, Any]:
-    """What predicting later needs to know about a core Data, as plain JSON."""
+    """What predicting later needs to know about a core Data, as plain JSON.
+
+    Stored as data.json by `nnstudio train --save` and the window's save (pass the
+    Data the weights were trained on; None gives {}: nothing known)."""
+    if data is None:
+        return {}
     return {
         "name": data.name,
         "task": data.task,
@@ -148,6 +200,16 @@ def data_info(data: Any) -> dict[str, Any]:
         "mean": _plain(data.mean),
         "std": _plain(data.std),
     }
+
+
+def stored_stats(info: dict[str, Any]) -> tuple[Any, Any]:
+    """data.json's mean and std in the form core Data uses (a float or a tuple),
+    (None, None) when the project does not know them."""
+    mean, std = info.get("mean"), info.get("std")
+    if mean is None or std is None:
+        return None, None
+    as_stats = lambda v: tuple(v) if isinstance(v, list) else float(v)  # noqa: E731
+    return as_stats(mean), as_stats(std)
 
 
 def _plain(value: Any) -> Any:
@@ -162,32 +224,40 @@ def save_project(path: str | Path, project: Project) -> None:
 
 
 def load_project(path: str | Path) -> Project:
-    """Read and check a project file; raise ProjectFileError with one line."""
+    """Read and check a project file; raise ProjectFileError with one line.
+
+    Only a regular file is opened (a FIFO would block forever); sizes, duplicate
+    entries and the format version are refused before anything is inflated."""
     path = Path(path)
     name = path.name
     try:
-        archive = zipfile.ZipFile(path)
+        handle = open_regular(path)
     except FileNotFoundError:
         raise ProjectFileError(_msg("no-file", name=name)) from None
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ProjectFileError(_msg("not-project", name=name)) from None
-    with archive:
+    except NotRegularFile:
+        raise ProjectFileError(_msg("not-regular", name=name)) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ProjectFileError(_msg("named", name=name, reason=reason)) from None
+    with handle:
+        remove_stale_temporaries(path)  # debris of a save killed mid-write
         try:
-            return _read(archive, name)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            if isinstance(exc, NNStudioError):
-                raise
-            raise ProjectFileError(_msg("unreadable", name=name)) from None
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            raise ProjectFileError(_msg("not-project", name=name)) from None
+        with archive:
+            try:
+                return _read(archive, name)
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+                if isinstance(exc, NNStudioError):
+                    raise
+                raise ProjectFileError(_msg("unreadable", name=name)) from None
 
 
 def _read(archive: zipfile.ZipFile, name: str) -> Project:
-    for info in archive.infolist():
-        if info.file_size > MAX_ENTRY_BYTES:
-            raise ProjectFileError(_msg("huge-entry", name=name, entry=info.filename))
+    _check_entries(archive, name)
     meta = _json(archive, "meta.json", name, required=False) or {}
-    version = meta.get("format_version", 1) if isinstance(meta, dict) else 1
-    if isinstance(version, int) and version > FORMAT_VERSION:
-        raise ProjectFileError(_msg("newer", name=name, version=version))
+    _check_version(meta, name)
     spec_data = _json(archive, "spec.json", name)  # names the file itself
     try:
         spec = NetworkSpec.from_dict(spec_data)
@@ -195,16 +265,81 @@ def _read(archive: zipfile.ZipFile, name: str) -> Project:
         raise ProjectFileError(_msg("named", name=name, reason=exc)) from None
     config = _json(archive, "config.json", name, required=False) or {}
     history = _json(archive, "history.json", name, required=False) or []
-    data_info = _json(archive, "data.json", name, required=False) or {}
-    weights = None
-    if "weights.safetensors" in archive.namelist():
-        weights = _weights(archive.read("weights.safetensors"), name)
-        check_weights(spec, weights, name)
-    if not all(isinstance(v, dict) for v in (config, data_info)) or not isinstance(
+    info = _json(archive, "data.json", name, required=False) or {}
+    if not all(isinstance(v, dict) for v in (config, info)) or not isinstance(
         history, list
     ):
         raise ProjectFileError(_msg("wrong-form", name=name))
-    return Project(spec, config, weights, history, data_info)
+    check_data_info(info, name)
+    weights = None
+    if "weights.safetensors" in archive.namelist():
+        cap = weights_cap(spec)  # what this network's weights can take, no more
+        if archive.getinfo("weights.safetensors").file_size > cap:
+            raise ProjectFileError(
+                _msg("huge-entry", name=name, entry="weights.safetensors")
+            )
+        blob = _entry(archive, "weights.safetensors", name, cap)
+        weights = _weights(blob, name)
+        check_weights(spec, weights, name)
+    return Project(spec, config, weights, history, info)
+
+
+def _check_entries(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse by the declared sizes (before inflating) and duplicated names."""
+    seen: set[str] = set()
+    for info in archive.infolist():
+        if info.filename in seen:
+            raise ProjectFileError(_msg("duplicate", name=name, entry=info.filename))
+        seen.add(info.filename)
+        if info.file_size > _cap(info.filename):
+            raise ProjectFileError(_msg("huge-entry", name=name, entry=info.filename))
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_PROJECT_BYTES:
+        raise ProjectFileError(_msg("huge-total", name=name, size=total >> 20,
+                                    limit=MAX_PROJECT_BYTES >> 20))
+
+
+def weights_cap(spec: NetworkSpec) -> int:
+    """The most bytes a safetensors file of `spec`'s weights can take: its tensors
+    (measured on the meta device: no memory) in float64, plus a header allowance."""
+    try:
+        with torch.device("meta"):
+            state = build_model(spec).state_dict()
+    except Exception:  # noqa: BLE001 - check_weights words the problem later
+        return MAX_WEIGHTS_BYTES
+    tensors = sum(t.numel() * 8 for t in state.values())
+    return min(MAX_WEIGHTS_BYTES, tensors + WEIGHTS_HEADER_BYTES)
+
+
+def _cap(entry: str) -> int:
+    return MAX_WEIGHTS_BYTES if entry == "weights.safetensors" else MAX_JSON_BYTES
+
+
+def _check_version(meta: Any, name: str) -> None:
+    """Format versions are positive whole numbers; a float, a text or a newer
+    number is refused by name rather than read as version 1."""
+    if not isinstance(meta, dict):
+        raise ProjectFileError(_msg("wrong-form", name=name))
+    if meta.get("format", FORMAT) != FORMAT:
+        raise ProjectFileError(_msg("not-project", name=name))
+    version = meta.get("format_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ProjectFileError(_msg("bad-version", name=name, version=shown(version)))
+    if version > FORMAT_VERSION:
+        raise ProjectFileError(_msg("newer", name=name, version=shown(version)))
+
+
+def _entry(archive: zipfile.ZipFile, entry: str, name: str, cap: int) -> bytes:
+    """The inflated entry, read in steps and stopped at `cap`: a header that lies
+    about its size cannot make us inflate more."""
+    parts, size = [], 0
+    with archive.open(entry) as handle:
+        while chunk := handle.read(READ_CHUNK):
+            size += len(chunk)
+            if size > cap:
+                raise ProjectFileError(_msg("huge-entry", name=name, entry=entry))
+            parts.append(chunk)
+    return b"".join(parts)
 
 
 def _json(
@@ -214,10 +349,52 @@ def _json(
         if required:
             raise ProjectFileError(_msg("missing-entry", name=name, entry=entry))
         return None
+    raw = _entry(archive, entry, name, MAX_JSON_BYTES)
     try:
-        return json.loads(archive.read(entry).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return parse_json(raw.decode("utf-8"))
+    except JsonTooDeep:
+        depth = JsonTooDeep.limit()
+        raise ProjectFileError(_msg("too-deep", name=name, entry=entry,
+                                    depth=depth)) from None
+    except (UnicodeDecodeError, ValueError):
         raise ProjectFileError(_msg("bad-json", name=name, entry=entry)) from None
+
+
+# data.json: what each key must be (a hand edit is refused by the key's name)
+def _is_stats(value: Any) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return bool(values) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+        for v in values
+    )
+
+
+_DATA_KEYS = {
+    "name": lambda v: isinstance(v, str),
+    "task": lambda v: v in TASKS,
+    "input_shape": lambda v: isinstance(v, list) and bool(v) and all(
+        isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in v),
+    "class_names": lambda v: isinstance(v, list) and all(
+        isinstance(c, str) for c in v),
+    "mean": lambda v: v is None or _is_stats(v),
+    "std": lambda v: v is None or (_is_stats(v) and all(
+        x > 0 for x in (v if isinstance(v, list) else [v]))),
+}
+
+
+def check_data_info(info: dict[str, Any], name: str = "data.json") -> None:
+    """Refuse a data.json that predict/evaluate would misread, naming the key."""
+    for key, value in info.items():
+        fits = _DATA_KEYS.get(key)
+        if fits is None or not fits(value):
+            raise ProjectFileError(_msg("bad-data", name=name, field=shown(key)))
+    if info.get("task") == "classification" and "class_names" in info and len(
+        info["class_names"]
+    ) < 1:
+        raise ProjectFileError(_msg("bad-data", name=name, field="class_names"))
+    mean, std = info.get("mean"), info.get("std")
+    if isinstance(mean, list) and isinstance(std, list) and len(mean) != len(std):
+        raise ProjectFileError(_msg("bad-data", name=name, field="mean/std"))
 
 
 def _weights(blob: bytes, name: str) -> dict[str, torch.Tensor]:

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from nnstudio.core.errors import ConfigError
-from nnstudio.core.i18n import Text, formatter
+from nnstudio.core.i18n import Text, formatter, shown
 
 
 class HalfSumSquares(nn.Module):
@@ -171,6 +171,7 @@ LOSSES: dict[str, LossKind] = {k.name: k for k in _LOSSES}
 OPTIMIZERS: dict[str, OptimizerKind] = {k.name: k for k in _OPTIMIZERS}
 SCHEDULES = ("none", "step", "cosine")
 MAX_EPOCHS = 1_000_000
+SEED_LIMIT = 2**63  # torch's generators take a signed 64-bit seed, no more
 
 
 @dataclass(frozen=True)
@@ -217,12 +218,12 @@ class TrainConfig:
 # same sentence); `_msg()` picks the user's language when the error is raised.
 _MESSAGES: dict[str, Text] = {
     "not-text": {
-        "en": "{name} must be text (got {value!r})",
-        "zh": "{name} 必须是文本（当前为 {value!r}）",
+        "en": "{name} must be text (got {value})",
+        "zh": "{name} 必须是文本（当前为 {value}）",
     },
     "options": {
-        "en": "dataset options must be a JSON object (got {value!r})",
-        "zh": "数据集选项必须是 JSON 对象（当前为 {value!r}）",
+        "en": "dataset options must be a JSON object (got {value})",
+        "zh": "数据集选项必须是 JSON 对象（当前为 {value}）",
     },
     "loss": {
         "en": "unknown loss '{value}': use one of {losses}",
@@ -273,8 +274,8 @@ _MESSAGES: dict[str, Text] = {
         "zh": "提前停止的等待轮数必须为 0（关闭）或正整数",
     },
     "seed": {
-        "en": "seed must be a whole number (got {value})",
-        "zh": "随机种子必须是整数（当前为 {value}）",
+        "en": "seed must be a whole number below 2^63 in size (got {value})",
+        "zh": "随机种子必须是绝对值小于 2^63 的整数（当前为 {value}）",
     },
     "probe_every": {
         "en": "probe interval must be 0 (automatic) or a positive whole number of steps",
@@ -305,9 +306,9 @@ def _problems(c: TrainConfig) -> list[str]:
     texts = ("dataset", "loss", "optimizer", "schedule", "device")
     for name in texts:  # a hand-edited config.json may hold anything
         if not isinstance(getattr(c, name), str):
-            return [_msg("not-text", name=name, value=getattr(c, name))]
+            return [_msg("not-text", name=name, value=shown(getattr(c, name)))]
     if not isinstance(c.dataset_options, Mapping):
-        return [_msg("options", value=c.dataset_options)]
+        return [_msg("options", value=shown(c.dataset_options))]
     checks = [  # (fine?, message, the value it names)
         (c.loss in LOSSES, "loss", c.loss),
         (c.optimizer in OPTIMIZERS, "optimizer", c.optimizer),
@@ -329,14 +330,26 @@ def _problems(c: TrainConfig) -> list[str]:
             "patience",
             c.early_stopping_patience,
         ),
-        (_whole(c.seed), "seed", c.seed),
+        (_whole(c.seed) and -SEED_LIMIT <= c.seed < SEED_LIMIT, "seed", c.seed),
         (_whole(c.probe_every) and c.probe_every >= 0, "probe_every", c.probe_every),
     ]
-    return [_msg(key, value=value, **_NAMED) for ok, key, value in checks if not ok]
+    return [_msg(key, value=_quoted(value), **_NAMED) for ok, key, value in checks
+            if not ok]
+
+
+def _quoted(value: Any) -> str:
+    """A value inside a message: as typed for text, short and safe for the rest (a
+    10^5000 int has no str; a hand-edited file may hold a list 60 deep)."""
+    return value if isinstance(value, str) else shown(value)
 
 
 def _finite(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    if not isinstance(x, int | float) or isinstance(x, bool):
+        return False
+    try:
+        return math.isfinite(x)
+    except OverflowError:  # an int beyond float range
+        return False
 
 
 def _whole(x: Any) -> bool:

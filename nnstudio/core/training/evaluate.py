@@ -65,6 +65,14 @@ _MESSAGES: dict[str, Text] = {
                   "size (e.g. to {half}) or make the network smaller",
             "zh": "批大小为 {batch} 时 GPU 内存不足——请减小批大小(例如 {half})"
                   "或缩小网络"},
+    "oom-cpu": {"en": "the computer ran out of memory (RAM) with batch size {batch} — "
+                      "lower the batch size (e.g. to {half}) or make the network "
+                      "smaller",
+                "zh": "批大小为 {batch} 时电脑内存(RAM)不足——请减小批大小(例如 {half})"
+                      "或缩小网络"},
+    "oom-any": {"en": "the device ran out of memory — use a smaller batch size or a "
+                      "smaller network",
+                "zh": "设备内存不足——请使用更小的批大小或更小的网络"},
     "internal": {"en": "training failed: {error}", "zh": "训练失败：{error}"},
     "stopped": {"en": "stopped by the user", "zh": "已被用户停止"},
     "early": {"en": "stopped early: the validation loss has not improved for "
@@ -80,6 +88,33 @@ _MESSAGES: dict[str, Text] = {
 def phrase(code: str, **data: object) -> str:
     """One user sentence in the user's language (NNSTUDIO_LANG, else the locale)."""
     return text(_MESSAGES[code]).format(**data)
+
+
+# How an allocator says it ran out: torch's CPU allocator raises a plain RuntimeError
+# ("DefaultCPUAllocator: can't allocate memory"), CUDA and MPS their own words.
+_OOM_WORDS = ("out of memory", "can't allocate memory", "cannot allocate memory")
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """True for any device's out-of-memory error (CPU RAM, CUDA, MPS)."""
+    if isinstance(exc, MemoryError | torch.OutOfMemoryError):
+        return True
+    words = str(exc).lower()
+    return isinstance(exc, RuntimeError) and any(w in words for w in _OOM_WORDS)
+
+
+def memory_phrase(exc: BaseException, batch_size: int | None = None) -> str:
+    """The one line for an out-of-memory error: which memory ran out and what to do.
+
+    The CLI and the window both word it here; without a batch size the advice is
+    general."""
+    if batch_size is None:
+        return phrase("oom-any")
+    gpu = isinstance(exc, torch.OutOfMemoryError) or any(
+        w in str(exc) for w in ("CUDA", "MPS", "HIP")
+    )
+    return phrase("oom" if gpu else "oom-cpu", batch=batch_size,
+                  half=max(1, batch_size // 2))
 
 
 def finished_phrase(epochs: int, metrics: dict) -> str:

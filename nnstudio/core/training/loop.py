@@ -32,6 +32,8 @@ from nnstudio.core.training.evaluate import (
     describe_device,
     epoch_eval,
     finished_phrase,
+    is_out_of_memory,
+    memory_phrase,
     phrase,
     preflight,
     training_targets,
@@ -103,9 +105,8 @@ def _failure(exc: Exception, trainer, config: TrainConfig) -> Finished:
     if isinstance(exc, NonFiniteLoss):
         message = exc.describe(config.lr)
         metrics["error"] = "non-finite"
-    elif isinstance(exc, torch.cuda.OutOfMemoryError):
-        message = phrase("oom", batch=config.batch_size,
-                      half=max(1, config.batch_size // 2))
+    elif is_out_of_memory(exc):  # CPU RAM too, not only CUDA
+        message = memory_phrase(exc, config.batch_size)
         metrics["error"] = "out-of-memory"
     elif isinstance(exc, NNStudioError):
         message = str(exc)
