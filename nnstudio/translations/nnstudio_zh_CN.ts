@@ -131,7 +131,7 @@
         </message>
         <message>
             <location filename="../ui/data_box.py" line="184" />
-            <location filename="../ui/main_window.py" line="466" />
+            <location filename="../ui/main_window.py" line="519" />
             <source>The dataset could not be loaded: {m}</source>
             <translation>无法加载数据集：{m}</translation>
         </message>
@@ -337,45 +337,45 @@
             <translation>训练失败</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="127" />
-            <location filename="../ui/preferences.py" line="242" />
+            <location filename="../ui/preferences.py" line="125" />
+            <location filename="../ui/preferences.py" line="238" />
             <source>Language</source>
             <translation>语言</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="128" />
+            <location filename="../ui/preferences.py" line="126" />
             <source>nnstudio could not restart itself: please start it again.</source>
             <translation>nnstudio 无法自动重启：请手动重新启动。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="207" />
+            <location filename="../ui/preferences.py" line="205" />
             <source>&amp;Preferences…</source>
             <translation>首选项(&amp;P)…</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="215" />
+            <location filename="../ui/preferences.py" line="213" />
             <source>Choose the language and the theme</source>
             <translation>选择语言和主题</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="243" />
+            <location filename="../ui/preferences.py" line="239" />
             <source>The new language takes effect after a restart.</source>
             <translation>新的语言将在重新启动后生效。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="244" />
+            <location filename="../ui/preferences.py" line="240" />
             <source>Restart Now</source>
             <translation>立即重启</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="245" />
+            <location filename="../ui/preferences.py" line="241" />
             <source>Later</source>
             <translation>稍后</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="167" />
-            <location filename="../ui/run_controls.py" line="172" />
-            <location filename="../ui/run_controls.py" line="195" />
+            <location filename="../ui/run_controls.py" line="170" />
+            <location filename="../ui/run_controls.py" line="175" />
+            <location filename="../ui/run_controls.py" line="198" />
             <source>Can't train: {why}</source>
             <translation>无法训练：{why}</translation>
         </message>
@@ -405,12 +405,7 @@
             <translation>{n} 个参数</translation>
         </message>
         <message>
-            <location filename="../ui/training.py" line="39" />
-            <source>the device ran out of memory — use a smaller batch size or a smaller network</source>
-            <translation>设备内存不足——请减小批大小或缩小网络</translation>
-        </message>
-        <message>
-            <location filename="../ui/training.py" line="471" />
+            <location filename="../ui/training.py" line="465" />
             <source>loading was cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
@@ -425,12 +420,12 @@
             <translation>Apple GPU (MPS)</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="196" />
+            <location filename="../ui/training_form.py" line="183" />
             <source>Set {field}</source>
             <translation>设置 {field}</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="220" />
+            <location filename="../ui/training_form.py" line="207" />
             <source>{device} (not on this machine)</source>
             <translation>{device}(本机没有)</translation>
         </message>
@@ -438,17 +433,17 @@
     <context>
         <name>ActivationsView</name>
         <message>
-            <location filename="../ui/views/activations.py" line="44" />
+            <location filename="../ui/views/activations.py" line="45" />
             <source>Histogram of each layer's outputs on a fixed batch. 'saturated': Sigmoid/Tanh outputs pinned near their limits (they pass back almost no gradient); 'dead': ReLU units that output 0 for every sample (they stop learning).</source>
             <translation>每一层在固定批次上的输出直方图。“饱和”：Sigmoid/Tanh 的输出贴近上下限(几乎传不回梯度)；“死亡”：对所有样本都输出 0 的 ReLU 单元(不再学习)。</translation>
         </message>
         <message>
-            <location filename="../ui/views/activations.py" line="93" />
+            <location filename="../ui/views/activations.py" line="94" />
             <source>saturated</source>
             <translation>饱和</translation>
         </message>
         <message>
-            <location filename="../ui/views/activations.py" line="93" />
+            <location filename="../ui/views/activations.py" line="94" />
             <source>dead</source>
             <translation>死亡</translation>
         </message>
@@ -456,7 +451,7 @@
     <context>
         <name>BackpropGraph</name>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="248" />
+            <location filename="../ui/views/backprop_graph.py" line="227" />
             <source>target {0}</source>
             <translation>目标 {0}</translation>
         </message>
@@ -464,395 +459,22 @@
     <context>
         <name>BackpropLab</name>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="484" />
-            <source>Units per layer, inputs first, e.g. 2-2-2 (up to 4 layers of up to 8 units). Press Enter: new random weights.</source>
-            <translation>每层的单元数，从输入层开始，例如 2-2-2(最多 4 层，每层最多 8 个单元)。按回车：生成新的随机权重。</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="492" />
-            <source>sigmoid</source>
-            <translation>sigmoid</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="493" />
-            <source>tanh</source>
-            <translation>tanh</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="494" />
-            <source>ReLU</source>
-            <translation>ReLU</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="495" />
-            <source>none (linear)</source>
-            <translation>无(线性)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="497" />
-            <source>Activation of every layer: out = f(net)</source>
-            <translation>每一层的激活函数：out = f(net)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="502" />
-            <source>½ Σ (target − out)²</source>
-            <translation>½ Σ (target − out)²</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="503" />
-            <source>mean (target − out)² (MSE)</source>
-            <translation>mean (target − out)²(均方误差)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="505" />
-            <source>The error E that training makes smaller</source>
-            <translation>训练要减小的误差 E</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="510" />
-            <source>one per layer</source>
-            <translation>每层一个</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="511" />
-            <source>one per unit</source>
-            <translation>每个单元一个</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="512" />
-            <source>no biases</source>
-            <translation>无偏置</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="514" />
-            <source>Textbook examples share one bias per layer</source>
-            <translation>教科书示例中每层共享一个偏置</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="516" />
-            <source>biases train</source>
-            <translation>训练偏置</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="520" />
-            <source>Off: the biases keep their values (Mazur's example); their gradient is still shown</source>
-            <translation>关闭时：偏置保持原值(与 Mazur 的示例相同)；仍会显示它们的梯度</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="530" />
-            <source>Learning rate η in w ← w − η·dE/dw</source>
-            <translation>学习率 η，用于 w ← w − η·dE/dw</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="532" />
-            <source>label every edge</source>
-            <translation>标注每条边</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="536" />
-            <source>Off: only the selected edge is labelled (hover an edge for its numbers)</source>
-            <translation>关闭时：只标注选中的边(鼠标悬停在边上可查看数值)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="543" />
-            <source>Layers</source>
-            <translation>层</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="544" />
-            <source>Activation</source>
-            <translation>激活函数</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="545" />
-            <source>Loss</source>
-            <translation>损失</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="548" />
-            <source>Bias</source>
-            <translation>偏置</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="550" />
-            <source>Learning rate</source>
-            <translation>学习率</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="578" />
-            <source>1 Forward</source>
-            <translation>1 前向传播</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="579" />
-            <source>Compute every unit's net input and output</source>
-            <translation>计算每个单元的净输入和输出</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="584" />
-            <source>2 Backward</source>
-            <translation>2 反向传播</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="585" />
-            <source>Compute dE/dw for every weight by the chain rule</source>
-            <translation>用链式法则计算每个权重的 dE/dw</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="590" />
-            <source>3 Update</source>
-            <translation>3 更新</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="591" />
-            <source>w ← w − η·dE/dw for every weight that trains</source>
-            <translation>对每个可训练的权重执行 w ← w − η·dE/dw</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="608" />
-            <source>How many training steps Run takes</source>
-            <translation>“运行”执行的训练步数</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="609" />
-            <location filename="../ui/views/backprop_lab.py" line="776" />
-            <source>Run N steps</source>
-            <translation>运行 N 步</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="613" />
-            <source>Repeat forward, backward and update N times and watch the outputs approach the targets</source>
-            <translation>重复前向传播、反向传播和更新 N 次，观察输出逐渐接近目标</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="618" />
-            <source>Reset</source>
-            <translation>重置</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="621" />
-            <source>Back to the network and weights it opened with</source>
-            <translation>恢复到打开时的网络和权重</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="624" />
-            <source>N</source>
-            <translation>N</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="637" />
-            <source>&lt;b&gt;Backward&lt;/b&gt;: the chain rule for the selected weight (click an edge or a bias box)</source>
-            <translation>&lt;b&gt;反向传播&lt;/b&gt;：所选权重的链式法则(点击一条边或一个偏置框)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="650" />
-            <location filename="../ui/views/backprop_lab.py" line="657" />
-            <source>Value</source>
-            <translation>值</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="650" />
-            <source>Number</source>
-            <translation>数量</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="655" />
-            <source>Weight</source>
-            <translation>权重</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="656" />
-            <source>From → to</source>
-            <translation>从 → 到</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="658" />
-            <source>dE/dw</source>
-            <translation>dE/dw</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="659" />
-            <source>Before update</source>
-            <translation>更新前</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="665" />
-            <source>Unit</source>
-            <translation>单元</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="665" />
-            <source>net</source>
-            <translation>net</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="665" />
-            <location filename="../ui/views/backprop_lab.py" line="669" />
-            <source>out</source>
-            <translation>out</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="669" />
-            <source>Output</source>
-            <translation>输出</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="669" />
-            <source>target</source>
-            <translation>目标</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="669" />
-            <source>error</source>
-            <translation>误差</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="673" />
-            <source>E</source>
-            <translation>E</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="674" />
-            <source>step</source>
-            <translation>步数</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="683" />
-            <source>&lt;b&gt;Forward&lt;/b&gt;: net = Σ w·in + b, out = f(net)</source>
-            <translation>&lt;b&gt;前向传播&lt;/b&gt;：net = Σ w·in + b，out = f(net)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="688" />
-            <source>&lt;b&gt;Loss&lt;/b&gt;: each output's error and the total E</source>
-            <translation>&lt;b&gt;损失&lt;/b&gt;：每个输出的误差以及总误差 E</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="697" />
-            <source>Worked step</source>
-            <translation>计算步骤</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="698" />
-            <source>Weights</source>
-            <translation>权重</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="699" />
-            <source>Inputs and targets</source>
-            <translation>输入和目标</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="700" />
-            <source>Loss curve</source>
-            <translation>损失曲线</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="776" />
-            <source>Stop</source>
-            <translation>停止</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="823" />
-            <source>target o{0}</source>
-            <translation>目标 o{0}</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="838" />
-            <source>bias</source>
-            <translation>偏置</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="876" />
-            <source>E total</source>
-            <translation>E 总计</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="885" />
-            <source>E = {0}   outputs ({1}), targets ({2})</source>
-            <translation>E = {0}   输出 ({1})，目标 ({2})</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="897" />
-            <source>Press &lt;b&gt;2 Backward&lt;/b&gt;, then click an edge or a bias box to see its gradient worked out by the chain rule.</source>
-            <translation>按 &lt;b&gt;2 反向传播&lt;/b&gt;，再点击一条边或一个偏置框，查看用链式法则逐步算出的梯度。</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="919" />
-            <source>where</source>
-            <translation>其中</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="923" />
-            <source>autograd gives dE/d{0} = {1}</source>
-            <translation>自动求导得到 dE/d{0} = {1}</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="928" />
-            <source>(this bias does not train: the update leaves it)</source>
-            <translation>(这个偏置不参与训练：更新时保持不变)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="946" />
-            <source>= out − target (from E = ½ Σ (target − out)²)</source>
-            <translation>= out − target(由 E = ½ Σ (target − out)² 得到)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="947" />
-            <source>= 2 (out − target) / n (from E = mean (target − out)²)</source>
-            <translation>= 2 (out − target) / n(由 E = mean (target − out)² 得到)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="949" />
-            <source>= Σ over the next layer of dE/dnet · w (see “where”)</source>
-            <translation>= 对下一层求和 dE/dnet · w(见“其中”)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="955" />
-            <source>= out (1 − out), the sigmoid's slope</source>
-            <translation>= out (1 − out)，即 sigmoid 的斜率</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="956" />
-            <source>= 1 − out², the slope of tanh</source>
-            <translation>= 1 − out²，即 tanh 的斜率</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="957" />
-            <source>= 1 if net &gt; 0, else 0 (ReLU)</source>
-            <translation>= 1(若 net &gt; 0)，否则为 0(ReLU)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="958" />
-            <source>= 1 (no activation)</source>
-            <translation>= 1(无激活函数)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="961" />
-            <source>= 1: the bias is added to net</source>
-            <translation>= 1：偏置直接加到 net 上</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="963" />
-            <source>= out of {0}, the input this weight multiplies</source>
-            <translation>= {0} 的 out，即这个权重所乘的输入</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="976" />
-            <source>{0} stays {1} (it does not train)</source>
-            <translation>{0} 保持为 {1}(不参与训练)</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="985" />
-            <source>update (η = {0}):</source>
-            <translation>更新(η = {0})：</translation>
-        </message>
-        <message>
-            <location filename="../ui/views/backprop_lab.py" line="1094" />
+            <location filename="../ui/views/backprop_edits.py" line="99" />
             <source>write the layer sizes like 2-3-2</source>
             <translation>请按 2-3-2 的格式填写各层大小</translation>
         </message>
         <message>
-            <location filename="../ui/views/backprop_lab.py" line="1171" />
+            <location filename="../ui/views/backprop_lab.py" line="139" />
+            <source>&lt;b&gt;Backward&lt;/b&gt;: the chain rule for the selected weight (click an edge or a bias box)</source>
+            <translation>&lt;b&gt;反向传播&lt;/b&gt;：所选权重的链式法则(点击一条边或一个偏置框)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="283" />
+            <source>E = {0}   outputs ({1}), targets ({2})</source>
+            <translation>E = {0}   输出 ({1})，目标 ({2})</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_lab.py" line="369" />
             <source>The studio's network does not fit the lab: {0}. The lab keeps its own network.</source>
             <translation>工作室中的网络不适用于本实验室：{0}。实验室保留它自己的网络。</translation>
         </message>
@@ -868,104 +490,104 @@
     <context>
         <name>CurvesView</name>
         <message>
-            <location filename="../ui/curves.py" line="157" />
+            <location filename="../ui/curves.py" line="155" />
             <source>epoch</source>
             <translation>轮次</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="158" />
+            <location filename="../ui/curves.py" line="156" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="158" />
+            <location filename="../ui/curves.py" line="156" />
             <source>loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="160" />
-            <location filename="../ui/curves.py" line="328" />
+            <location filename="../ui/curves.py" line="158" />
+            <location filename="../ui/curves.py" line="347" />
             <source>Validation accuracy</source>
             <translation>验证准确率</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="160" />
-            <location filename="../ui/curves.py" line="329" />
+            <location filename="../ui/curves.py" line="158" />
+            <location filename="../ui/curves.py" line="348" />
             <source>accuracy %</source>
             <translation>准确率 %</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="164" />
+            <location filename="../ui/curves.py" line="162" />
             <source>Training loss per batch (faint: raw, solid: smoothed) and per epoch, validation loss per epoch. Lower is better.</source>
             <translation>每批次的训练损失(淡色：原始值，实线：平滑后)和每轮的训练损失，以及每轮的验证损失。越低越好。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="171" />
+            <location filename="../ui/curves.py" line="169" />
             <source>Share of validation samples classified correctly after each epoch.</source>
             <translation>每轮结束后被正确分类的验证样本所占比例。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="175" />
+            <location filename="../ui/curves.py" line="173" />
             <source>Log scale</source>
             <translation>对数坐标</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="179" />
+            <location filename="../ui/curves.py" line="177" />
             <source>Show the loss on a logarithmic axis: small late improvements become visible.</source>
             <translation>用对数坐标轴显示损失：后期的微小改进也能看清。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="184" />
+            <location filename="../ui/curves.py" line="182" />
             <source>&amp;Log-Scale Loss</source>
             <translation>对数坐标显示损失(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="191" />
+            <location filename="../ui/curves.py" line="189" />
             <source>Move the mouse over a plot to read values.</source>
             <translation>把鼠标移到图上即可读取数值。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="205" />
+            <location filename="../ui/curves.py" line="203" />
             <source>batch (raw)</source>
             <translation>批次(原始)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="206" />
+            <location filename="../ui/curves.py" line="204" />
             <source>batch (smoothed)</source>
             <translation>批次(平滑)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="207" />
+            <location filename="../ui/curves.py" line="205" />
             <source>train / epoch</source>
             <translation>训练 / 每轮</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="208" />
+            <location filename="../ui/curves.py" line="206" />
             <source>validation / epoch</source>
             <translation>验证 / 每轮</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="209" />
+            <location filename="../ui/curves.py" line="207" />
             <source>validation</source>
             <translation>验证</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="210" />
+            <location filename="../ui/curves.py" line="208" />
             <source>train</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="255" />
+            <location filename="../ui/curves.py" line="274" />
             <source>loss became NaN/Inf</source>
             <translation>损失变成了 NaN/Inf</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="324" />
+            <location filename="../ui/curves.py" line="343" />
             <source>Validation R² (1 = perfect fit)</source>
             <translation>验证 R²(1 表示完美拟合)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="414" />
+            <location filename="../ui/curves.py" line="433" />
             <source>epoch {x}</source>
             <translation>第 {x} 轮</translation>
         </message>
@@ -1006,7 +628,7 @@
     <context>
         <name>DataPreview</name>
         <message>
-            <location filename="../ui/curves.py" line="532" />
+            <location filename="../ui/data_preview.py" line="100" />
             <source>Training points; colour = class</source>
             <translation>训练点；颜色表示类别</translation>
         </message>
@@ -1014,43 +636,43 @@
     <context>
         <name>DecisionBoundaryView</name>
         <message>
-            <location filename="../ui/views/boundary.py" line="85" />
+            <location filename="../ui/views/boundary.py" line="87" />
             <source>Click adds points of class</source>
             <translation>点击添加该类别的点：</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="87" />
+            <location filename="../ui/views/boundary.py" line="89" />
             <source>Retrain with added points</source>
             <translation>加入新点后重新训练</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="92" />
+            <location filename="../ui/views/boundary.py" line="94" />
             <source>Click the plane to see the prediction there.</source>
             <translation>点击平面即可查看该处的预测。</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="96" />
-            <location filename="../ui/views/boundary.py" line="142" />
+            <location filename="../ui/views/boundary.py" line="98" />
+            <location filename="../ui/views/boundary.py" line="140" />
             <source>dots: training points, squares: test points</source>
             <translation>圆点：训练点，方块：测试点</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="132" />
+            <location filename="../ui/views/boundary.py" line="130" />
             <source>The decision boundary shows classification datasets with 2 inputs; this one is a regression.</source>
             <translation>决策边界用于有 2 个输入的分类数据集；这个数据集是回归问题。</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="138" />
+            <location filename="../ui/views/boundary.py" line="136" />
             <source>dots: training data, line: what the network predicts</source>
             <translation>圆点：训练数据，曲线：网络的预测</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="147" />
+            <location filename="../ui/views/boundary.py" line="145" />
             <source>The decision boundary needs a dataset with 2 inputs (or 1 input for a fitted curve); this one has {n}.</source>
             <translation>决策边界需要有 2 个输入的数据集(或 1 个输入，显示拟合曲线)；当前数据集有 {n} 个输入。</translation>
         </message>
         <message>
-            <location filename="../ui/views/boundary.py" line="265" />
+            <location filename="../ui/views/boundary.py" line="263" />
             <source>at ({x}, {y}): predicted {name} — {ranked}</source>
             <translation>在 ({x}, {y})：预测为 {name} — {ranked}</translation>
         </message>
@@ -1076,42 +698,42 @@
     <context>
         <name>EvaluationView</name>
         <message>
-            <location filename="../ui/views/evaluation.py" line="51" />
+            <location filename="../ui/views/evaluation.py" line="52" />
             <source>true class</source>
             <translation>真实类别</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="52" />
+            <location filename="../ui/views/evaluation.py" line="53" />
             <source>predicted class</source>
             <translation>预测类别</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="61" />
+            <location filename="../ui/views/evaluation.py" line="62" />
             <source>accuracy per class</source>
             <translation>各类别准确率</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="86" />
+            <location filename="../ui/views/evaluation.py" line="87" />
             <source>The confusion matrix appears after the first epoch. Click a cell to see its samples.</source>
             <translation>第一轮结束后会显示混淆矩阵。点击单元格可查看其中的样本。</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="132" />
+            <location filename="../ui/views/evaluation.py" line="133" />
             <source>{right} of {total} validation samples classified correctly. Click a cell to see its samples; the cells off the diagonal are the mistakes.</source>
             <translation>{total} 个验证样本中有 {right} 个分类正确。点击一个格子查看其中的样本；对角线以外的格子就是分错的样本。</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="190" />
+            <location filename="../ui/views/evaluation.py" line="191" />
             <source>{n} samples of {name} classified correctly.</source>
             <translation>{n} 个 {name} 样本被正确分类。</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="198" />
+            <location filename="../ui/views/evaluation.py" line="199" />
             <source>{n} samples of {t} taken for {p}; the {k} most confident mistakes first:</source>
             <translation>{n} 个 {t} 样本被误判为 {p}；最有把握的 {k} 个错误排在前面：</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="203" />
+            <location filename="../ui/views/evaluation.py" line="204" />
             <source>#{i}  true: {t}  predicted: {p} ({c})</source>
             <translation>#{i}  真实：{t}  预测：{p} ({c})</translation>
         </message>
@@ -1119,47 +741,47 @@
     <context>
         <name>FeatureMapView</name>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="62" />
+            <location filename="../ui/views/feature_maps.py" line="63" />
             <source>Which validation sample to look at</source>
             <translation>要查看哪个验证样本</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="68" />
+            <location filename="../ui/views/feature_maps.py" line="69" />
             <source>Sample:</source>
             <translation>样本：</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="77" />
+            <location filename="../ui/views/feature_maps.py" line="78" />
             <source>Train a network with convolution layers to see what each channel detects.</source>
             <translation>训练一个带卷积层的网络，即可看到每个通道检测到了什么。</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="89" />
+            <location filename="../ui/views/feature_maps.py" line="90" />
             <source>Click a tile to enlarge it.</source>
             <translation>点击图块可放大。</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="157" />
+            <location filename="../ui/views/feature_maps.py" line="158" />
             <source>{layer}: {n} channels, {h}x{w}</source>
             <translation>{layer}：{n} 个通道，{h}x{w}</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="170" />
+            <location filename="../ui/views/feature_maps.py" line="171" />
             <source>{layer}: {n} outputs</source>
             <translation>{layer}：{n} 个输出</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="200" />
+            <location filename="../ui/views/feature_maps.py" line="201" />
             <source>{layer}, channel {c}</source>
             <translation>{layer}，通道 {c}</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="216" />
+            <location filename="../ui/views/feature_maps.py" line="211" />
             <source>your drawing</source>
             <translation>你的手写</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="244" />
+            <location filename="../ui/views/feature_maps.py" line="238" />
             <source>validation sample {i} {label}</source>
             <translation>验证样本 {i} {label}</translation>
         </message>
@@ -1167,33 +789,33 @@
     <context>
         <name>GradientsView</name>
         <message>
-            <location filename="../ui/views/gradients.py" line="42" />
+            <location filename="../ui/views/gradients.py" line="43" />
             <source>gradient norm (log scale)</source>
             <translation>梯度范数(对数坐标)</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="43" />
-            <location filename="../ui/views/gradients.py" line="57" />
+            <location filename="../ui/views/gradients.py" line="44" />
+            <location filename="../ui/views/gradients.py" line="58" />
             <source>training step</source>
             <translation>训练步</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="50" />
+            <location filename="../ui/views/gradients.py" line="51" />
             <source>latest gradient norm per layer</source>
             <translation>各层最新的梯度范数</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="56" />
+            <location filename="../ui/views/gradients.py" line="57" />
             <source>log10 gradient norm: layer x time</source>
             <translation>log10 梯度范数：层 × 时间</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="177" />
+            <location filename="../ui/views/gradients.py" line="183" />
             <source>The early layers are barely learning: the first layer's gradient is {ratio} of the last layer's (under 1/100). This is the vanishing-gradient problem: each Sigmoid or Tanh layer shrinks the gradient on its way back. Cures: ReLU activations, He initialisation, BatchNorm, residual connections.</source>
             <translation>前面的层几乎没有在学习：第一层的梯度只有最后一层的 {ratio}(不到 1/100)。这就是梯度消失问题：梯度在反向传播时每经过一个 Sigmoid 或 Tanh 层都会变小。解决办法：ReLU 激活函数、He 初始化、批归一化(BatchNorm)、残差连接。</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="185" />
+            <location filename="../ui/views/gradients.py" line="191" />
             <source>The gradients are exploding: their norms keep growing, so every step throws the weights further off. Lower the learning rate, or clip the gradients (gradient clipping in the training settings).</source>
             <translation>梯度爆炸了：梯度范数不断增大，每一步都让权重偏离得更远。请降低学习率，或裁剪梯度(在训练设置中打开梯度裁剪)。</translation>
         </message>
@@ -1201,9 +823,313 @@
     <context>
         <name>InputPreview</name>
         <message>
-            <location filename="../ui/predict_panel.py" line="155" />
+            <location filename="../ui/predict_widgets.py" line="127" />
             <source>What the model sees: your drawing cropped, scaled to fit 20x20 and centred by its centre of mass in 28x28, like the MNIST digits</source>
             <translation>模型看到的图像：你的手写经过裁剪，缩放到 20x20 以内，再按质心居中放入 28x28，与 MNIST 数字的处理方式相同</translation>
+        </message>
+    </context>
+    <context>
+        <name>LabControls</name>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="45" />
+            <source>Units per layer, inputs first, e.g. 2-2-2 (up to 4 layers of up to 8 units). Press Enter: new random weights.</source>
+            <translation>每层的单元数，从输入层开始，例如 2-2-2(最多 4 层，每层最多 8 个单元)。按回车：生成新的随机权重。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="52" />
+            <source>sigmoid</source>
+            <translation>sigmoid</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="53" />
+            <source>tanh</source>
+            <translation>tanh</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="54" />
+            <source>ReLU</source>
+            <translation>ReLU</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="55" />
+            <source>none (linear)</source>
+            <translation>无(线性)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="57" />
+            <source>Activation of every layer: out = f(net)</source>
+            <translation>每一层的激活函数：out = f(net)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="62" />
+            <source>½ Σ (target − out)²</source>
+            <translation>½ Σ (target − out)²</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="63" />
+            <source>mean (target − out)² (MSE)</source>
+            <translation>mean (target − out)²(均方误差)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="65" />
+            <source>The error E that training makes smaller</source>
+            <translation>训练要减小的误差 E</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="70" />
+            <source>one per layer</source>
+            <translation>每层一个</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="71" />
+            <source>one per unit</source>
+            <translation>每个单元一个</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="72" />
+            <source>no biases</source>
+            <translation>无偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="74" />
+            <source>Textbook examples share one bias per layer</source>
+            <translation>教科书示例中每层共享一个偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="76" />
+            <source>biases train</source>
+            <translation>训练偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="80" />
+            <source>Off: the biases keep their values (Mazur's example); their gradient is still shown</source>
+            <translation>关闭时：偏置保持原值(与 Mazur 的示例相同)；仍会显示它们的梯度</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="89" />
+            <source>Learning rate η in w ← w − η·dE/dw</source>
+            <translation>学习率 η，用于 w ← w − η·dE/dw</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="90" />
+            <source>label every edge</source>
+            <translation>标注每条边</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="94" />
+            <source>Off: only the selected edge is labelled (hover an edge for its numbers)</source>
+            <translation>关闭时：只标注选中的边(鼠标悬停在边上可查看数值)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="100" />
+            <source>Layers</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="101" />
+            <source>Activation</source>
+            <translation>激活函数</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="102" />
+            <source>Loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="105" />
+            <source>Bias</source>
+            <translation>偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="107" />
+            <source>Learning rate</source>
+            <translation>学习率</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="134" />
+            <source>1 Forward</source>
+            <translation>1 前向传播</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="135" />
+            <source>Compute every unit's net input and output</source>
+            <translation>计算每个单元的净输入和输出</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="139" />
+            <source>2 Backward</source>
+            <translation>2 反向传播</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="140" />
+            <source>Compute dE/dw for every weight by the chain rule</source>
+            <translation>用链式法则计算每个权重的 dE/dw</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="144" />
+            <source>3 Update</source>
+            <translation>3 更新</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="145" />
+            <source>w ← w − η·dE/dw for every weight that trains</source>
+            <translation>对每个可训练的权重执行 w ← w − η·dE/dw</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="160" />
+            <source>How many training steps Run takes</source>
+            <translation>“运行”执行的训练步数</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="161" />
+            <location filename="../ui/views/backprop_controls.py" line="197" />
+            <source>Run N steps</source>
+            <translation>运行 N 步</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="165" />
+            <source>Repeat forward, backward and update N times and watch the outputs approach the targets</source>
+            <translation>重复前向传播、反向传播和更新 N 次，观察输出逐渐接近目标</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="169" />
+            <source>Reset</source>
+            <translation>重置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="172" />
+            <source>Back to the network and weights it opened with</source>
+            <translation>恢复到打开时的网络和权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="174" />
+            <source>N</source>
+            <translation>N</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_controls.py" line="197" />
+            <source>Stop</source>
+            <translation>停止</translation>
+        </message>
+    </context>
+    <context>
+        <name>LabTables</name>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="55" />
+            <location filename="../ui/views/backprop_tables.py" line="61" />
+            <source>Value</source>
+            <translation>值</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="55" />
+            <source>Number</source>
+            <translation>数量</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="59" />
+            <source>Weight</source>
+            <translation>权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="60" />
+            <source>From → to</source>
+            <translation>从 → 到</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="62" />
+            <source>dE/dw</source>
+            <translation>dE/dw</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="63" />
+            <source>Before update</source>
+            <translation>更新前</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="67" />
+            <source>Unit</source>
+            <translation>单元</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="67" />
+            <source>net</source>
+            <translation>net</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="67" />
+            <location filename="../ui/views/backprop_tables.py" line="71" />
+            <source>out</source>
+            <translation>out</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="71" />
+            <source>Output</source>
+            <translation>输出</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="71" />
+            <source>target</source>
+            <translation>目标</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="71" />
+            <source>error</source>
+            <translation>误差</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="75" />
+            <source>E</source>
+            <translation>E</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="76" />
+            <source>step</source>
+            <translation>步数</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="80" />
+            <source>Worked step</source>
+            <translation>计算步骤</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="81" />
+            <source>Weights</source>
+            <translation>权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="82" />
+            <source>Inputs and targets</source>
+            <translation>输入和目标</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="83" />
+            <source>Loss curve</source>
+            <translation>损失曲线</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="91" />
+            <source>&lt;b&gt;Forward&lt;/b&gt;: net = Σ w·in + b, out = f(net)</source>
+            <translation>&lt;b&gt;前向传播&lt;/b&gt;：net = Σ w·in + b，out = f(net)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="96" />
+            <source>&lt;b&gt;Loss&lt;/b&gt;: each output's error and the total E</source>
+            <translation>&lt;b&gt;损失&lt;/b&gt;：每个输出的误差以及总误差 E</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="126" />
+            <source>target o{0}</source>
+            <translation>目标 o{0}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="145" />
+            <source>bias</source>
+            <translation>偏置</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_tables.py" line="183" />
+            <source>E total</source>
+            <translation>E 总计</translation>
         </message>
     </context>
     <context>
@@ -1316,133 +1242,163 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../ui/main_window.py" line="84" />
-            <location filename="../ui/main_window.py" line="119" />
+            <location filename="../ui/main_window.py" line="85" />
+            <location filename="../ui/main_window.py" line="120" />
             <source>Loading PyTorch…</source>
             <translation>正在加载 PyTorch…</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="110" />
+            <location filename="../ui/main_window.py" line="111" />
             <source>Layers</source>
             <translation>层</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="111" />
+            <location filename="../ui/main_window.py" line="112" />
             <source>Network</source>
             <translation>网络</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="112" />
+            <location filename="../ui/main_window.py" line="113" />
             <source>Properties</source>
             <translation>属性</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="113" />
+            <location filename="../ui/main_window.py" line="114" />
             <source>Data and training</source>
             <translation>数据与训练</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="157" />
+            <location filename="../ui/main_window.py" line="158" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="158" />
+            <location filename="../ui/main_window.py" line="159" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="159" />
+            <location filename="../ui/main_window.py" line="160" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="160" />
+            <location filename="../ui/main_window.py" line="161" />
             <source>&amp;Presets</source>
             <translation>预设(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="161" />
+            <location filename="../ui/main_window.py" line="162" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="162" />
+            <location filename="../ui/main_window.py" line="163" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="203" />
+            <location filename="../ui/main_window.py" line="204" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="221" />
+            <location filename="../ui/main_window.py" line="222" />
             <source>Curves</source>
             <translation>曲线</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="298" />
+            <location filename="../ui/main_window.py" line="297" />
             <source>Predict</source>
             <translation>预测</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="319" />
+            <location filename="../ui/main_window.py" line="323" />
             <source>Backprop lab</source>
             <translation>反向传播实验室</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="348" />
+            <location filename="../ui/main_window.py" line="349" />
+            <source>&amp;Import Weights…</source>
+            <translation>导入权重(&amp;I)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="352" />
+            <source>Load trained weights (.pt, .pth or .safetensors) into this network</source>
+            <translation>把训练好的权重（.pt、.pth 或 .safetensors）载入这个网络</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="369" />
             <source>Restore &amp;Default Layout</source>
             <translation>恢复默认布局(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="353" />
+            <location filename="../ui/main_window.py" line="374" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="355" />
+            <location filename="../ui/main_window.py" line="376" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="356" />
+            <location filename="../ui/main_window.py" line="377" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="357" />
+            <location filename="../ui/main_window.py" line="378" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="366" />
+            <location filename="../ui/main_window.py" line="387" />
             <source>&amp;Full Screen</source>
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="387" />
+            <location filename="../ui/main_window.py" line="408" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="427" />
+            <location filename="../ui/main_window.py" line="451" />
+            <source>Stop the training before importing weights.</source>
+            <translation>请先停止训练，再导入权重。</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="457" />
+            <source>Import weights</source>
+            <translation>导入权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="459" />
+            <source>Weights (*.pt *.pth *.safetensors)</source>
+            <translation>权重 (*.pt *.pth *.safetensors)</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="471" />
+            <source>Imported the weights of {name}.</source>
+            <translation>已导入 {name} 的权重。</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="480" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="448" />
+            <location filename="../ui/main_window.py" line="501" />
             <source>Autosave failed: {reason}. Your work is still open; save it with File &gt; Save.</source>
             <translation>自动保存失败：{reason}。你的工作仍然打开着，请用“文件 &gt; 保存”保存它。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="567" />
+            <location filename="../ui/main_window.py" line="593" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="569" />
+            <location filename="../ui/main_window.py" line="595" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
@@ -1547,117 +1503,117 @@
     <context>
         <name>PredictPanel</name>
         <message>
-            <location filename="../ui/predict_panel.py" line="288" />
+            <location filename="../ui/predict_panel.py" line="216" />
             <source>Time from the drawing to the answer</source>
             <translation>从书写到给出答案所用的时间</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="297" />
+            <location filename="../ui/predict_panel.py" line="225" />
             <source>What the model sees</source>
             <translation>模型看到的图像</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="301" />
+            <location filename="../ui/predict_panel.py" line="229" />
             <source>Show feature maps</source>
             <translation>显示特征图</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="302" />
+            <location filename="../ui/predict_panel.py" line="230" />
             <source>See what each convolution layer makes of this input</source>
             <translation>查看每个卷积层对这个输入的响应</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="324" />
+            <location filename="../ui/predict_panel.py" line="253" />
             <source>Pen width for the next strokes</source>
             <translation>后续笔画的笔宽</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="329" />
+            <location filename="../ui/predict_panel.py" line="258" />
             <source>Pen</source>
             <translation>笔宽</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="337" />
+            <location filename="../ui/predict_panel.py" line="266" />
             <source>Undo stroke</source>
             <translation>撤销笔画</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="338" />
+            <location filename="../ui/predict_panel.py" line="267" />
             <source>Remove the last stroke (Ctrl+Z while drawing)</source>
             <translation>删除上一笔(书写时按 Ctrl+Z)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="343" />
+            <location filename="../ui/predict_panel.py" line="272" />
             <source>Clear</source>
             <translation>清空</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="344" />
+            <location filename="../ui/predict_panel.py" line="273" />
             <source>Start again on a blank canvas (Delete while drawing)</source>
             <translation>清空画布重新开始(书写时按 Delete)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="349" />
+            <location filename="../ui/predict_panel.py" line="278" />
             <source>Open image…</source>
             <translation>打开图片…</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="350" />
+            <location filename="../ui/predict_panel.py" line="279" />
             <source>Predict a PNG, JPEG or BMP file (or drop one here)</source>
             <translation>预测一个 PNG、JPEG 或 BMP 文件(也可以拖放到这里)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="405" />
+            <location filename="../ui/predict_panel.py" line="334" />
             <source>Prediction for {0}: {1}</source>
             <translation>{0} 的预测：{1}</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="408" />
+            <location filename="../ui/predict_panel.py" line="337" />
             <source>The model says: {0}</source>
             <translation>模型的答案：{0}</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="410" />
+            <location filename="../ui/predict_panel.py" line="339" />
             <source>answered in {0:.1f} ms</source>
             <translation>用时 {0:.1f} 毫秒</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="447" />
+            <location filename="../ui/predict_panel.py" line="376" />
             <source>Draw a digit on the canvas (or open an image): the model guesses as you draw.</source>
             <translation>在画布上写一个数字(或打开一张图片)：你一边写，模型一边猜。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="451" />
+            <location filename="../ui/predict_panel.py" line="380" />
             <source>Draw something on the canvas or open an image: the model guesses as you draw.</source>
             <translation>在画布上画点什么或打开一张图片：你一边画，模型一边猜。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="457" />
+            <location filename="../ui/predict_panel.py" line="386" />
             <source>Draw here</source>
             <translation>在这里书写</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="458" />
+            <location filename="../ui/predict_panel.py" line="387" />
             <source>Draw a digit here</source>
             <translation>在这里写一个数字</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="464" />
+            <location filename="../ui/predict_panel.py" line="395" />
             <source>Train a model first: the prediction appears here once a model has been trained.</source>
             <translation>请先训练模型：模型训练好后，预测会显示在这里。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="484" />
+            <location filename="../ui/predict_panel.py" line="415" />
             <source>{0} px</source>
             <translation>{0} 像素</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="498" />
+            <location filename="../ui/predict_panel.py" line="429" />
             <source>Open image</source>
             <translation>打开图片</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="501" />
+            <location filename="../ui/predict_panel.py" line="432" />
             <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)</source>
             <translation>图片 (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;所有文件 (*)</translation>
         </message>
@@ -1665,7 +1621,7 @@
     <context>
         <name>PredictionBars</name>
         <message>
-            <location filename="../ui/predict_panel.py" line="58" />
+            <location filename="../ui/predict_widgets.py" line="30" />
             <source>The model's probability for every class (softmax of its outputs)</source>
             <translation>模型给出的每个类别的概率(对输出做 softmax)</translation>
         </message>
@@ -1673,52 +1629,52 @@
     <context>
         <name>PreferencesDialog</name>
         <message>
-            <location filename="../ui/preferences.py" line="143" />
+            <location filename="../ui/preferences.py" line="141" />
             <source>Preferences</source>
             <translation>首选项</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="146" />
+            <location filename="../ui/preferences.py" line="144" />
             <source>System language</source>
             <translation>跟随系统语言</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="152" />
+            <location filename="../ui/preferences.py" line="150" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="153" />
+            <location filename="../ui/preferences.py" line="151" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="154" />
+            <location filename="../ui/preferences.py" line="152" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="171" />
+            <location filename="../ui/preferences.py" line="169" />
             <source>The language of menus, messages, layers, presets and datasets.</source>
             <translation>菜单、消息、层、预设和数据集所用的语言。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="173" />
+            <location filename="../ui/preferences.py" line="171" />
             <source>Light or dark colours for the window.</source>
             <translation>窗口使用浅色还是深色。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="174" />
+            <location filename="../ui/preferences.py" line="172" />
             <source>A new language takes effect after a restart.</source>
             <translation>更改语言后需重新启动才能生效。</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="178" />
+            <location filename="../ui/preferences.py" line="176" />
             <source>&amp;Language:</source>
             <translation>语言(&amp;L)：</translation>
         </message>
         <message>
-            <location filename="../ui/preferences.py" line="179" />
+            <location filename="../ui/preferences.py" line="177" />
             <source>&amp;Theme:</source>
             <translation>主题(&amp;T)：</translation>
         </message>
@@ -1726,111 +1682,111 @@
     <context>
         <name>RunControls</name>
         <message>
-            <location filename="../ui/run_controls.py" line="82" />
+            <location filename="../ui/run_controls.py" line="83" />
             <source>Train</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="84" />
-            <location filename="../ui/run_controls.py" line="242" />
-            <location filename="../ui/run_controls.py" line="260" />
+            <location filename="../ui/run_controls.py" line="85" />
+            <location filename="../ui/run_controls.py" line="245" />
+            <location filename="../ui/run_controls.py" line="263" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="88" />
+            <location filename="../ui/run_controls.py" line="89" />
             <source>Pause after this batch; click again to go on (F6)</source>
             <translation>在本批次后暂停；再次点击继续(F6)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="90" />
+            <location filename="../ui/run_controls.py" line="91" />
             <source>Stop</source>
             <translation>停止</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="93" />
+            <location filename="../ui/run_controls.py" line="94" />
             <source>Stop after this batch and keep the weights (Shift+F5)</source>
             <translation>在本批次后停止并保留权重(Shift+F5)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="100" />
+            <location filename="../ui/run_controls.py" line="101" />
             <source>Not trained yet</source>
             <translation>尚未训练</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="108" />
-            <location filename="../ui/run_controls.py" line="251" />
+            <location filename="../ui/run_controls.py" line="109" />
+            <location filename="../ui/run_controls.py" line="254" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="129" />
-            <location filename="../ui/run_controls.py" line="267" />
+            <location filename="../ui/run_controls.py" line="130" />
+            <location filename="../ui/run_controls.py" line="270" />
             <source>Device: {d}</source>
             <translation>设备：{d}</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="142" />
+            <location filename="../ui/run_controls.py" line="145" />
             <source>Not trained yet: the last run was of another network or data</source>
             <translation>尚未训练：上一次训练的是另一个网络或另一份数据</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="169" />
+            <location filename="../ui/run_controls.py" line="172" />
             <source>Train the network from fresh weights (F5)</source>
             <translation>从新的初始权重开始训练网络(F5)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="199" />
+            <location filename="../ui/run_controls.py" line="202" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="213" />
+            <location filename="../ui/run_controls.py" line="216" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="216" />
+            <location filename="../ui/run_controls.py" line="219" />
             <source>&amp;Pause / Resume</source>
             <translation>暂停 / 继续(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="222" />
+            <location filename="../ui/run_controls.py" line="225" />
             <source>&amp;Stop</source>
             <translation>停止(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="225" />
+            <location filename="../ui/run_controls.py" line="228" />
             <source>&amp;Forget Trained Weights</source>
             <translation>丢弃已训练的权重(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="228" />
+            <location filename="../ui/run_controls.py" line="231" />
             <source>The next run and Predict start from untrained weights</source>
             <translation>下一次训练和预测都将从未训练的权重开始</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="242" />
+            <location filename="../ui/run_controls.py" line="245" />
             <source>Resume</source>
             <translation>继续</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="252" />
+            <location filename="../ui/run_controls.py" line="255" />
             <source>Training</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="253" />
+            <location filename="../ui/run_controls.py" line="256" />
             <source>Paused</source>
             <translation>已暂停</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="254" />
+            <location filename="../ui/run_controls.py" line="257" />
             <source>Stopping…</source>
             <translation>正在停止…</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="285" />
+            <location filename="../ui/run_controls.py" line="288" />
             <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
             <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
         </message>
@@ -1838,90 +1794,98 @@
     <context>
         <name>RunsView</name>
         <message>
-            <location filename="../ui/views/runs_view.py" line="64" />
+            <location filename="../ui/views/runs_view.py" line="65" />
             <source>Compare…</source>
             <translation>对比…</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="66" />
+            <location filename="../ui/views/runs_view.py" line="67" />
             <source>Train again with one setting changed, same seed</source>
             <translation>只改一项设置、用相同随机种子再训练一次</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="72" />
+            <location filename="../ui/views/runs_view.py" line="73" />
             <source>Export report…</source>
             <translation>导出报告…</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="75" />
+            <location filename="../ui/views/runs_view.py" line="76" />
             <source>also TensorBoard files</source>
             <translation>同时导出 TensorBoard 文件</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="82" />
+            <location filename="../ui/views/runs_view.py" line="83" />
             <source>Runs (tick to overlay):</source>
             <translation>训练记录(勾选以叠加显示)：</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="92" />
+            <location filename="../ui/views/runs_view.py" line="93" />
             <source>training loss</source>
             <translation>训练损失</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="93" />
+            <location filename="../ui/views/runs_view.py" line="94" />
             <source>validation accuracy</source>
             <translation>验证准确率</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="96" />
+            <location filename="../ui/views/runs_view.py" line="97" />
             <source>gradient norm: first (solid) and last (dashed) layer</source>
             <translation>梯度范数：第一层(实线)和最后一层(虚线)</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="115" />
+            <location filename="../ui/views/runs_view.py" line="116" />
             <source>epochs</source>
             <translation>轮次</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="201" />
+            <location filename="../ui/views/runs_view.py" line="203" />
             <source> (running)</source>
             <translation>(训练中)</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="260" />
-            <location filename="../ui/views/runs_view.py" line="264" />
+            <location filename="../ui/views/runs_view.py" line="262" />
+            <location filename="../ui/views/runs_view.py" line="266" />
             <source>What differs: {d}</source>
             <translation>不同之处：{d}</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="265" />
+            <location filename="../ui/views/runs_view.py" line="267" />
             <source>Tick two runs to compare them.</source>
             <translation>勾选两次训练即可对比。</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="350" />
+            <location filename="../ui/views/runs_view.py" line="351" />
             <source>Export the run to</source>
             <translation>把训练记录导出到</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="358" />
+            <location filename="../ui/views/runs_view.py" line="359" />
             <source>Train a run first.</source>
             <translation>请先训练一次。</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="362" />
+            <location filename="../ui/views/runs_view.py" line="363" />
             <source>Runs compared</source>
             <translation>训练对比</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="364" />
+            <location filename="../ui/views/runs_view.py" line="365" />
             <source>Report written to {p}</source>
             <translation>报告已写入 {p}</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="371" />
+            <location filename="../ui/views/runs_view.py" line="372" />
             <source>TensorBoard files in {p}</source>
             <translation>TensorBoard 文件位于 {p}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Stamped</name>
+        <message>
+            <location filename="../ui/provenance.py" line="36" />
+            <source>This result belongs to the previous network or data, not to the one in the editor now. Train again to update it.</source>
+            <translation>这个结果属于之前的网络或数据，而不是编辑器中现在的网络。请重新训练以更新它。</translation>
         </message>
     </context>
     <context>
@@ -2073,50 +2037,128 @@
     <context>
         <name>WeightsView</name>
         <message>
-            <location filename="../ui/views/weights.py" line="43" />
+            <location filename="../ui/views/weights.py" line="44" />
             <source>First convolution layer's filters</source>
             <translation>第一个卷积层的卷积核</translation>
         </message>
         <message>
-            <location filename="../ui/views/weights.py" line="61" />
+            <location filename="../ui/views/weights.py" line="62" />
             <source>Weight histograms per layer: faint = early in training, bright = now.</source>
             <translation>各层的权重直方图：淡色 = 训练早期，亮色 = 当前。</translation>
         </message>
     </context>
     <context>
+        <name>WorkedText</name>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="36" />
+            <source>Press &lt;b&gt;2 Backward&lt;/b&gt;, then click an edge or a bias box to see its gradient worked out by the chain rule.</source>
+            <translation>按 &lt;b&gt;2 反向传播&lt;/b&gt;，再点击一条边或一个偏置框，查看用链式法则逐步算出的梯度。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="59" />
+            <source>where</source>
+            <translation>其中</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="63" />
+            <source>autograd gives dE/d{0} = {1}</source>
+            <translation>自动求导得到 dE/d{0} = {1}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="68" />
+            <source>(this bias does not train: the update leaves it)</source>
+            <translation>(这个偏置不参与训练：更新时保持不变)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="83" />
+            <source>= out − target (from E = ½ Σ (target − out)²)</source>
+            <translation>= out − target(由 E = ½ Σ (target − out)² 得到)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="85" />
+            <source>= 2 (out − target) / n (from E = mean (target − out)²)</source>
+            <translation>= 2 (out − target) / n(由 E = mean (target − out)² 得到)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="87" />
+            <source>= Σ over the next layer of dE/dnet · w (see “where”)</source>
+            <translation>= 对下一层求和 dE/dnet · w(见“其中”)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="88" />
+            <source>= out (1 − out), the sigmoid's slope</source>
+            <translation>= out (1 − out)，即 sigmoid 的斜率</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="89" />
+            <source>= 1 − out², the slope of tanh</source>
+            <translation>= 1 − out²，即 tanh 的斜率</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="90" />
+            <source>= 1 if net &gt; 0, else 0 (ReLU)</source>
+            <translation>= 1(若 net &gt; 0)，否则为 0(ReLU)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="91" />
+            <source>= 1 (no activation)</source>
+            <translation>= 1(无激活函数)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="92" />
+            <source>= 1: the bias is added to net</source>
+            <translation>= 1：偏置直接加到 net 上</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="95" />
+            <source>= out of {0}, the input this weight multiplies</source>
+            <translation>= {0} 的 out，即这个权重所乘的输入</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="115" />
+            <source>{0} stays {1} (it does not train)</source>
+            <translation>{0} 保持为 {1}(不参与训练)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/backprop_worked.py" line="122" />
+            <source>update (η = {0}):</source>
+            <translation>更新(η = {0})：</translation>
+        </message>
+    </context>
+    <context>
         <name>views</name>
         <message>
-            <location filename="../ui/views/__init__.py" line="50" />
+            <location filename="../ui/views/__init__.py" line="53" />
             <source>Gradients</source>
             <translation>梯度</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="51" />
+            <location filename="../ui/views/__init__.py" line="54" />
             <source>Feature maps</source>
             <translation>特征图</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="52" />
+            <location filename="../ui/views/__init__.py" line="55" />
             <source>Activations</source>
             <translation>激活值</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="53" />
+            <location filename="../ui/views/__init__.py" line="56" />
             <source>Weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="54" />
+            <location filename="../ui/views/__init__.py" line="57" />
             <source>Decision boundary</source>
             <translation>决策边界</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="55" />
+            <location filename="../ui/views/__init__.py" line="58" />
             <source>Evaluation</source>
             <translation>评估</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="56" />
+            <location filename="../ui/views/__init__.py" line="59" />
             <source>Runs</source>
             <translation>训练记录</translation>
         </message>

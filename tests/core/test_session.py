@@ -184,3 +184,19 @@ def test_options_that_change_the_shape_are_known_at_once() -> None:
     assert session.spec.input_shape == (1, 28, 28)
     assert session.facts.status == "loaded" and session.data is not None
     assert len(session.history) == 1
+
+
+def test_saved_weights_carry_their_data_info(tmp_path) -> None:
+    from nnstudio.core.project.files import load_project
+
+    session = Session()
+    session.load_data()
+    session.record_run(session.spec, session.config, _fake_weights(session))
+    path = session.save(tmp_path / "p.nnstudio")
+    info = load_project(path).data_info
+    assert info["class_names"] == list(session.data.class_names)
+    assert info["task"] == "classification"
+    other = Session()
+    other.open(path)  # its data not loaded: the file's data info is kept
+    resaved = load_project(other.save(tmp_path / "q.nnstudio")).data_info
+    assert resaved == info

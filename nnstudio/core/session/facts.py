@@ -87,6 +87,8 @@ class Trained:
     weights: dict[str, Any]
     spec: NetworkSpec
     fingerprint: str
+    # what predicting needs of the training data (classes, normalization): data.json
+    data_info: Mapping[str, Any] = field(default_factory=dict)
 
 
 def facts_from_data(name: str, data: Any) -> DatasetFacts:

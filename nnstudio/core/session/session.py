@@ -18,7 +18,13 @@ from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.presets import DEFAULT_PRESET, get_preset
 from nnstudio.core.network.shapes import Fix, ShapeReport, check, fixes_for
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.project.files import EXTENSION, Project, load_project, save_project
+from nnstudio.core.project.files import (
+    EXTENSION,
+    Project,
+    load_project,
+    save_project,
+)
+from nnstudio.core.project.files import data_info as files_data_info
 from nnstudio.core.provenance import data_fingerprint, fingerprint, network_fingerprint
 from nnstudio.core.session.facts import (
     Blocker,
@@ -356,7 +362,9 @@ class Session:
         if weights is None:
             return
         stamp = fingerprint(spec, config.dataset, config.dataset_options)
-        self._trained = Trained(weights, spec, stamp)
+        same_data = self.data is not None and self.dataset == config.dataset
+        info = files_data_info(self.data) if same_data else {}
+        self._trained = Trained(weights, spec, stamp, info)
         self._weights_dirty = True
         self._refresh("weights", "dirty")
 
@@ -406,7 +414,8 @@ class Session:
         self._trained = None
         if project.weights is not None:  # saved with the network and data it fits
             stamp = fingerprint(project.spec, cfg.dataset, cfg.dataset_options)
-            self._trained = Trained(project.weights, project.spec, stamp)
+            info = project.data_info
+            self._trained = Trained(project.weights, project.spec, stamp, info)
         self._weights_dirty = dirty
         if self.data is not None and getattr(self.data, "name", None) != cfg.dataset:
             self.data = None
@@ -415,10 +424,15 @@ class Session:
         self._tell("loaded", "state", "checked", "weights", "title", "dirty")
 
     def to_project(self, data_info: Mapping[str, Any] | None = None) -> Project:
-        project = Project(self.spec, self.config.to_dict(), self.weights, self.runs)
-        if data_info is not None and hasattr(project, "data"):
-            project.data = dict(data_info)
-        return project
+        """The project as saved: weights that fit, with what predicting needs of
+        the data they were trained on (data.json), unless `data_info` says."""
+        weights = self.weights
+        if data_info is None:
+            kept = self._trained.data_info if self._trained is not None else {}
+            data_info = kept if weights is not None else {}
+        return Project(
+            self.spec, self.config.to_dict(), weights, self.runs, dict(data_info)
+        )
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save (atomically) to `path` or the current file; returns the path used."""
