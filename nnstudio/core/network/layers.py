@@ -39,6 +39,14 @@ _MESSAGES: dict[str, Text] = {
         "en": "the 'params' of layer {kind} must be an object",
         "zh": "层 {kind} 的 'params' 必须是对象",
     },
+    "frozen": {
+        "en": "'frozen' of layer {kind} must be true or false",
+        "zh": "层 {kind} 的 'frozen' 必须是 true 或 false",
+    },
+    "lr_factor": {
+        "en": "'lr_factor' of layer {kind} must be a number from 0 to {max:g}",
+        "zh": "层 {kind} 的 'lr_factor' 必须是 0 到 {max:g} 之间的数",
+    },
 }
 
 
@@ -116,25 +124,34 @@ class LayerKind:
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One layer as the user designed it: a kind and its parameter values."""
+    """One layer as the user designed it: a kind, its parameter values, and how it
+    trains (`frozen`: its weights never change; `lr_factor`: its learning rate is
+    the run's times this, as MATLAB's WeightLearnRateFactor)."""
 
     kind: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    frozen: bool = False
+    lr_factor: float = 1.0
 
     def __post_init__(self) -> None:
         declared = LAYER_KINDS.get(self.kind)
         merged = dict(declared.defaults()) if declared else {}
         merged.update(self.params)
         object.__setattr__(self, "params", MappingProxyType(merged))
+        object.__setattr__(self, "frozen", bool(self.frozen))
+        object.__setattr__(self, "lr_factor", float(self.lr_factor))
 
     def __getitem__(self, name: str) -> Any:
         return self.params[name]
 
     def with_params(self, **changes: Any) -> LayerSpec:
-        return LayerSpec(self.kind, {**self.params, **changes})
+        return LayerSpec(self.kind, {**self.params, **changes}, self.frozen,
+                         self.lr_factor)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "params": dict(self.params)}
+        data: dict[str, Any] = {"kind": self.kind, "params": dict(self.params)}
+        data.update(_training_dict(self))
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> LayerSpec:
@@ -143,17 +160,45 @@ class LayerSpec:
         params = data.get("params", {})
         if not isinstance(params, Mapping):
             raise SpecError(_msg("params", kind=data["kind"]))
-        return cls(data["kind"], dict(params))
+        frozen, factor = _training_from(data)
+        return cls(data["kind"], dict(params), frozen, factor)
 
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, LayerSpec)
             and self.kind == other.kind
             and dict(self.params) == dict(other.params)
+            and (self.frozen, self.lr_factor) == (other.frozen, other.lr_factor)
         )
 
     def __hash__(self) -> int:
-        return hash((self.kind, tuple(sorted(self.params.items()))))
+        items = tuple(sorted(self.params.items()))
+        return hash((self.kind, items, self.frozen, self.lr_factor))
+
+
+# --- frozen layers and learning-rate factors (issue 15) ------------------------------
+LR_FACTOR_MAX = 100.0  # a factor past this is a typo, not a fine-tuning choice
+
+
+def _training_dict(layer: LayerSpec) -> dict[str, Any]:
+    """Only what differs from the default is written, so older files and every
+    unfrozen layer keep their JSON unchanged."""
+    data: dict[str, Any] = {}
+    if layer.frozen:
+        data["frozen"] = True
+    if layer.lr_factor != 1.0:
+        data["lr_factor"] = layer.lr_factor
+    return data
+
+
+def _training_from(data: Mapping[str, Any]) -> tuple[bool, float]:
+    frozen, factor = data.get("frozen", False), data.get("lr_factor", 1.0)
+    if not isinstance(frozen, bool):
+        raise SpecError(_msg("frozen", kind=data["kind"]))
+    if (not isinstance(factor, int | float) or isinstance(factor, bool)
+            or not 0.0 <= factor <= LR_FACTOR_MAX):
+        raise SpecError(_msg("lr_factor", kind=data["kind"], max=LR_FACTOR_MAX))
+    return frozen, float(factor)
 
 
 def _int(name: str, default: int, lo: int, hi: int, en: str, zh: str) -> Param:
