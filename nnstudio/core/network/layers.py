@@ -527,5 +527,91 @@ _CATALOG: tuple[LayerKind, ...] = (
     ),
 )
 
+
+
+# --- issue 15: DenseBlock and the pretrained backbones ---------------------------------
+def _make_dense(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
+    from nnstudio.core.network.dense import DenseBlock
+
+    return DenseBlock(shape[0], p["growth_rate"], p["layers"])
+
+
+def _backbone(name: str, title: str, features: int, year: str) -> LayerKind:
+    def make(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
+        from nnstudio.core.pretrained import make_body
+
+        if shape[0] != 3:
+            raise ValueError(f"{title} needs colour images (3 channels)")
+        return make_body(name)
+
+    return LayerKind(
+        _BACKBONE_KINDS[name],
+        "Pretrained",
+        {
+            "en": f"{title} ({year}) trained on ImageNet, without its classifier: "
+                  f"turns a colour image into {features} features for a new head.",
+            "zh": f"{title}（{year}）在 ImageNet 上训练，去掉了分类器：把彩色图像变成 "
+                  f"{features} 个特征，供新的输出头使用。",
+        },
+        f"features = {title}(x)",
+        make,
+        (
+            Param(
+                "weights",
+                "choice",
+                "imagenet",
+                choices=("imagenet", "none"),
+                help={
+                    "en": "Start from ImageNet weights (downloaded once) or at random",
+                    "zh": "从 ImageNet 权重开始(只下载一次)，或随机初始化",
+                },
+            ),
+        ),
+        ranks=(3,),
+        key_params=("weights",),
+        when={
+            "en": "Your own pictures with few examples: freeze it, train a new head.",
+            "zh": "自己的图片、样本很少时：冻结它，只训练新的输出头。",
+        },
+        experiment="resnet34-finetune" if name == "resnet34" else None,
+    )
+
+
+_BACKBONE_KINDS = {"resnet18": "ResNet18", "resnet34": "ResNet34",
+                   "mobilenet_v3_small": "MobileNetV3Small",
+                   "squeezenet1_1": "SqueezeNet11"}
+
+_CATALOG = (
+    *_CATALOG,
+    LayerKind(
+        "DenseBlock",
+        "Blocks",
+        {
+            "en": "Each layer (BatchNorm, ReLU, 3x3 conv) adds growth_rate channels, "
+                  "concatenated to everything before it.",
+            "zh": "每一层(批归一化、ReLU、3x3 卷积)新增 growth_rate 个通道，并与之前的"
+                  "所有特征拼接。",
+        },
+        "x ← concat(x, H_i(x)),  out channels = in + layers·growth",
+        _make_dense,
+        (
+            _int("growth_rate", 12, 1, 256, "Channels each layer adds",
+                 "每层新增的通道数"),
+            _int("layers", 4, 1, 32, "Layers in the block", "模块中的层数"),
+        ),
+        ranks=(3,),
+        key_params=("growth_rate", "layers"),
+        when={
+            "en": "Deep CNNs that reuse features: every layer sees all earlier ones.",
+            "zh": "复用特征的深层卷积网络：每一层都能看到之前所有层的输出。",
+        },
+        experiment="densenet-mini",
+    ),
+    _backbone("resnet18", "ResNet-18", 512, "2015"),
+    _backbone("resnet34", "ResNet-34", 512, "2015"),
+    _backbone("mobilenet_v3_small", "MobileNet-V3-Small", 576, "2019"),
+    _backbone("squeezenet1_1", "SqueezeNet 1.1", 512, "2016"),
+)
+
 LAYER_KINDS: dict[str, LayerKind] = {k.kind: k for k in _CATALOG}
 CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(k.category for k in _CATALOG))

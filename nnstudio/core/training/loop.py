@@ -26,6 +26,7 @@ from nnstudio.core.errors import ConfigError, NNStudioError
 from nnstudio.core.network.build import build_model, parameter_layers
 from nnstudio.core.network.frozen import apply_frozen, frozen_prefix, param_groups
 from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.pretrained import load_backbones
 from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.training.evaluate import (
     NonFiniteLoss,
@@ -133,7 +134,9 @@ class _Trainer:
         self.config, self.stop, self.pause, self.request = config, stop, pause, request
         self.device = preflight(spec, data, config)
         torch.manual_seed(config.seed)  # dropout and anything else drawn from torch
-        model = model if model is not None else build_model(spec, seed=config.seed)
+        if model is None:
+            model = build_model(spec, seed=config.seed)
+            load_backbones(model, spec)  # ImageNet weights, from the checked cache
         apply_frozen(model, spec)  # frozen layers: no gradients, always eval mode
         self.model = model.to(self.device).train()  # eval passes restore this mode
         self.data, self.spec = data.to(self.device), spec
