@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"nnstudio: {args.save} was not saved: the run failed")
     elif args.save:
         _save(args.save, resolved, spec, config, summary, recorder.finish())
-    _report(_with_counts(summary, spec, transfer), args.json)
+    _report(_with_counts(summary, spec, transfer, data), args.json)
     return EXIT_FAILED if summary.finished.reason == "failed" else 0
 
 
@@ -207,8 +207,10 @@ def _start_from(spec, config, model, args):
     return model, report
 
 
-def _with_counts(summary, spec, report):
-    """Trainable and frozen parameter counts (and what took weights) in the result."""
+def _with_counts(summary, spec, report, data):
+    """Trainable and frozen parameter counts (and what took weights) in the result;
+    a single Linear layer on a regression also gets the least-squares answer."""
+    from nnstudio.core.lessons.least_squares import compare
     from nnstudio.core.network.shapes import check
 
     shapes = check(spec)
@@ -216,6 +218,9 @@ def _with_counts(summary, spec, report):
     summary["frozen_params"] = shapes.frozen_params
     if report is not None:
         summary["pretrained"] = report.to_dict()
+    fit = compare(spec, data, summary.weights)
+    if fit is not None:
+        summary["least_squares"] = fit
     return summary
 
 
@@ -260,6 +265,14 @@ def _report(summary, as_json: bool) -> None:
         if summary.get(key) is not None:
             print(f"  {key:<14} {summary[key]:.6g}")
     print(f"  {'device':<14} {summary['device']}")
+    print(f"  {'parameters':<14} {summary.get('trainable_params', 0):,} trainable, "
+          f"{summary.get('frozen_params', 0):,} frozen")
+    fit = summary.get("least_squares")
+    if fit:
+        learned = ", ".join(f"{v:.6g}" for v in fit["weight"] + fit["bias"])
+        exact = ", ".join(f"{v:.6g}" for v in fit["least_squares_weight"]
+                          + fit["least_squares_bias"])
+        print(f"  {'weight, bias':<14} {learned}  (least squares: {exact})")
 
 
 def json_safe(value: Any) -> Any:

@@ -66,11 +66,13 @@ KNOWN_SHA256: dict[str, str] = {}
 
 _MESSAGES: dict[str, Text] = {
     "wrong-file": {
-        "en": "{file} is not the {title} weights file (its SHA-256 {got} does not match "
-              "{want}); it was deleted and not used",
+        "en": "{file} is not the {title} weights file (its SHA-256 {got} does not "
+              "match {want}); it was not used",
         "zh": "{file} 不是 {title} 的权重文件（SHA-256 为 {got}，应为 {want}）；"
-              "已删除，未使用",
+              "未使用",
     },
+    "deleted": {"en": " and was deleted from the cache",
+                "zh": "，并已从缓存中删除"},
     "not-weights": {
         "en": "{file} is not a {title} weights file (it holds no matching tensors)",
         "zh": "{file} 不是 {title} 的权重文件（其中没有匹配的张量）",
@@ -93,7 +95,7 @@ _MESSAGES: dict[str, Text] = {
 _msg = formatter(_MESSAGES)
 
 
-# --- what torchvision says about the weights -------------------------------------------
+# --- what torchvision says about the weights -----------------------------------------
 def weights_enum(name: str) -> Any:
     from torchvision.models import get_model_weights
 
@@ -117,7 +119,7 @@ def categories(name: str) -> list[str]:
     return list(weights_enum(name).meta["categories"])
 
 
-# --- the architecture (a palette block) --------------------------------------------
+# --- the architecture (a palette block) ----------------------------------------------
 def make_body(name: str) -> nn.Module:
     """torchvision's model with its classifier replaced: it maps an image to its
     feature vector, and its state keys are the weights file's minus the head."""
@@ -138,7 +140,7 @@ def body_state(name: str, state: dict[str, torch.Tensor]) -> dict[str, torch.Ten
     return {k: v for k, v in state.items() if not k.startswith(head)}
 
 
-# --- the cache and the check -----------------------------------------------------------
+# --- the cache and the check ---------------------------------------------------------
 def weights_folder(cache_dir: str | os.PathLike | None = None) -> Path:
     from nnstudio.core.datasets.download import cache_root
 
@@ -161,12 +163,18 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify(path: Path, fname: str, title: str) -> None:
-    """Raise DownloadError("checksum") unless the file's SHA-256 is the known one."""
+def verify(path: Path, fname: str, title: str, cached: bool = False) -> None:
+    """Raise DownloadError("checksum") unless the file's SHA-256 is the known one.
+    A `cached` file (a download) is deleted first: a wrong file never stays."""
     want, got = expected_hash(fname), sha256_of(path)
-    if not want or not got.startswith(want):
-        raise DownloadError(_msg("wrong-file", file=path.name, title=title,
-                                 got=got[:12], want=want or "?"), "checksum")
+    if want and got.startswith(want):
+        return
+    message = _msg("wrong-file", file=path.name, title=title, got=got[:12],
+                   want=want or "?")
+    if cached:
+        path.unlink(missing_ok=True)
+        message += _msg("deleted")
+    raise DownloadError(message, "checksum")
 
 
 def cached_path(name: str, cache_dir: str | os.PathLike | None = None) -> Path:
@@ -186,10 +194,10 @@ def ensure_weights(name: str, *, mirror: str | None = None, progress=None,
     path = folder / fname
     if path.exists():
         try:
-            verify(path, fname, title)
+            verify(path, fname, title, cached=True)
             return path
         except DownloadError:
-            path.unlink(missing_ok=True)  # a wrong file never stays in the cache
+            pass  # deleted: fetch it again
     url = _url(name, fname, mirror)
     wait = timeout or dl.TIMEOUT_S
     with dl._cleanup_on_failure(folder), dl._quiet_pooch():
@@ -197,12 +205,13 @@ def ensure_weights(name: str, *, mirror: str | None = None, progress=None,
             dl._retrieve(url, None, folder, dl._Progress(progress, cancel), wait)
         except Exception as exc:
             raise _translate(exc, title, fname, url, wait, name) from None
-        verify(path, fname, title)  # on failure the cleanup deletes it
+        verify(path, fname, title, cached=True)
     return path
 
 
 def _url(name: str, fname: str, mirror: str | None) -> str:
-    base = mirror or os.environ.get("NNSTUDIO_MIRROR", "").replace("{name}", "pretrained")
+    env = os.environ.get("NNSTUDIO_MIRROR", "")
+    base = mirror or env.replace("{name}", "pretrained")
     return base.rstrip("/") + "/" + fname if base else weights_enum(name).url
 
 
@@ -232,7 +241,7 @@ def _translate(exc: Exception, title, fname, url, timeout, name) -> Exception:
     return DownloadError(say("dl_failed", title=title, reason=reason, manual=manual))
 
 
-# --- reading and importing ------------------------------------------------------------
+# --- reading and importing -----------------------------------------------------------
 def read_state(path: Path, title: str) -> dict[str, torch.Tensor]:
     """A state dict, read with weights_only=True: no code in the file ever runs."""
     try:

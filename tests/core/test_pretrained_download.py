@@ -93,6 +93,7 @@ def test_wrong_hash_is_refused_and_not_kept(server, tmp_path, monkeypatch) -> No
     with pytest.raises(DownloadError) as info:
         pt.ensure_weights(MODEL, mirror=server.url)
     assert info.value.code == "checksum" and "deleted" in str(info.value)
+    assert "\n" not in str(info.value)
     assert _cached(tmp_path) == []
 
 

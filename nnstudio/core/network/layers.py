@@ -607,6 +607,26 @@ _CATALOG = (
         },
         experiment="densenet-mini",
     ),
+    LayerKind(
+        "Resize",
+        "Structure",
+        {
+            "en": "Scales each image to size x size pixels (bilinear), e.g. up to the "
+                  "224x224 a pretrained backbone was trained on.",
+            "zh": "把每张图像缩放到 size x size 像素(双线性插值)，例如放大到预训练骨干"
+                  "网络训练时用的 224x224。",
+        },
+        "y = bilinear(x, size x size)",
+        lambda s, p: nn.Upsample(size=(p["size"], p["size"]), mode="bilinear",
+                                 align_corners=False),
+        (_int("size", 224, 1, 1024, "Output height and width", "输出的高和宽"),),
+        ranks=(3,),
+        key_params=("size",),
+        when={
+            "en": "Before a pretrained backbone, so small images match its input size.",
+            "zh": "放在预训练骨干网络之前，让小图像符合它的输入大小。",
+        },
+    ),
     _backbone("resnet18", "ResNet-18", 512, "2015"),
     _backbone("resnet34", "ResNet-34", 512, "2015"),
     _backbone("mobilenet_v3_small", "MobileNet-V3-Small", 576, "2019"),
