@@ -307,6 +307,30 @@ def _check_fits(name: str, state: dict[str, torch.Tensor], shown: str) -> None:
                                  title=MODELS[name].title), "checksum")
 
 
+def preprocessing_of(spec: Any) -> dict[str, Any] | None:
+    """The preprocessing the network's pretrained backbone expects (the first one
+    with ImageNet weights), or None. It follows from the spec, so it travels with
+    the project, and exports write it out."""
+    for layer in spec.layers:
+        backbone = BY_KIND.get(layer.kind)
+        if backbone is not None and layer.params.get("weights") == "imagenet":
+            return preprocessing(backbone.name)
+    return None
+
+
+def adapt_data(spec: Any, data: Any) -> Any:
+    """Colour images normalized with the weights' mean and std instead of the
+    dataset's own, as the backbone saw them in training."""
+    if not any(layer.kind in BY_KIND for layer in spec.layers):
+        return data
+    prep = preprocessing_of(spec)
+    if prep is None or not data.is_image or data.input_shape[0] != 3:
+        return data
+    import dataclasses
+
+    return dataclasses.replace(data, mean=tuple(prep["mean"]), std=tuple(prep["std"]))
+
+
 def load_backbones(model: nn.Module, spec: Any, **download: Any) -> list[str]:
     """Load the pretrained weights of every backbone layer that asks for them
     (its `weights` parameter is "imagenet"); return the layer names loaded."""

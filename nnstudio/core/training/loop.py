@@ -26,7 +26,7 @@ from nnstudio.core.errors import ConfigError, NNStudioError
 from nnstudio.core.network.build import build_model, parameter_layers
 from nnstudio.core.network.frozen import apply_frozen, frozen_prefix, param_groups
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.pretrained import load_backbones
+from nnstudio.core.pretrained import adapt_data, load_backbones
 from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.training.evaluate import (
     NonFiniteLoss,
@@ -139,7 +139,7 @@ class _Trainer:
             load_backbones(model, spec)  # ImageNet weights, from the checked cache
         apply_frozen(model, spec)  # frozen layers: no gradients, always eval mode
         self.model = model.to(self.device).train()  # eval passes restore this mode
-        self.data, self.spec = data.to(self.device), spec
+        self.data, self.spec = adapt_data(spec, data).to(self.device), spec
         self._setup_optimisation(config)
         self._cache_frozen_body()
         self.layers = parameter_layers(self.model)
