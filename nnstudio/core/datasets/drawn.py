@@ -28,8 +28,8 @@ _MESSAGES: dict[str, Text] = {
     "bad-name": {
         "en": "'{name}' cannot be a name: use letters, digits or words (not / \\ : * "
               "? \" < > |, not empty, at most {max} characters)",
-        "zh": "“{name}”不能用作名称：请使用文字、数字或单词（不能含 / \\ : * ? \" < > |，"
-              "不能为空，最多 {max} 个字符）",
+        "zh": "“{name}”不能用作名称：请使用文字、数字或单词"
+              "（不能含 / \\ : * ? \" < > |，不能为空，最多 {max} 个字符）",
     },
     "blank": {"en": "the drawing is empty — draw something first",
               "zh": "画布是空的——请先画点什么"},
@@ -64,7 +64,8 @@ def drawn_datasets(root: Path | None = None) -> list[Path]:
     base = root or drawn_root()
     if not base.is_dir():
         return []
-    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(p for p in base.iterdir()
+                  if p.is_dir() and not p.name.startswith("."))
 
 
 class DrawnDataset:
