@@ -225,6 +225,8 @@ class LayerStackModel(QAbstractListModel):
                     n=f"{shape.params:,}",
                 )
             )
+        if layer.frozen:  # the card shows a padlock; say what it means
+            lines.append(tr("Frozen: training leaves this layer's weights unchanged"))
         for message in self.data(self.index(row), ProblemRole):
             lines.append(f"<span style='color:{ERROR_COLOR}'>{message}</span>")
         return "<br>".join(lines)

@@ -223,7 +223,12 @@ class _Trainer:
         return Started(uuid.uuid4().hex[:12], describe_device(self.device),
                        self.config.epochs, self.steps_per_epoch, len(d.x_train),
                        len(d.x_val), d.task, tuple(d.class_names), names,
-                       tuple(self.layers))
+                       tuple(self.layers), self._frozen_names())
+
+    def _frozen_names(self) -> tuple[str, ...]:
+        children = [name for name, _ in self.model.named_children()]
+        return tuple(name for name, layer in zip(children, self.spec.layers,
+                                                 strict=False) if layer.frozen)
 
     # --- the loop ---------------------------------------------------------------
     def train(self) -> Iterator[Event]:
