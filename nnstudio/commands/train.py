@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save and summary.finished.reason == "failed":
         say(f"nnstudio: {args.save} was not saved: the run failed")
     elif args.save:
-        _save(args.save, resolved, spec, config, summary, recorder.finish())
+        _save(args.save, resolved, spec, config, summary, recorder.finish(), data)
     _report(_with_counts(summary, spec, transfer, data), args.json)
     return EXIT_FAILED if summary.finished.reason == "failed" else 0
 
@@ -242,16 +242,20 @@ def _resume_model(resolved, resume: bool):
     return resolved.project.model()
 
 
-def _save(path: str, resolved, spec, config, summary, record: dict) -> None:
+def _save(path: str, resolved, spec, config, summary, record: dict,
+          data=None) -> None:
     """Spec, settings, weights, and this run appended to the project's history
-    (the studio's run record plus the last epoch's mean gradient norm per layer)."""
-    from nnstudio.core.project.files import Project, save_project
+    (the studio's run record plus the last epoch's mean gradient norm per layer),
+    and what predicting needs of the data (class names: a folder's names)."""
+    from nnstudio.core.pretrained import adapt_data
+    from nnstudio.core.project.files import Project, data_info, save_project
 
     record["grad_norm_summary"] = dict(zip(summary["grad_layers"],
                                            summary["grad_norms"], strict=True))
     history = list(resolved.project.history) if resolved.project else []
+    info = data_info(adapt_data(spec, data)) if data is not None else {}
     save_project(path, Project(spec, config.to_dict(), summary.weights,
-                               [*history, json_safe(record)]))
+                               [*history, json_safe(record)], info))
 
 
 def _report(summary, as_json: bool) -> None:

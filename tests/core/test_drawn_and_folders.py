@@ -98,3 +98,26 @@ def test_augmentation_adds_changed_training_copies_only(drawn) -> None:
 def test_bad_folder_options_are_plain_errors(drawn, options, words) -> None:
     with pytest.raises(DatasetError, match=words):
         load_dataset(str(drawn.path), **options)
+
+
+def test_predict_on_a_folder_trained_project_names_the_classes(drawn, tmp_path,
+                                                               capsys) -> None:
+    """`nnstudio train FOLDER --save` keeps the folder names; `predict` says them."""
+    import json
+
+    from nnstudio.cli import main
+    from nnstudio.core.network.layers import LayerSpec
+    from nnstudio.core.network.spec import NetworkSpec
+
+    net = tmp_path / "net.json"
+    net.write_text(NetworkSpec((1, 28, 28), (LayerSpec("Flatten"), LayerSpec(
+        "Linear", {"out_features": 3}))).to_json(), encoding="utf-8")
+    project = tmp_path / "shapes.nnstudio"
+    assert main(["train", str(net), "--dataset", str(drawn.path), "--epochs", "40",
+                 "--lr", "0.05", "--no-probes", "--save", str(project)]) == 0
+    capsys.readouterr()
+    image = drawn.examples("圆")[0]
+    assert main(["predict", str(project), str(image), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["classes"] == ["bar", "cross", "圆"]
+    assert result["prediction"] in result["classes"]
