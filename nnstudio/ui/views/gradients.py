@@ -93,7 +93,7 @@ class GradientsView(View):
         if e.param_layers and tuple(e.param_layers) != self.layers:
             self._set_layers(tuple(e.param_layers))
         self.buffer.append(e.step, np.clip(e.grad_norm, EPS, None))
-        self.diagnosis = diagnose(self.series()[1])
+        self.diagnosis = self._diagnose()
         return True
 
     def _on_epoch(self, e: Epoch) -> bool:
@@ -101,8 +101,17 @@ class GradientsView(View):
         if norms is None or len(norms) != self.epochs.width:
             return False
         self.epochs.append(e.epoch * self.steps_per_epoch, np.clip(norms, EPS, None))
-        self.diagnosis = diagnose(self.series()[1])
+        self.diagnosis = self._diagnose()
         return True
+
+    def _diagnose(self) -> Diagnosis:
+        """Vanishing/exploding among the layers that learn: a frozen layer's zero
+        gradient is by design, not a vanishing one (issue 15)."""
+        ys = self.series()[1]
+        keep = [i for i, name in enumerate(self.layers) if name not in self.frozen]
+        if self.frozen and ys.ndim == 2 and len(keep) < ys.shape[1]:
+            ys = ys[:, keep]
+        return diagnose(ys)
 
     def series(self) -> tuple[np.ndarray, np.ndarray]:
         """(steps, looks x layers): the probes when there are a few, else the epoch
