@@ -46,10 +46,11 @@ def install_finetune_actions(window: Any) -> list[QAction]:
 
 
 def start_from_dialog(window: Any) -> bool:
+    from nnstudio.core.network.pretrained import BUNDLED
     from nnstudio.core.pretrained import MODELS
 
     file_choice = tr("A project or .safetensors file…")
-    names = [file_choice, *MODELS]
+    names = [file_choice, BUNDLED, *MODELS]
     choice, ok = QInputDialog.getItem(window, tr("Start from weights"),
                                       tr("Source of the weights:"), names, 0, False)
     if not ok:

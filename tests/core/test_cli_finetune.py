@@ -115,3 +115,37 @@ def test_json_always_has_the_counts(capsys) -> None:
 def test_bad_sources_exit_2(argv, words, capsys) -> None:
     assert main(["train", "spiral-relu", "--epochs", "1", *argv]) == 2
     assert words in capsys.readouterr().err
+
+
+def test_bundled_mnist_body_fits_the_cnn_mnist_preset() -> None:
+    """`--pretrained mnist-cnn` is offline: the weights ship in assets/."""
+    from nnstudio.core.network.build import build_model
+    from nnstudio.core.network.presets import PRESETS
+    from nnstudio.core.network.pretrained import read_source, transfer
+
+    spec = PRESETS["cnn-mnist"].spec
+    head = LayerSpec("Linear", {"out_features": 4})
+    model = build_model(spec.replace_layer(len(spec.layers) - 1, head), seed=0)
+    report = transfer(model, read_source("mnist-cnn"), "mnist-cnn")
+    assert report.took == ("1 conv2d", "4 conv2d", "8 linear")
+    assert report.fresh == ("10 linear",)
+
+
+def test_the_bundled_body_reads_digits(shared_mnist) -> None:
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.core.network.presets import PRESETS
+    from nnstudio.core.network.pretrained import read_source
+    from nnstudio.core.training.evaluate import score_model
+
+    model = build_model_from(PRESETS["cnn-mnist"].spec, read_source("mnist-cnn"))
+    scores = score_model(model, load_dataset(str(shared_mnist)), "cross-entropy",
+                         torch.device("cpu"))
+    assert scores.accuracy > 0.95
+
+
+def build_model_from(spec, weights):
+    from nnstudio.core.network.build import build_model
+
+    model = build_model(spec)
+    model.load_state_dict(weights)
+    return model.eval()

@@ -1,8 +1,9 @@
 """Start a network from the weights of a source: layers whose shapes match take them.
 
 A source is another `.nnstudio` project (the student's own trained model), a
-`.safetensors` file, or a pretrained torchvision model named by its builder
-(`resnet34`). Each layer of the new network that owns tensors looks for them in
+`.safetensors` file, a pretrained torchvision model named by its builder
+(`resnet34`), or `mnist-cnn`, the cnn-mnist preset trained on MNIST that ships
+with nnstudio. Each layer of the new network that owns tensors looks for them in
 the source, in this order:
 
 1. the same name and shapes (a project with the same stack: "1_conv2d.weight");
@@ -26,6 +27,7 @@ from nnstudio.core.errors import ProjectFileError
 from nnstudio.core.i18n import Text, formatter
 
 Weights = dict[str, torch.Tensor]
+BUNDLED = "mnist-cnn"  # the cnn-mnist preset trained on MNIST, shipped in assets/
 
 _MESSAGES: dict[str, Text] = {
     "unknown": {
@@ -93,7 +95,12 @@ def read_source(source: str, **download: Any) -> Weights:
         return _safetensors(path)
     if source in MODELS:
         return load_weights_file(source, **download)
-    raise ProjectFileError(_msg("unknown", source=source, models=", ".join(MODELS)))
+    if source == BUNDLED:
+        from nnstudio.core.lessons import mnist_body
+
+        return _safetensors(mnist_body.path())
+    models = ", ".join([*MODELS, BUNDLED])
+    raise ProjectFileError(_msg("unknown", source=source, models=models))
 
 
 def _project_weights(path: Path) -> Weights:
