@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
@@ -38,11 +39,27 @@ def install_finetune_actions(window: Any) -> list[QAction]:
     imp.setToolTip(tr("Check and cache a pretrained weights file you downloaded "
                       "by hand (e.g. resnet34-b627a593.pth)"))
     imp.triggered.connect(lambda: import_dialog(window))
+    drawn = QAction(tr("New &Drawn Dataset…"), menu)
+    drawn.setObjectName("newDrawnDatasetAction")
+    drawn.setToolTip(tr("Name classes, draw examples of each, and train on them"))
+    drawn.triggered.connect(lambda: open_drawn_dataset(window))
     separators = [a for a in menu.actions() if a.isSeparator()]
     before = separators[-1] if separators else None
-    for action in (start, imp):
+    for action in (drawn, start, imp):
         menu.insertAction(before, action) if before else menu.addAction(action)
-    return [start, imp]
+    return [drawn, start, imp]
+
+
+def open_drawn_dataset(window: Any) -> Any:
+    """Open the New drawn dataset dialog (not modal); "Use this dataset" makes it
+    the document's dataset, through the data box as the … button does."""
+    from nnstudio.ui.drawn_dataset import DrawnDatasetDialog
+
+    dialog = DrawnDatasetDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.sig_use_dataset.connect(window.training_panel.data_box.choose_dataset)
+    dialog.open()
+    return dialog
 
 
 def start_from_dialog(window: Any) -> bool:

@@ -73,3 +73,39 @@ def test_import_refuses_a_wrong_file_in_the_window(main_window, tmp_path) -> Non
     assert window.message_bar.last_level == "error"
     names = {a.objectName() for a in window.menus["file"].actions()}
     assert {"startFromAction", "importPretrainedAction"} <= names
+
+
+def test_drawn_dataset_in_the_real_window(main_window, qtbot, tmp_path,
+                                          monkeypatch) -> None:
+    """File > New Drawn Dataset…: draw two classes, use them, train in the window."""
+    from nnstudio.core.network.frozen import freeze_first
+    from nnstudio.ui.finetune_actions import open_drawn_dataset
+    from tests.ui.conftest import wait_idle
+    from tests.ui.test_drawn_dataset import _row, draw
+
+    monkeypatch.setenv("NNSTUDIO_DRAWN_DIR", str(tmp_path / "drawn"))
+    window = main_window()
+    window.document.set_spec(PRESETS["cnn-mnist"].spec, "a CNN")  # offline
+    dialog = open_drawn_dataset(window)
+    for name, kind in (("圆", "circle"), ("十字", "cross")):
+        dialog.add_class(name)
+        dialog.classes.setCurrentRow(_row(dialog, name))
+        for i in range(6):
+            draw(dialog.canvas, kind, wobble=3 * i - 8)
+            assert dialog.add_drawing() is not None
+    draw(dialog.canvas, "circle")
+    shot(dialog, SHOTS / "drawn_dialog_in_window.png")
+    dialog.use_button.click()
+    folder = str(tmp_path / "drawn" / dialog.dataset.name)
+    assert window.document.config.dataset == folder
+    qtbot.waitUntil(lambda: window.data is not None
+                    and window.data.class_names == ("十字", "圆"), timeout=20_000)
+    spec = window.document.spec
+    assert spec.input_shape == (1, 28, 28)
+    head = spec.layers[-1].with_params(out_features=2)  # the card's one-click fix
+    spec = spec.replace_layer(len(spec.layers) - 1, head)
+    window.document.set_spec(freeze_first(spec, 6), "freeze the body")
+    assert window.start_training()
+    wait_idle(qtbot, window)
+    assert window.document.weights is not None
+    shot(window, SHOTS / "drawn_trained_in_window.png")
