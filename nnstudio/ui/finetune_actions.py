@@ -85,7 +85,7 @@ def start_from(window: Any, source: str) -> bool:
     took them. Returns whether any layer did."""
     from nnstudio.core.errors import NNStudioError
     from nnstudio.core.network.build import build_model
-    from nnstudio.core.network.pretrained import read_source, transfer
+    from nnstudio.core.network.pretrained import StartPoint, read_source, transfer
     from nnstudio.core.pretrained import MODELS, cached_path
 
     doc = window.document
@@ -102,9 +102,9 @@ def start_from(window: Any, source: str) -> bool:
         window.show_message(str(exc), "error")
         return False
     if report.took:
-        doc.set_trained(doc.spec, {k: v.detach().clone()
-                                   for k, v in model.state_dict().items()},
-                        list(doc.session.runs), doc.config)
+        point = StartPoint.make(doc.spec, model, report)
+        doc.session.start_point = point  # run_controls: each run starts from it
+        doc.set_trained(doc.spec, point.weights, list(doc.session.runs), doc.config)
     window.show_message(report.describe(), "info" if report.took else "warning")
     return bool(report.took)
 

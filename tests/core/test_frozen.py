@@ -137,3 +137,20 @@ def test_cached_body_trains_exactly_like_the_uncached(digits, monkeypatch) -> No
     assert cached["val_loss"] == pytest.approx(plain["val_loss"], rel=1e-4)
     for key, value in plain.weights.items():
         assert torch.allclose(cached.weights[key], value, atol=1e-5), key
+
+
+def test_freezing_keeps_the_architecture_and_the_start_point() -> None:
+    """Frozen/lr factor say how a layer trains, not what it is: kept weights and a
+    start point still fit after a layer is frozen, not after it is resized."""
+    from nnstudio.core.network.pretrained import StartPoint, TransferReport
+    from nnstudio.core.provenance import network_fingerprint
+
+    spec = _cnn(0)
+    model = build_model(spec, seed=0)
+    point = StartPoint.make(spec, model, TransferReport("x"))
+    frozen = _cnn(3)
+    assert network_fingerprint(frozen) == network_fingerprint(spec)
+    again = point.model_for(frozen, seed=1)
+    assert torch.equal(again[0].weight, model[0].weight)
+    wider = spec.replace_layer(5, LayerSpec("Linear", {"out_features": 32}))
+    assert point.model_for(wider) is None

@@ -48,7 +48,7 @@ def test_lr_factor_is_committed(main_window) -> None:
     assert window.document.spec.layers[2].lr_factor == 0.1
 
 
-def test_start_from_a_trained_project(main_window, tmp_path) -> None:
+def test_start_from_a_trained_project(main_window, qtbot, tmp_path) -> None:
     preset = PRESETS["spiral-relu"]
     summary = fit(preset.spec, load_dataset("spiral"),
                   preset.train_config(epochs=2, probes=False))
@@ -62,6 +62,21 @@ def test_start_from_a_trained_project(main_window, tmp_path) -> None:
     said = window.message_bar.last_text
     assert "1 linear" in said and "took weights" in said
     shot(window, SHOTS / "start_from_message.png")
+    # freezing the first layer keeps the start point (same architecture); a run
+    # started from it (run_controls' hook) leaves that layer bit-identical
+    from nnstudio.core.network.frozen import freeze_first
+    from tests.ui.conftest import wait_idle
+
+    window.document.set_spec(freeze_first(window.document.spec, 1), "freeze")
+    point = window.document.session.start_point
+    model = point.model_for(window.document.spec, window.document.config.seed)
+    assert model is not None and window.document.weights is not None
+    assert window.controller.start(window.document.spec, window.data,
+                                   window.document.config.with_(epochs=3), model)
+    wait_idle(qtbot, window)
+    after = window.document.weights
+    assert torch.equal(after["1_linear.weight"], summary.weights["1_linear.weight"])
+    assert not torch.equal(after["3_linear.weight"], summary.weights["3_linear.weight"])
 
 
 def test_import_refuses_a_wrong_file_in_the_window(main_window, tmp_path) -> None:

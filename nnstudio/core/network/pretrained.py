@@ -182,3 +182,36 @@ def _next_group(state: Weights, groups: list[tuple[str, Weights]], cursor: int
         if set(given) == set(state) and _same(state, given):
             return given, prefix, i + 1
     return None, "", cursor
+
+
+@dataclass(frozen=True)
+class StartPoint:
+    """Weights a network starts from (File > Start from Weights…): every run of a
+    network with the same architecture begins with them instead of at random."""
+
+    weights: Weights
+    architecture: str  # provenance.network_fingerprint of the spec they fit
+    report: TransferReport
+
+    @classmethod
+    def make(cls, spec: Any, model: nn.Module, report: TransferReport) -> StartPoint:
+        from nnstudio.core.provenance import network_fingerprint
+
+        weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        return cls(weights, network_fingerprint(spec), report)
+
+    def fits(self, spec: Any) -> bool:
+        from nnstudio.core.provenance import network_fingerprint
+
+        return network_fingerprint(spec) == self.architecture
+
+    def model_for(self, spec: Any, seed: int | None = None) -> nn.Module | None:
+        """A fresh model of `spec` holding these weights; None when the network's
+        architecture changed since (then it starts at random as usual)."""
+        if not self.fits(spec):
+            return None
+        from nnstudio.core.network.build import build_model
+
+        model = build_model(spec, seed=seed)
+        model.load_state_dict(self.weights)
+        return model
