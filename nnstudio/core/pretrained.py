@@ -140,6 +140,36 @@ def body_state(name: str, state: dict[str, torch.Tensor]) -> dict[str, torch.Ten
     return {k: v for k, v in state.items() if not k.startswith(head)}
 
 
+def stages(name: str, input_shape: tuple[int, ...]) -> list[tuple[str, tuple, int]]:
+    """(stage, output shape, parameters) of a backbone for one input shape, from a
+    dry run on the meta device: what its card shows when expanded."""
+    with torch.device("meta"):
+        body = make_body(name)
+    parts = _stage_modules(body)
+    shapes: dict[str, tuple] = {}
+    hooks = [m.register_forward_hook(
+        lambda mod, args, out, n=n: shapes.__setitem__(n, tuple(out.shape[1:])))
+        for n, m in parts]
+    try:
+        with torch.no_grad():
+            body(torch.empty((1, *input_shape), device="meta"))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return [(n, shapes.get(n, ()), sum(p.numel() for p in m.parameters()))
+            for n, m in parts]
+
+
+def _stage_modules(body: nn.Module) -> list[tuple[str, nn.Module]]:
+    """ResNets: their named stages (conv1 … layer4); the others: their feature
+    blocks one by one."""
+    features = getattr(body, "features", None)
+    if isinstance(features, nn.Sequential):
+        return [(f"features.{n}", m) for n, m in features.named_children()]
+    return [(n, m) for n, m in body.named_children()
+            if n.startswith(("conv", "bn", "layer"))]
+
+
 # --- the cache and the check ---------------------------------------------------------
 def weights_folder(cache_dir: str | os.PathLike | None = None) -> Path:
     from nnstudio.core.datasets.download import cache_root

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -188,6 +190,7 @@ class LayerEditor(QWidget):
             layout.addWidget(widget)
         layout.addLayout(self.form)
         layout.addWidget(self._build_training_box())
+        layout.addWidget(self._build_stages())
         layout.addWidget(self.shape_label)
         layout.addWidget(self.problem_label)
         layout.addStretch(1)
@@ -200,6 +203,7 @@ class LayerEditor(QWidget):
         layers = self.document.spec.layers
         self.row = row if 0 <= row < len(layers) else -1
         self.training_box.setVisible(self.row >= 0)
+        self.stages.setVisible(False)
         if self.row < 0:
             self._clear_form()
             self.title.setText(self.tr("No layer selected"))
@@ -271,6 +275,7 @@ class LayerEditor(QWidget):
         problems = self.document.report.problems_for(self.row)
         self.problem_label.setText("\n".join(problem_text(p) for p in problems))
         self._show_training(layer)
+        self._show_stages(layer, shape)
 
     def _show_value(self, editor: QWidget, value: Any) -> None:
         editor.blockSignals(True)
@@ -326,6 +331,39 @@ class LayerEditor(QWidget):
             changed = dataclasses.replace(layer, **changes)
             if changed != layer:
                 self.document.replace_layer(self.row, changed)
+
+    def _build_stages(self) -> QTreeWidget:
+        """A pretrained backbone's stages, collapsed under one row: the card is one
+        block, and here it opens up (stage, output shape, parameters)."""
+        self.stages = QTreeWidget(self)
+        self.stages.setObjectName("backboneStages")
+        self.stages.setColumnCount(3)
+        self.stages.setHeaderLabels(
+            [self.tr("Stage"), self.tr("Output"), self.tr("Parameters")])
+        self.stages.setRootIsDecorated(True)
+        self.stages.setVisible(False)
+        self._stages_key: tuple = ()
+        return self.stages
+
+    def _show_stages(self, layer: LayerSpec, shape: Any) -> None:
+        from nnstudio.core.pretrained import BY_KIND, stages
+
+        backbone = BY_KIND.get(layer.kind)
+        self.stages.setVisible(backbone is not None and shape is not None)
+        if backbone is None or shape is None:
+            return
+        key = (layer.kind, tuple(shape.in_shape))
+        if key == self._stages_key:
+            return
+        self._stages_key = key
+        self.stages.clear()
+        rows = stages(backbone.name, tuple(shape.in_shape))
+        top = QTreeWidgetItem(self.stages, [
+            self.tr("{title}: {n} stages").format(title=backbone.title, n=len(rows)),
+            format_shape(shape.out_shape), f"{shape.params:,}"])
+        for name, out, params in rows:
+            QTreeWidgetItem(top, [name, format_shape(out), f"{params:,}"])
+        self.stages.resizeColumnToContents(0)
 
     @Slot(bool)
     def _on_frozen_toggled(self, on: bool) -> None:

@@ -67,6 +67,9 @@ def key_params_text(layer: LayerSpec) -> str:
             parts.append(f"{value}x{value}")
         elif name == "stride":
             parts.append(tr("stride {n}").format(n=value))
+        elif name == "weights":  # a pretrained backbone
+            parts.append(tr("ImageNet weights") if value == "imagenet"
+                         else tr("random weights"))
         else:
             parts.append(f"{name}={value}")
     return ", ".join(parts)

@@ -459,10 +459,11 @@ class NetworkPanel(QWidget):
 
     @Slot(object)
     def _frozen_counts(self, report: Any) -> str:
-        """ "  ·  n trainable, m frozen" once any parameter is frozen (issue 15)."""
+        """ "n trainable, m frozen" on a second line once any parameter is frozen
+        (issue 15): ResNet-sized counts do not fit beside the total."""
         if not report.frozen_params:
             return ""
-        return "  ·  " + self.tr("{t} trainable, {f} frozen").format(
+        return "\n" + self.tr("{t} trainable, {f} frozen").format(
             t=f"{report.trainable_params:,}", f=f"{report.frozen_params:,}")
 
     def _on_document_checked(self, report: Any) -> None:

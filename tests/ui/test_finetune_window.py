@@ -124,3 +124,31 @@ def test_drawn_dataset_in_the_real_window(main_window, qtbot, tmp_path,
     wait_idle(qtbot, window)
     assert window.document.weights is not None
     shot(window, SHOTS / "drawn_trained_in_window.png")
+
+
+def test_backbone_card_opens_into_its_stages(main_window) -> None:
+    """A pretrained backbone is one card; its stages show in the Properties."""
+    from PySide6.QtWidgets import QTreeWidget
+
+    from nnstudio.core.network.layers import LayerSpec
+    from nnstudio.core.network.spec import NetworkSpec
+
+    window = main_window()
+    spec = NetworkSpec((3, 64, 64), (
+        LayerSpec("ResNet18", {"weights": "none"}, frozen=True),
+        LayerSpec("Linear", {"out_features": 3})))
+    window.document.set_spec(spec, "a backbone")
+    window.network_panel.editor.select_row(0)
+    tree = window.layer_editor.findChild(QTreeWidget, "backboneStages")
+    assert tree.isVisibleTo(window.layer_editor)
+    top = tree.topLevelItem(0)
+    assert top.childCount() == 6 and top.child(5).text(0) == "layer4"
+    assert top.child(5).text(1) == "512x2x2"
+    total = sum(int(top.child(i).text(2).replace(",", "")) for i in range(6))
+    assert total == window.document.report.layers[0].params
+    summary = window.network_panel.model.index(0, 0).data()
+    assert "random weights" in summary
+    tree.expandAll()
+    shot(window, SHOTS / "backbone_stages.png")
+    window.network_panel.editor.select_row(1)
+    assert not tree.isVisibleTo(window.layer_editor)
