@@ -218,9 +218,10 @@ def _with_counts(summary, spec, report, data):
     summary["frozen_params"] = shapes.frozen_params
     if report is not None:
         summary["pretrained"] = report.to_dict()
-    fit = compare(spec, data, summary.weights)
-    if fit is not None:
-        summary["least_squares"] = fit
+    if "least_squares" not in summary:  # the loop adds it to the metrics itself
+        fit = compare(spec, data, summary.weights)
+        if fit is not None:
+            summary["least_squares"] = fit
     return summary
 
 

@@ -86,3 +86,15 @@ def test_untrained_house_price_is_far_from_least_squares() -> None:
     data = load_dataset(preset.dataset)
     weights = build_model(preset.spec, seed=0).state_dict()
     assert compare(preset.spec, data, weights)["max_relative_gap"] > 1e-2
+
+
+def test_the_run_says_the_least_squares_answer() -> None:
+    preset = PRESETS["house-price"]
+    summary = fit(preset.spec, load_dataset(preset.dataset),
+                  preset.train_config(probes=False, epochs=300))
+    assert "least squares" in summary.finished.message
+    exact = summary["least_squares"]["least_squares_weight"][0]
+    assert f"{exact:.4g}" in summary.finished.message
+    other = fit(PRESETS["sincos"].spec, load_dataset("sincos"),
+                PRESETS["sincos"].train_config(probes=False, epochs=1))
+    assert "least squares" not in other.finished.message

@@ -152,3 +152,18 @@ def test_backbone_card_opens_into_its_stages(main_window) -> None:
     shot(window, SHOTS / "backbone_stages.png")
     window.network_panel.editor.select_row(1)
     assert not tree.isVisibleTo(window.layer_editor)
+
+
+def test_house_price_shows_least_squares_in_the_window(main_window, qtbot) -> None:
+    from tests.ui.conftest import wait_idle
+
+    window = main_window()
+    assert window.load_preset("house-price")
+    qtbot.waitUntil(lambda: window.data is not None
+                    and window.data.name == "house-prices", timeout=20_000)
+    assert window.start_training()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: "least squares" in window.statusBar().currentMessage()
+                    or "least squares" in window.training_panel.run.stats_label.text(),
+                    timeout=10_000)
+    shot(window, SHOTS / "house_price_least_squares.png")

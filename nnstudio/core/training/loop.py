@@ -417,8 +417,27 @@ class _Trainer:
             self.message = finished_phrase(self.epochs_done, metrics)
         else:
             metrics["stopped_reason"] = self.message
+        weights = self.cpu_weights()
+        self.message += _least_squares_note(self.spec, self.data, weights, metrics)
         return Finished(self.reason, self.message, self.epochs_done, self.step,
-                        self.elapsed(), metrics, self.cpu_weights())
+                        self.elapsed(), metrics, weights)
+
+
+def _least_squares_note(spec, data, weights, metrics: dict[str, Any]) -> str:
+    """A single Linear layer on a regression is linear regression: put the
+    least-squares weight and bias next to the learned ones (house-price)."""
+    from nnstudio.core.i18n import text
+    from nnstudio.core.lessons.least_squares import compare
+
+    fit_ = compare(spec, data, weights)
+    if fit_ is None:
+        return ""
+    metrics["least_squares"] = fit_
+    shown = ", ".join(f"{v:.4g}" for v in fit_["weight"] + fit_["bias"])
+    exact = ", ".join(f"{v:.4g}" for v in
+                      fit_["least_squares_weight"] + fit_["least_squares_bias"])
+    return text({"en": f" — weight, bias {shown} (least squares: {exact})",
+                 "zh": f"——权重、偏置 {shown}（最小二乘解：{exact}）"})
 
 
 def _features(body: torch.nn.Module, x: torch.Tensor, inputs) -> torch.Tensor:
