@@ -149,3 +149,11 @@ def build_model_from(spec, weights):
     model = build_model(spec)
     model.load_state_dict(weights)
     return model.eval()
+
+
+def test_summary_counts_trainable_and_frozen(capsys) -> None:
+    assert main(["summary", "resnet34-finetune", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["trainable_params"] == 512 * 10 + 10
+    assert result["frozen_params"] == result["total_parameters"] - 5130
+    assert [row["frozen"] for row in result["layers"]] == [True, True, False]

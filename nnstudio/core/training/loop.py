@@ -136,7 +136,7 @@ class _Trainer:
         torch.manual_seed(config.seed)  # dropout and anything else drawn from torch
         if model is None:
             model = build_model(spec, seed=config.seed)
-            load_backbones(model, spec)  # ImageNet weights, from the checked cache
+            load_backbones(model, spec, cancel=stop)  # ImageNet weights, checked
         apply_frozen(model, spec)  # frozen layers: no gradients, always eval mode
         self.model = model.to(self.device).train()  # eval passes restore this mode
         self.data, self.spec = adapt_data(spec, data).to(self.device), spec
