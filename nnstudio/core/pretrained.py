@@ -199,7 +199,7 @@ def verify(path: Path, fname: str, title: str, cached: bool = False) -> None:
     want, got = expected_hash(fname), sha256_of(path)
     if want and got.startswith(want):
         return
-    message = _msg("wrong-file", file=path.name, title=title, got=got[:12],
+    message = _msg("wrong-file", file=fname, title=title, got=got[:12],
                    want=want or "?")
     if cached:
         path.unlink(missing_ok=True)
@@ -230,13 +230,27 @@ def ensure_weights(name: str, *, mirror: str | None = None, progress=None,
             pass  # deleted: fetch it again
     url = _url(name, fname, mirror)
     wait = timeout or dl.TIMEOUT_S
-    with dl._cleanup_on_failure(folder), dl._quiet_pooch():
-        try:
-            dl._retrieve(url, None, folder, dl._Progress(progress, cancel), wait)
-        except Exception as exc:
-            raise _translate(exc, title, fname, url, wait, name) from None
-        verify(path, fname, title, cached=True)
+    with dl._cleanup_on_failure(folder):
+        _download(url, path, dl._Downloader(dl._Progress(progress, cancel), wait,
+                                            None), title, name)
     return path
+
+
+def _download(url: str, path: Path, downloader: Any, title: str, name: str) -> None:
+    """Stream into a temporary `.NAME.PID.part` beside the target (the cache sweep
+    knows the pattern), check it, then rename; the part never outlives a failure."""
+    fname = path.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.parent / f".{fname}.{os.getpid()}.part"
+    try:
+        try:
+            downloader(url, part)
+        except Exception as exc:
+            raise _translate(exc, title, fname, url, downloader.timeout, name) from None
+        verify(part, fname, title, cached=True)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _url(name: str, fname: str, mirror: str | None) -> str:
@@ -250,7 +264,7 @@ def _translate(exc: Exception, title, fname, url, timeout, name) -> Exception:
 
     import requests
 
-    from nnstudio.core.datasets.download import Cancelled
+    from nnstudio.core.datasets.download import Cancelled, TooBig
     from nnstudio.core.datasets.messages import say
 
     errors = requests.exceptions
@@ -263,7 +277,7 @@ def _translate(exc: Exception, title, fname, url, timeout, name) -> Exception:
         reason = say("r_http", status=status, file=fname)
     elif isinstance(exc, errors.ConnectionError):
         reason = say("r_connect", host=urlsplit(url).netloc or url)
-    elif isinstance(exc, errors.RequestException | OSError | ValueError):
+    elif isinstance(exc, errors.RequestException | OSError | ValueError | TooBig):
         reason = say("r_other", detail=str(exc).splitlines()[0] if str(exc) else exc)
     else:
         return exc
