@@ -47,7 +47,15 @@ def install_finetune_actions(window: Any) -> list[QAction]:
     before = separators[-1] if separators else None
     for action in (drawn, start, imp):
         menu.insertAction(before, action) if before else menu.addAction(action)
+    # a start point belongs to the open project: New/Open/a preset forget it
+    window.document.sig_loaded.connect(lambda: forget_start_point(window))
     return [drawn, start, imp]
+
+
+def forget_start_point(window: Any) -> None:
+    session = window.document.session
+    if getattr(session, "start_point", None) is not None:
+        session.start_point = None
 
 
 def open_drawn_dataset(window: Any) -> Any:

@@ -77,6 +77,8 @@ def test_start_from_a_trained_project(main_window, qtbot, tmp_path) -> None:
     after = window.document.weights
     assert torch.equal(after["1_linear.weight"], summary.weights["1_linear.weight"])
     assert not torch.equal(after["3_linear.weight"], summary.weights["3_linear.weight"])
+    window.document.new()  # another project: the start point is forgotten
+    assert window.document.session.start_point is None
 
 
 def test_import_refuses_a_wrong_file_in_the_window(main_window, tmp_path) -> None:
