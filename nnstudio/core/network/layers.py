@@ -573,7 +573,6 @@ def _backbone(name: str, title: str, features: int, year: str) -> LayerKind:
             "en": "Your own pictures with few examples: freeze it, train a new head.",
             "zh": "自己的图片、样本很少时：冻结它，只训练新的输出头。",
         },
-        experiment="resnet34-finetune" if name == "resnet34" else None,
     )
 
 
@@ -605,7 +604,6 @@ _CATALOG = (
             "en": "Deep CNNs that reuse features: every layer sees all earlier ones.",
             "zh": "复用特征的深层卷积网络：每一层都能看到之前所有层的输出。",
         },
-        experiment="densenet-mini",
     ),
     LayerKind(
         "Resize",
