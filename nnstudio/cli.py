@@ -27,6 +27,7 @@ COMMANDS = (
     "predict",
     "bench",
     "import-weights",
+    "pretrained",
 )
 EXIT_USAGE = 2
 _NO_QT = {

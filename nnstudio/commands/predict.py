@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
                 }
             )
         )
-    info = project.data_info
+    info = dict(project.data_info)
+    info.update(_pretrained_norm(project.spec))
     classes = info.get("class_names") or None
     results = predict_paths(
         project.model().eval(),
@@ -73,3 +74,11 @@ def _print(result: dict, as_json: bool) -> None:
     best = sorted(probabilities.items(), key=lambda kv: -kv[1])[:TOP]
     shown = ", ".join(f"{name} {p:.1%}" for name, p in best)
     print(f"{result['file']}: {result['prediction']}  ({shown})")
+
+
+def _pretrained_norm(spec) -> dict:
+    """A pretrained backbone's own mean/std win over the dataset's (issue 15)."""
+    from nnstudio.core.pretrained import preprocessing_of
+
+    prep = preprocessing_of(spec)
+    return {} if prep is None else {"mean": prep["mean"], "std": prep["std"]}

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
                 "kind": r.kind,
                 "output_shape": list(r.out_shape),
                 "parameters": r.params,
+                "frozen": spec.layers[r.index].frozen,
             }
             for r in report.layers
         ]
@@ -45,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
                     "input_shape": list(spec.input_shape),
                     "layers": rows,
                     "total_parameters": report.total_params,
+                    "trainable_params": report.trainable_params,
+                    "frozen_params": report.frozen_params,
                 }
             )
         )
@@ -53,12 +56,16 @@ def run(args: argparse.Namespace) -> int:
     print("-" * 51)
     print(f"{'':>3}  {'Input':<18} {format_shape(spec.input_shape):<14} {'':>12}")
     for r in report.layers:
+        lock = "  frozen" if spec.layers[r.index].frozen else ""
         print(
             f"{r.index + 1:>3}  {r.kind:<18} {format_shape(r.out_shape):<14} "
-            f"{r.params:>12,}"
+            f"{r.params:>12,}{lock}"
         )
     print("-" * 51)
     print(f"Total parameters: {report.total_params:,}")
+    if report.frozen_params:
+        print(f"Trainable: {report.trainable_params:,}, "
+              f"frozen: {report.frozen_params:,}")
     for problem in report.problems:
         say(f"nnstudio: warning: {problem.message()}")
     return 0

@@ -56,6 +56,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mirror", metavar="URL", help="download mirror for the dataset")
     p.add_argument("--resume", action="store_true",
                    help="continue from the weights of the project given as NET")
+    p.add_argument("--pretrained", metavar="SOURCE",
+                   help="start from the weights of SOURCE (a .nnstudio project, a "
+                   ".safetensors file or a torchvision model name): layers whose "
+                   "shapes match take them, the rest start fresh")
+    p.add_argument("--freeze", metavar="N",
+                   help="freeze layers 1..N (stack positions): their weights stay "
+                   "as they are")
     p.add_argument("--save", metavar="FILE.nnstudio", help="save the trained project")
     p.add_argument("--json", action="store_true",
                    help="the last line of stdout is one JSON object")
@@ -72,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     apply_threads(args.threads)  # a bad count is refused before any work
     resolved = resolve_net(args.net)
     config = settings(resolved.config, args)
-    spec = _spec(resolved.spec, args.init)
+    spec = _freeze(_spec(resolved.spec, args.init), args.freeze)
     model = _resume_model(resolved, args.resume)
     resolve_device(config.device)  # a missing GPU is refused before loading data
     options = dict(config.dataset_options)
@@ -80,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dataset and model is None:  # as `summary --dataset`: take its input shape
         spec = spec.with_input_shape(tuple(data.input_shape))
     preflight(spec, data, config)  # refuse before any work: exit 2
+    model, transfer = _start_from(spec, config, model, args)
     _warn(spec, data, config)
     recorder = RunRecorder(spec, config, name=args.net)
     progress = Progress(config.epochs, show=not args.json)
@@ -94,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"nnstudio: {args.save} was not saved: the run failed")
     elif args.save:
         _save(args.save, resolved, spec, config, summary, recorder.finish(), data)
-    _report(summary, args.json)
+    _report(_with_counts(summary, spec, transfer, data), args.json)
     return EXIT_FAILED if summary.finished.reason == "failed" else 0
 
 
@@ -166,6 +174,60 @@ def _spec(spec, init: str | None):
     return dataclasses.replace(spec, init=init)
 
 
+# --- issue 15: --pretrained and --freeze ----------------------------------------------
+def _freeze(spec, raw: str | None):
+    from nnstudio.core.network.frozen import freeze_first
+
+    return spec if raw is None else freeze_first(spec, _whole(raw, "--freeze"))
+
+
+def _start_from(spec, config, model, args):
+    """The model to train and the transfer report (None without --pretrained).
+    ImageNet backbones are fetched here, with the download's own messages, so the
+    run itself never waits on the network."""
+    from nnstudio.core.errors import ConfigError
+    from nnstudio.core.i18n import text
+    from nnstudio.core.network.build import build_model
+    from nnstudio.core.network.pretrained import read_source, transfer
+    from nnstudio.core.pretrained import load_backbones
+
+    if args.pretrained and model is not None:
+        raise ConfigError(text({
+            "en": "--pretrained starts a new run from other weights; --resume "
+                  "continues this project's — give one of them",
+            "zh": "--pretrained 从其他权重开始新的训练，--resume 继续本项目的训练"
+                  "——请只给出其中一个"}))
+    if model is not None:
+        return model, None
+    model = build_model(spec, seed=config.seed)
+    load_backbones(model, spec, mirror=args.mirror)
+    if not args.pretrained:
+        return model, None
+    report = transfer(model, read_source(args.pretrained, mirror=args.mirror),
+                      args.pretrained)
+    if not args.json:
+        say(f"nnstudio: {report.describe()}")
+    return model, report
+
+
+def _with_counts(summary, spec, report, data):
+    """Trainable and frozen parameter counts (and what took weights) in the result;
+    a single Linear layer on a regression also gets the least-squares answer."""
+    from nnstudio.core.lessons.least_squares import compare
+    from nnstudio.core.network.shapes import check
+
+    shapes = check(spec)
+    summary["trainable_params"] = shapes.trainable_params
+    summary["frozen_params"] = shapes.frozen_params
+    if report is not None:
+        summary["pretrained"] = report.to_dict()
+    if "least_squares" not in summary:  # the loop adds it to the metrics itself
+        fit = compare(spec, data, summary.weights)
+        if fit is not None:
+            summary["least_squares"] = fit
+    return summary
+
+
 def _resume_model(resolved, resume: bool):
     from nnstudio.core.errors import ConfigError
     from nnstudio.core.i18n import text
@@ -188,13 +250,15 @@ def _save(path: str, resolved, spec, config, summary, record: dict, data) -> Non
     """Spec, settings, weights, this run appended to the project's history (the
     studio's run record plus the last epoch's mean gradient norm per layer), and what
     the data was (normalization, class names) so `predict` sees what training saw."""
+    from nnstudio.core.pretrained import adapt_data
     from nnstudio.core.project.files import Project, data_info, save_project
 
     record["grad_norm_summary"] = dict(zip(summary["grad_layers"],
                                            summary["grad_norms"], strict=True))
     history = list(resolved.project.history) if resolved.project else []
+    info = data_info(adapt_data(spec, data)) if data is not None else {}
     save_project(path, Project(spec, config.to_dict(), summary.weights,
-                               [*history, json_safe(record)], data_info(data)))
+                               [*history, json_safe(record)], info))
 
 
 def _report(summary, as_json: bool) -> None:
@@ -209,6 +273,14 @@ def _report(summary, as_json: bool) -> None:
             print(f"  {key:<14} {summary[key]:.6g}")
     if summary.get("device") is not None:  # absent when set-up itself failed
         print(f"  {'device':<14} {summary['device']}")
+    print(f"  {'parameters':<14} {summary.get('trainable_params', 0):,} trainable, "
+          f"{summary.get('frozen_params', 0):,} frozen")
+    fit = summary.get("least_squares")
+    if fit:
+        learned = ", ".join(f"{v:.6g}" for v in fit["weight"] + fit["bias"])
+        exact = ", ".join(f"{v:.6g}" for v in fit["least_squares_weight"]
+                          + fit["least_squares_bias"])
+        print(f"  {'weight, bias':<14} {learned}  (least squares: {exact})")
 
 
 def json_safe(value: Any) -> Any:

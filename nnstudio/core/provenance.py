@@ -27,8 +27,10 @@ def _digest(payload: Any) -> str:
 
 
 def network_fingerprint(spec: Any) -> str:
-    """The architecture only: input shape and layers (not init or initial weights)."""
-    layers = [layer.to_dict() for layer in spec.layers]
+    """The architecture only: input shape and layers (not init or initial weights,
+    nor how a layer trains: freezing a layer keeps the weights that fit it)."""
+    layers = [{"kind": layer.kind, "params": dict(layer.params)}
+              for layer in spec.layers]
     return _digest({"input": list(spec.input_shape), "layers": layers})
 
 

@@ -20,6 +20,7 @@ CATEGORY_COLORS = {
     "Normalization": "#43a047",
     "Structure": "#546e7a",
     "Blocks": "#c2185b",
+    "Pretrained": "#f9a825",  # amber: weights that come from elsewhere
 }
 _FALLBACK = "#757575"
 _SIZES = (16, 24, 32, 48, 64)  # the sizes Qt picks from for menus, trees, HiDPI
@@ -37,6 +38,12 @@ _LABELS = {
     "LayerNorm": "LN",
     "Residual": "+x",
     "Softmax": "Σ",
+    "DenseBlock": "⧺",
+    "Resize": "↔",
+    "ResNet18": "R18",
+    "ResNet34": "R34",
+    "MobileNetV3Small": "MN",
+    "SqueezeNet11": "SQ",
 }
 
 

@@ -9,6 +9,7 @@ re-checked by the document as soon as a value is committed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -19,11 +20,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from nnstudio.core.network.layers import LAYER_KINDS, LayerSpec, Param
+from nnstudio.core.network.layers import LAYER_KINDS, LR_FACTOR_MAX, LayerSpec, Param
 from nnstudio.core.network.shapes import format_shape
 from nnstudio.core.training.config import parse_number
 from nnstudio.ui.document import Document
@@ -186,6 +189,8 @@ class LayerEditor(QWidget):
         for widget in (self.title, self.description, self.formula):
             layout.addWidget(widget)
         layout.addLayout(self.form)
+        layout.addWidget(self._build_training_box())
+        layout.addWidget(self._build_stages())
         layout.addWidget(self.shape_label)
         layout.addWidget(self.problem_label)
         layout.addStretch(1)
@@ -197,6 +202,8 @@ class LayerEditor(QWidget):
         """Edit layer `row` (0-based), or show a hint when nothing is selected."""
         layers = self.document.spec.layers
         self.row = row if 0 <= row < len(layers) else -1
+        self.training_box.setVisible(self.row >= 0)
+        self.stages.setVisible(False)
         if self.row < 0:
             self._clear_form()
             self.title.setText(self.tr("No layer selected"))
@@ -267,6 +274,8 @@ class LayerEditor(QWidget):
         )
         problems = self.document.report.problems_for(self.row)
         self.problem_label.setText("\n".join(problem_text(p) for p in problems))
+        self._show_training(layer)
+        self._show_stages(layer, shape)
 
     def _show_value(self, editor: QWidget, value: Any) -> None:
         editor.blockSignals(True)
@@ -284,6 +293,85 @@ class LayerEditor(QWidget):
         layer = self.document.spec.layers[self.row]
         if layer.params.get(name) != value:
             self.document.replace_layer(self.row, layer.with_params(**{name: value}))
+
+    # --- frozen switch and learning-rate factor (issue 15) -------------------------
+    def _build_training_box(self) -> QWidget:
+        """A layer's own training settings, below its parameters: frozen (its
+        weights stay as they are) and a learning-rate factor."""
+        self.training_box = QWidget(self)
+        form = QFormLayout(self.training_box)
+        form.setContentsMargins(0, 6, 0, 0)
+        self.frozen_box = QCheckBox(self.tr("Frozen"), self.training_box)
+        self.frozen_box.setObjectName("layerFrozen")
+        self.frozen_box.setToolTip(self.tr(
+            "A frozen layer keeps its weights: training leaves it unchanged. Freeze a "
+            "pretrained body and train only a new head."))
+        self.frozen_box.toggled.connect(self._on_frozen_toggled)
+        self.lr_factor_edit = NumberEdit("float", 0.0, LR_FACTOR_MAX,
+                                         parent=self.training_box)
+        self.lr_factor_edit.setObjectName("layerLrFactor")
+        self.lr_factor_edit.set_help(self.tr(
+            "This layer learns at the learning rate times this factor (1 = as the "
+            "others, 0.1 = ten times slower)"))
+        self.lr_factor_edit.sig_committed.connect(self._on_lr_factor_committed)
+        form.addRow(self.tr("Training"), self.frozen_box)
+        form.addRow(self.tr("lr factor"), self.lr_factor_edit)
+        return self.training_box
+
+    def _show_training(self, layer: LayerSpec) -> None:
+        self.frozen_box.blockSignals(True)
+        self.frozen_box.setChecked(layer.frozen)
+        self.frozen_box.blockSignals(False)
+        self.lr_factor_edit.set_value(layer.lr_factor)
+        self.lr_factor_edit.setEnabled(not layer.frozen)
+
+    def _replace_training(self, **changes: Any) -> None:
+        if 0 <= self.row < len(self.document.spec.layers):
+            layer = self.document.spec.layers[self.row]
+            changed = dataclasses.replace(layer, **changes)
+            if changed != layer:
+                self.document.replace_layer(self.row, changed)
+
+    def _build_stages(self) -> QTreeWidget:
+        """A pretrained backbone's stages, collapsed under one row: the card is one
+        block, and here it opens up (stage, output shape, parameters)."""
+        self.stages = QTreeWidget(self)
+        self.stages.setObjectName("backboneStages")
+        self.stages.setColumnCount(3)
+        self.stages.setHeaderLabels(
+            [self.tr("Stage"), self.tr("Output"), self.tr("Parameters")])
+        self.stages.setRootIsDecorated(True)
+        self.stages.setVisible(False)
+        self._stages_key: tuple = ()
+        return self.stages
+
+    def _show_stages(self, layer: LayerSpec, shape: Any) -> None:
+        from nnstudio.core.pretrained import BY_KIND, stages
+
+        backbone = BY_KIND.get(layer.kind)
+        self.stages.setVisible(backbone is not None and shape is not None)
+        if backbone is None or shape is None:
+            return
+        key = (layer.kind, tuple(shape.in_shape))
+        if key == self._stages_key:
+            return
+        self._stages_key = key
+        self.stages.clear()
+        rows = stages(backbone.name, tuple(shape.in_shape))
+        top = QTreeWidgetItem(self.stages, [
+            self.tr("{title}: {n} stages").format(title=backbone.title, n=len(rows)),
+            format_shape(shape.out_shape), f"{shape.params:,}"])
+        for name, out, params in rows:
+            QTreeWidgetItem(top, [name, format_shape(out), f"{params:,}"])
+        self.stages.resizeColumnToContents(0)
+
+    @Slot(bool)
+    def _on_frozen_toggled(self, on: bool) -> None:
+        self._replace_training(frozen=bool(on))
+
+    @Slot(object)
+    def _on_lr_factor_committed(self, value: Any) -> None:
+        self._replace_training(lr_factor=float(value))
 
     @Slot(object)
     def _on_document_checked(self, report: Any) -> None:

@@ -46,6 +46,7 @@ def family_title(family: str) -> str:
         "loss": tr("Losses"),
         "optimizer": tr("Optimizers"),
         "setting": tr("Settings"),
+        "architecture": tr("Architectures"),
     }.get(family, family)
 
 

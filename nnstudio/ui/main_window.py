@@ -332,6 +332,9 @@ class MainWindow(QMainWindow):
 
         self._add_import_weights(self.menus["file"])
         install_export_menu(self)
+        from nnstudio.ui.finetune_actions import install_finetune_actions
+
+        install_finetune_actions(self)  # Start from Weights…, Import Pretrained…
         self.network_panel.build_menu(self.menus["edit"])
         self._fill_view_menu(self.menus["view"])
         self._fill_presets_menu(self.menus["presets"])

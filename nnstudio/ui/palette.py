@@ -56,6 +56,7 @@ class LayerPalette(QTreeWidget):
             "Normalization": self.tr("Normalization"),
             "Structure": self.tr("Structure"),
             "Blocks": self.tr("Blocks"),
+            "Pretrained": self.tr("Pretrained"),
         }
 
     def _populate(self) -> None:

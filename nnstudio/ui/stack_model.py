@@ -67,6 +67,9 @@ def key_params_text(layer: LayerSpec) -> str:
             parts.append(f"{value}x{value}")
         elif name == "stride":
             parts.append(tr("stride {n}").format(n=value))
+        elif name == "weights":  # a pretrained backbone
+            parts.append(tr("ImageNet weights") if value == "imagenet"
+                         else tr("random weights"))
         else:
             parts.append(f"{name}={value}")
     return ", ".join(parts)
@@ -225,6 +228,8 @@ class LayerStackModel(QAbstractListModel):
                     n=f"{shape.params:,}",
                 )
             )
+        if layer.frozen:  # the card shows a padlock; say what it means
+            lines.append(tr("Frozen: training leaves this layer's weights unchanged"))
         for message in self.data(self.index(row), ProblemRole):
             lines.append(f"<span style='color:{ERROR_COLOR}'>{message}</span>")
         return "<br>".join(lines)

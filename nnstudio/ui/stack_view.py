@@ -59,6 +59,24 @@ ICON = 24
 TEXT_LEFT = 12 + ICON + 10  # stripe and icon, then the text
 
 
+# --- frozen layers (issue 15) ---------------------------------------------------------
+LOCK = 14  # px: the padlock on a frozen card's top-right corner
+
+
+def paint_lock(painter: QPainter, card: QRect, color: QColor) -> None:
+    """A small padlock (shackle and body) drawn with the painter: no emoji font
+    needed, crisp at any devicePixelRatio."""
+    x, y = card.right() - LOCK - 8, card.top() + 6
+    painter.setPen(QPen(color, 1.6))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawArc(QRect(x + 3, y, LOCK - 6, LOCK - 4), 0, 180 * 16)
+    painter.drawLine(x + 3, y + (LOCK - 4) // 2, x + 3, y + LOCK // 2)
+    painter.drawLine(x + LOCK - 3, y + (LOCK - 4) // 2, x + LOCK - 3, y + LOCK // 2)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawRoundedRect(QRect(x + 1, y + LOCK // 2, LOCK - 2, LOCK // 2 + 1), 2, 2)
+
+
 class CardDelegate(QStyledItemDelegate):
     """Paints a layer as a card: stripe, icon, kind and key params, shape and params.
 
@@ -89,6 +107,9 @@ class CardDelegate(QStyledItemDelegate):
         )
         self._paint_frame(painter, option, index, card)
         self._paint_text(painter, option, index, card)
+        layer = index.data(Qt.ItemDataRole.UserRole + 1)
+        if layer is not None and layer.frozen:
+            paint_lock(painter, card, option.palette.color(QPalette.ColorRole.Text))
         painter.restore()
 
     def _paint_frame(
@@ -437,6 +458,14 @@ class NetworkPanel(QWidget):
         self.document.insert_layer(at, LayerSpec(self.sender().data()))
 
     @Slot(object)
+    def _frozen_counts(self, report: Any) -> str:
+        """ "n trainable, m frozen" on a second line once any parameter is frozen
+        (issue 15): ResNet-sized counts do not fit beside the total."""
+        if not report.frozen_params:
+            return ""
+        return "\n" + self.tr("{t} trainable, {f} frozen").format(
+            t=f"{report.trainable_params:,}", f=f"{report.frozen_params:,}")
+
     def _on_document_checked(self, report: Any) -> None:
         spec = self.document.spec
         self.input_label.setText(
@@ -449,6 +478,7 @@ class NetworkPanel(QWidget):
         first = errors[0] if errors else None
         self.total_label.setText(
             self.tr("Total  {n} parameters").format(n=f"{report.total_params:,}")
+            + self._frozen_counts(report)
             if first is None
             else self.tr("Total  – (the network has a problem)")
         )

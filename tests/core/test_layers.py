@@ -32,7 +32,45 @@ ORACLES = {
     ),
     "LayerNorm": ({}, lambda s: nn.LayerNorm(list(s))),
     "Residual": ({"out_channels": 8, "stride": 2}, None),
+    "Resize": ({"size": 5}, lambda s: nn.Upsample(size=(5, 5), mode="bilinear")),
+    "DenseBlock": ({"growth_rate": 3, "layers": 2}, None),
+    **{kind: ({"weights": "none"}, None) for kind in
+       ("ResNet18", "ResNet34", "MobileNetV3Small", "SqueezeNet11")},
 }
+BACKBONES = {"ResNet18": "resnet18", "ResNet34": "resnet34",
+             "MobileNetV3Small": "mobilenet_v3_small", "SqueezeNet11": "squeezenet1_1"}
+
+
+class _DenseReference(nn.Module):
+    """DenseNet's rule written out: each BN-ReLU-conv3x3 output joins the input."""
+
+    def __init__(self, c: int, growth: int, layers: int) -> None:
+        super().__init__()
+        self.convs = nn.ModuleList(
+            nn.Sequential(nn.BatchNorm2d(c + i * growth), nn.ReLU(),
+                          nn.Conv2d(c + i * growth, growth, 3, 1, 1, bias=False))
+            for i in range(layers))
+
+    def forward(self, x):
+        for conv in self.convs:
+            x = torch.cat([x, conv(x)], 1)
+        return x
+
+
+def _reference(kind: str, shape):
+    """Reference modules for the kinds with no single torch.nn class."""
+    import torchvision
+
+    if kind == "DenseBlock":
+        return _DenseReference(shape[0], 3, 2)
+    model = torchvision.models.get_model(BACKBONES[kind], weights=None)
+    if kind.startswith("ResNet"):
+        model.fc = nn.Identity()
+    elif kind == "SqueezeNet11":
+        model.classifier = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    else:
+        model.classifier = nn.Identity()
+    return model
 FLAT = [(3,), (17,), (64,)]
 IMAGES = [(1, 8, 8), (3, 11, 9), (4, 28, 28)]
 
@@ -54,6 +92,8 @@ def _cases():
     for kind, (params, _) in ORACLES.items():
         ranks = LAYER_KINDS[kind].ranks
         shapes = [s for s in FLAT + IMAGES if ranks is None or len(s) in ranks]
+        if kind in BACKBONES:  # colour images only, of a size the nets can shrink
+            shapes = [(3, 32, 32)]
         for shape in shapes:
             yield pytest.param(
                 kind, params, shape, id=f"{kind}-{'x'.join(map(str, shape))}"
@@ -74,6 +114,10 @@ def test_prediction_matches_torch(kind, params, shape) -> None:
         body, skip = _residual_reference(shape)
         expected = body(x) + skip(x)
         count = sum(p.numel() for m in (body, skip) for p in m.parameters())
+    elif ORACLES[kind][1] is None:
+        module = _reference(kind, shape).eval()
+        expected = module(x)
+        count = sum(p.numel() for p in module.parameters())
     else:
         module = ORACLES[kind][1](shape)
         expected = module(x)

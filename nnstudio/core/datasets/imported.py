@@ -91,23 +91,43 @@ def class_folders(folder: Path) -> dict[str, list[Path]]:
 
 
 def load_image_folder(folder: Path, classes: dict[str, list[Path]], req: Request):
-    """One class per subfolder; every image resized to the most common size.
+    """One class per subfolder; every image resized to the most common size (or
+    the `image_size` option).
 
     Images are kept gray (1 channel) when every one of them is gray, otherwise RGB,
-    so a folder of scanned digits stays MNIST-like. Each file is opened as Predict
-    opens one (`userfiles.open_image`: raster formats only, size checked first,
-    16-bit scaled, transparency flattened by the same rule), so a model sees the
-    same pixels when it trains on a file and when it is asked about it.
+    so a folder of scanned digits stays MNIST-like (the `color` option forces one).
+    Each file is opened as Predict opens one (`userfiles.open_image`: raster
+    formats only, size checked first, 16-bit scaled, transparency flattened by the
+    same rule), so a model sees the same pixels when it trains on a file and when
+    it is asked about it. `val_fraction` and `augment` are in folder_options.py.
     """
+    from .folder_options import FolderOptions
+
+    opts = FolderOptions.from_options(req.options, str(folder))
     files = [f for fs in classes.values() for f in fs]
     labels = np.repeat(np.arange(len(classes)), [len(fs) for fs in classes.values()])
     size, gray = _survey(files, folder)
+    size = (opts.image_size, opts.image_size) if opts.image_size else size
+    gray = gray if opts.color == "auto" else opts.color == "gray"
     channels = 1 if gray else 3
     check_memory(folder.name, len(files) * size[0] * size[1] * channels)
     images = np.stack([_pixels(f, folder, size, gray) for f in files])
     images = images[:, None] if gray else images.transpose(0, 3, 1, 2)
+    if req.options.keys() & {"val_fraction", "augment"}:
+        return _split_with_options(folder, classes, images, labels, opts, req.seed)
     x, y = split_images(torch.from_numpy(images), torch.from_numpy(labels), req.seed)
     return image_data(folder.name, x, y, tuple(classes))
+
+
+def _split_with_options(folder, classes, images, labels, opts, seed: int):
+    from .folder_options import augment, split
+
+    train, val = split(len(images), opts.val_fraction, seed)
+    x, y = torch.from_numpy(images), torch.from_numpy(labels)
+    x_tr, y_tr = x[train], y[train]
+    if opts.augment:
+        x_tr, y_tr = augment(x_tr, y_tr, seed, opts.flip)
+    return image_data(folder.name, (x_tr, x[val]), (y_tr, y[val]), tuple(classes))
 
 
 def _open(path: Path, folder: Path):

@@ -27,6 +27,9 @@ DATASETS: dict[str, DatasetInfo] = {
 }
 ALIASES = {"cifar-10": "cifar10", "fashionmnist": "fashion-mnist"}
 IMPORT_OPTIONS: dict[str, Any] = {"label": None, "task": None}  # CSV only
+# image folders (issue 15): size, gray/colour, validation fraction, augmentation
+IMPORT_OPTIONS.update(dict.fromkeys(("image_size", "color", "val_fraction",
+                                     "augment", "flip")))
 PATH_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".tgz", ".ubyte")
 
 
@@ -151,7 +154,8 @@ def _import(path: Path, seed: int, size: int | None, options: dict) -> Data:
         _unknown(str(path))
     unknown = sorted(set(options) - set(IMPORT_OPTIONS))
     if unknown:
-        fail("option", name=str(path), option=unknown[0], options="label, task")
+        fail("option", name=str(path), option=unknown[0],
+             options=", ".join(IMPORT_OPTIONS))
     req = Request(seed=seed, options=options)
     data = limit(load_path(path, req), size, seed)
     recorded = _clean({"seed": seed, "size": size, **options})

@@ -78,7 +78,18 @@ def export_onnx(what: Resolved | Project, path: Path, data: Any = None) -> None:
     """ONNX of the model in evaluation mode (needs onnx and onnxscript)."""
     from nnstudio.core.export.onnx_model import export_onnx as write
 
-    write(_target(what).spec.input_shape, model_of(what), path)
+    spec = _target(what).spec
+    write(spec.input_shape, model_of(what), path, _preprocessing_metadata(spec))
+
+
+def _preprocessing_metadata(spec: NetworkSpec) -> dict[str, str] | None:
+    """A pretrained backbone's preprocessing, for the ONNX file's metadata."""
+    import json
+
+    from nnstudio.core.pretrained import preprocessing_of
+
+    prep = preprocessing_of(spec)
+    return None if prep is None else {"nnstudio.preprocessing": json.dumps(prep)}
 
 
 EXPORTERS: dict[str, Callable[[Resolved | Project, Path, Any], None]] = {

@@ -38,7 +38,8 @@ _msg = formatter(_MESSAGES)
 
 
 def export_onnx(
-    spec_input_shape: tuple[int, ...], model: nn.Module, path: Path
+    spec_input_shape: tuple[int, ...], model: nn.Module, path: Path,
+    metadata: dict[str, str] | None = None,
 ) -> None:
     """Write `model` (evaluation mode) as ONNX with input 'input', output 'output'."""
     _require("onnx", "onnxscript")
@@ -60,6 +61,8 @@ def export_onnx(
             )
             buffer = io.BytesIO()
             program.save(buffer)
+            if metadata:
+                buffer = _with_metadata(buffer, metadata)
     except Exception as exc:  # the exporter raises many kinds; the user needs one line
         detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise ExportError(_msg("failed", detail=detail)) from None
@@ -91,3 +94,15 @@ def _quiet():
             yield
     finally:
         logger.setLevel(level)
+
+
+def _with_metadata(buffer: io.BytesIO, metadata: dict[str, str]) -> io.BytesIO:
+    """The model's metadata_props gain `metadata` (e.g. the input preprocessing a
+    pretrained backbone expects), so a runtime outside nnstudio can read it."""
+    import onnx
+
+    model = onnx.load_from_string(buffer.getvalue())
+    for key, value in metadata.items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
+    return io.BytesIO(model.SerializeToString())

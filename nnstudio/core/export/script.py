@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import pprint
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,8 @@ def script_text(
     """The whole script as text (see the module docstring)."""
     report = require_valid(spec)
     section = data_section(recipe)
+    if {layer.kind for layer in spec.layers} & set(_BACKBONES):
+        section.imports.add("import torchvision")  # the pretrained bodies
     if section.input_shape and tuple(section.input_shape) != tuple(spec.input_shape):
         raise ExportError(
             _msg(
@@ -209,6 +212,7 @@ def model_code(spec: NetworkSpec, report: Any = None) -> list[str]:
         blocks.append(inspect.getsource(SharedBiasLinear))
     if "Residual" in kinds:
         blocks.append(inspect.getsource(ResidualBlock))
+    blocks += _finetune_blocks(spec)
     blocks.append(_net_class(spec, report))
     return _headed("model", blocks)
 
@@ -249,6 +253,7 @@ def _net_class(spec: NetworkSpec, report: Any) -> str:
         lines += _init_lines(spec)
     if spec.initial_weights:
         lines += _initial_lines(spec.initial_weights)
+    lines += _frozen_lines(spec, report)
     return "\n".join(lines) + "\n"
 
 
@@ -288,6 +293,13 @@ def _pool(kind: str) -> Callable[[tuple[int, ...], Mapping[str, Any]], str]:
     )
 
 
+def _body_code(name: str) -> Callable[[tuple[int, ...], Mapping[str, Any]], str]:
+    return lambda s, p: f'pretrained_body("{name}")'
+
+
+_BACKBONES = {"ResNet18": "resnet18", "ResNet34": "resnet34",
+              "MobileNetV3Small": "mobilenet_v3_small", "SqueezeNet11": "squeezenet1_1"}
+
 _LAYER_CODE: dict[str, Callable[[tuple[int, ...], Mapping[str, Any]], str]] = {
     "Linear": _linear,
     "Conv2d": _conv,
@@ -309,7 +321,96 @@ _LAYER_CODE: dict[str, Callable[[tuple[int, ...], Mapping[str, Any]], str]] = {
     "Residual": lambda s, p: (
         f"ResidualBlock({s[0]}, {p['out_channels'] or s[0]}, {p['stride']})"
     ),
+    "Resize": lambda s, p: (
+        f'nn.Upsample(size=({p["size"]}, {p["size"]}), mode="bilinear", '
+        "align_corners=False)"
+    ),
+    "DenseBlock": lambda s, p: f"DenseBlock({s[0]}, {p['growth_rate']}, {p['layers']})",
+    **{kind: _body_code(name) for kind, name in _BACKBONES.items()},
 }
+
+
+# --- issue 15: frozen layers, learning-rate factors, DenseBlock, backbones -----------
+def _finetune_blocks(spec: NetworkSpec) -> list[str]:
+    """Source of DenseBlock and of the pretrained-body builder, where used, and the
+    pretrained weights' preprocessing as a constant the script applies."""
+    from nnstudio.core.network.dense import DenseBlock
+    from nnstudio.core.pretrained import preprocessing_of
+
+    kinds = {layer.kind for layer in spec.layers}
+    blocks = []
+    if "DenseBlock" in kinds:
+        blocks.append(inspect.getsource(DenseBlock))
+    if kinds & set(_BACKBONES):
+        blocks.append(T_PRETRAINED)
+    prep = preprocessing_of(spec)
+    if prep is not None:
+        shown = pprint.pformat(prep, width=80, sort_dicts=False)
+        blocks.append("# what the pretrained weights expect: resize, crop, mean, std\n"
+                      f"PREPROCESSING = {shown}\n")
+    return blocks
+
+
+def _frozen_lines(spec: NetworkSpec, report: Any) -> list[str]:
+    """Frozen layers: no gradients (so the optimizer leaves them out) and always in
+    eval mode, as nnstudio trains them; learning-rate factors as param groups."""
+    names = [row.name for row, layer in zip(report.layers, spec.layers, strict=True)
+             if layer.frozen]
+    factors = {row.name: layer.lr_factor
+               for row, layer in zip(report.layers, spec.layers, strict=True)
+               if layer.lr_factor != 1.0 and not layer.frozen}
+    lines = []
+    if names:
+        lines += [f"        self.frozen = {tuple(names)!r}  # frozen in nnstudio",
+                  "        for name in self.frozen:",
+                  "            getattr(self, name).requires_grad_(False)",
+                  "",
+                  "    def train(self, mode: bool = True) -> Net:",
+                  '        """Frozen layers stay in eval mode (BatchNorm statistics '
+                  'fixed)."""',
+                  "        super().train(mode)",
+                  "        for name in self.frozen:",
+                  "            getattr(self, name).eval()",
+                  "        return self"]
+    if factors:
+        lines += ["",
+                  "    def param_groups(self, lr: float) -> list[dict]:",
+                  '        """Layers with a learning-rate factor get lr times it."""',
+                  f"        factors = {factors!r}",
+                  "        groups = []",
+                  "        for name, child in self.named_children():",
+                  "            params = [p for p in child.parameters() "
+                  "if p.requires_grad]",
+                  "            if params:",
+                  "                factor = factors.get(name, 1.0)",
+                  '                groups.append({"params": params, '
+                  '"lr": lr * factor})',
+                  "        return groups"]
+    return lines
+
+
+T_PRETRAINED = '''\
+def pretrained_body(name: str) -> nn.Module:
+    """torchvision's model without its classifier: image -> feature vector."""
+    model = torchvision.models.get_model(name, weights=None)
+    if name.startswith("resnet"):
+        model.fc = nn.Identity()
+    elif name.startswith("squeezenet"):
+        model.classifier = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    else:
+        model.classifier = nn.Identity()
+    return model
+
+
+def load_pretrained(net: nn.Module, layers: dict[str, str]) -> None:
+    """ImageNet weights into each pretrained body (torchvision downloads them once
+    and checks the hash in the file name); the old classifier is dropped."""
+    for child, name in layers.items():
+        weights = torchvision.models.get_model_weights(name).DEFAULT
+        state = weights.get_state_dict(progress=True, check_hash=True)
+        body = getattr(net, child)
+        body.load_state_dict({k: v for k, v in state.items() if k in body.state_dict()})
+'''
 
 
 def _init_lines(spec: NetworkSpec) -> list[str]:
@@ -397,7 +498,7 @@ def _main(spec: NetworkSpec, config: TrainConfig, section: Section) -> str:
     if sched:
         sched_step = "        scheduler.step()\n"
     report = T.ACCURACY_REPORT if section.task == "classification" else T.R2_REPORT
-    return T.MAIN.format(
+    return _finetune_main(spec, T.MAIN.format(
         data_args=section.args,
         used_line=used,
         used_arg=used_arg,
@@ -406,7 +507,39 @@ def _main(spec: NetworkSpec, config: TrainConfig, section: Section) -> str:
         scheduler=sched,
         scheduler_step=sched_step,
         report=report,
-    )
+    ))
+
+
+def _pretrained_layers(spec: NetworkSpec) -> dict[str, str]:
+    """Child name -> torchvision model, for the bodies that start from ImageNet."""
+    from nnstudio.core.network.shapes import layer_name
+
+    return {layer_name(i, layer.kind): _BACKBONES[layer.kind]
+            for i, layer in enumerate(spec.layers)
+            if layer.kind in _BACKBONES and layer["weights"] == "imagenet"}
+
+
+def _finetune_main(spec: NetworkSpec, main: str) -> str:
+    """Learning-rate factors as param groups; a pretrained backbone's mean and std
+    instead of the data's."""
+    if any(layer.lr_factor != 1.0 and not layer.frozen for layer in spec.layers):
+        main = main.replace("(params, lr=args.lr", "(net.param_groups(args.lr), "
+                            "lr=args.lr", 1)
+    pretrained = _pretrained_layers(spec)
+    if pretrained:
+        main = main.replace(
+            "    model = Net()\n",
+            "    model = Net()\n"
+            f"    load_pretrained(model, {pretrained!r})\n", 1)
+    if "PREPROCESSING" in "".join(_finetune_blocks(spec)):
+        main = main.replace(
+            "    data = load_data(args)\n",
+            "    data = load_data(args)\n"
+            '    data = data._replace(mean=tuple(PREPROCESSING["mean"]),\n'
+            '                         std=tuple(PREPROCESSING["std"]))'
+            "  # as the pretrained weights expect\n",
+            1)
+    return main
 
 
 def _optimizer(c: TrainConfig) -> str:

@@ -423,6 +423,66 @@ _EXPERIMENTS: tuple[Experiment, ...] = (
                 "变小。"),
 )
 
+# --- issue 15: dense blocks, frozen layers -------------------------------------------
+def _digits_dense(dense: bool) -> tuple[LayerSpec, ...]:
+    """The same depth of 3x3 convolutions, plain or concatenated (DenseBlock)."""
+    stem = _l("Conv2d", out_channels=16, kernel_size=3, padding=1)
+    if dense:
+        body: tuple[LayerSpec, ...] = (_l("DenseBlock", growth_rate=8, layers=6),)
+    else:
+        conv = _l("Conv2d", out_channels=16, kernel_size=3, padding=1)
+        body = tuple(x for _ in range(6) for x in (conv, _l("ReLU")))
+    return (stem, _l("ReLU"), *body, _l("AdaptiveAvgPool2d", output_size=1),
+            _l("Flatten"), _lin(10))
+
+
+def _digits_frozen(frozen: bool) -> tuple[LayerSpec, ...]:
+    return tuple(dataclasses.replace(layer, frozen=frozen and i < 5)
+                 for i, layer in enumerate(_digits_cnn("MaxPool2d")))
+
+
+_EXPERIMENTS = (
+    *_EXPERIMENTS,
+    Experiment(
+        "dense",
+        {"en": "Dense connections", "zh": "稠密连接"},
+        {"en": "Six convolutions on 8x8 digits, plain and as one DenseBlock, where "
+               "each layer sees the concatenated outputs of every earlier layer. "
+               "Compare the accuracy and the Gradients view of the two runs.",
+         "zh": "在 8x8 数字上训练六个卷积层，一次是普通堆叠，一次组成一个稠密块（每一层"
+               "都看到之前所有层输出的拼接）。对比两次训练的准确率和“梯度”视图。"},
+        (Run("cnn-mnist", {"en": "plain", "zh": "普通堆叠"}, _DIGITS,
+             {"input_shape": _DIGITS_SHAPE, "layers": _digits_dense(False)}),
+         Run("cnn-mnist", {"en": "dense block", "zh": "稠密块"}, _DIGITS,
+             {"input_shape": _DIGITS_SHAPE, "layers": _digits_dense(True)})),
+        "gradients"),
+    Experiment(
+        "frozen-body",
+        {"en": "What freezing layers does", "zh": "冻结层的作用"},
+        {"en": "The same CNN on 8x8 digits, once with every layer training and once "
+               "with both convolutions frozen at their random start: only the head "
+               "learns, on fixed random features. Fine-tuning freezes a body that "
+               "was trained before, so its features are good ones.",
+         "zh": "同一个卷积网络在 8x8 数字上训练两次：一次所有层都训练，一次把两个卷积层"
+               "冻结在随机初始值上，只有输出头在固定的随机特征上学习。微调冻结的是事先"
+               "训练好的主体，所以它的特征是好的特征。"},
+        (Run("cnn-mnist", {"en": "all layers train", "zh": "所有层都训练"}, _DIGITS,
+             {"input_shape": _DIGITS_SHAPE, "layers": _digits_frozen(False)}),
+         Run("cnn-mnist", {"en": "convolutions frozen", "zh": "卷积层冻结"}, _DIGITS,
+             {"input_shape": _DIGITS_SHAPE, "layers": _digits_frozen(True)})),
+        "gradients"),
+    Experiment(
+        "least-squares",
+        {"en": "Gradient descent finds least squares", "zh": "梯度下降找到最小二乘解"},
+        {"en": "One Linear unit fits price against floor area, with two learning "
+               "rates. With 0.1 the weight and bias reach the least-squares answer "
+               "(shown beside them); with 0.001 the same 300 epochs stop short.",
+         "zh": "一个 Linear 单元拟合房价与面积，使用两种学习率。学习率 0.1 时权重和偏置"
+               "到达最小二乘解（显示在旁边）；学习率 0.001 时同样 300 轮还差得远。"},
+        (Run("house-price", {"en": "lr 0.1", "zh": "学习率 0.1"}, {"lr": 0.1}),
+         Run("house-price", {"en": "lr 0.001", "zh": "学习率 0.001"}, {"lr": 0.001})),
+        "curves"),
+)
 EXPERIMENTS: dict[str, Experiment] = {e.id: e for e in _EXPERIMENTS}
 
 # Which experiment shows each layer kind, loss, optimizer and setting.
@@ -437,6 +497,9 @@ EXPERIMENT_FOR: dict[str, str] = {
     "sgd": "adam-vs-sgd", "adam": "adam-vs-sgd", "adamw": "sgd-vs-adamw",
     "adagrad": "sgd-vs-adagrad", "rmsprop": "sgd-vs-rmsprop",
     "learning-rate": "lr-too-high", "init": "zero-init",
+    "DenseBlock": "dense", "Resize": "frozen-body", "ResNet18": "frozen-body",
+    "ResNet34": "frozen-body", "MobileNetV3Small": "frozen-body",
+    "SqueezeNet11": "frozen-body",
 }
 
 # "When to use it" for the kinds whose declaration has no `when` yet.
@@ -555,14 +618,32 @@ def _declaration(name: str) -> Any:
 
 
 def topics() -> list[str]:
-    """Every name `topic()` knows: layer kinds, losses, optimizers, settings."""
-    return [*LAYER_KINDS, *LOSSES, *OPTIMIZERS, *SETTINGS]
+    """Every name `topic()` knows: layer kinds, losses, optimizers, settings,
+    and the classic architectures of the presets."""
+    from nnstudio.core.lessons.architectures import ARCHITECTURES
+
+    return [*LAYER_KINDS, *LOSSES, *OPTIMIZERS, *SETTINGS, *ARCHITECTURES]
+
+
+def _architecture(name: str) -> Topic | None:
+    """A preset's architecture as a topic: its story, year and trick."""
+    from nnstudio.core.lessons.architectures import ARCHITECTURES, EXPERIMENT
+
+    if name not in ARCHITECTURES:
+        return None
+    year, formula, story, trick = ARCHITECTURES[name]
+    description = {k: f"{v} ({year})" for k, v in story.items()}
+    return Topic(name, "architecture", description, formula, trick,
+                 EXPERIMENT.get(name))
 
 
 def topic(name: str) -> Topic:
     """What "Learn more" shows about `name`; raises KeyError for an unknown name."""
     if name in SETTINGS:
         return SETTINGS[name]
+    architecture = _architecture(name)
+    if architecture is not None:
+        return architecture
     declared = _declaration(name)
     if declared is None:
         raise KeyError(name)

@@ -62,6 +62,9 @@ def build_model(spec: NetworkSpec, seed: int | None = None) -> nn.Sequential:
             module = LAYER_KINDS[layer.kind].make(row.in_shape, layer.params)
             model.add_module(row.name, module)
         apply_init(model, spec.init, spec.init_std)
+    for child, layer in zip(model.children(), spec.layers, strict=True):
+        if layer.frozen:  # frozen layers: no gradients (the loop also fixes eval mode)
+            child.requires_grad_(False)
     if spec.initial_weights:
         load_initial_weights(model, spec.initial_weights)
     return model

@@ -39,6 +39,14 @@ _MESSAGES: dict[str, Text] = {
         "en": "the 'params' of layer {kind} must be an object",
         "zh": "层 {kind} 的 'params' 必须是对象",
     },
+    "frozen": {
+        "en": "'frozen' of layer {kind} must be true or false",
+        "zh": "层 {kind} 的 'frozen' 必须是 true 或 false",
+    },
+    "lr_factor": {
+        "en": "'lr_factor' of layer {kind} must be a number from 0 to {max:g}",
+        "zh": "层 {kind} 的 'lr_factor' 必须是 0 到 {max:g} 之间的数",
+    },
 }
 
 
@@ -116,25 +124,34 @@ class LayerKind:
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One layer as the user designed it: a kind and its parameter values."""
+    """One layer as the user designed it: a kind, its parameter values, and how it
+    trains (`frozen`: its weights never change; `lr_factor`: its learning rate is
+    the run's times this, as MATLAB's WeightLearnRateFactor)."""
 
     kind: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    frozen: bool = False
+    lr_factor: float = 1.0
 
     def __post_init__(self) -> None:
         declared = LAYER_KINDS.get(self.kind)
         merged = dict(declared.defaults()) if declared else {}
         merged.update(self.params)
         object.__setattr__(self, "params", MappingProxyType(merged))
+        object.__setattr__(self, "frozen", bool(self.frozen))
+        object.__setattr__(self, "lr_factor", float(self.lr_factor))
 
     def __getitem__(self, name: str) -> Any:
         return self.params[name]
 
     def with_params(self, **changes: Any) -> LayerSpec:
-        return LayerSpec(self.kind, {**self.params, **changes})
+        return LayerSpec(self.kind, {**self.params, **changes}, self.frozen,
+                         self.lr_factor)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "params": dict(self.params)}
+        data: dict[str, Any] = {"kind": self.kind, "params": dict(self.params)}
+        data.update(_training_dict(self))
+        return data
 
     @classmethod
     def from_dict(cls, data: Any) -> LayerSpec:
@@ -143,17 +160,45 @@ class LayerSpec:
         params = data.get("params", {})
         if not isinstance(params, Mapping):
             raise SpecError(_msg("params", kind=data["kind"]))
-        return cls(data["kind"], dict(params))
+        frozen, factor = _training_from(data)
+        return cls(data["kind"], dict(params), frozen, factor)
 
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, LayerSpec)
             and self.kind == other.kind
             and dict(self.params) == dict(other.params)
+            and (self.frozen, self.lr_factor) == (other.frozen, other.lr_factor)
         )
 
     def __hash__(self) -> int:
-        return hash((self.kind, tuple(sorted(self.params.items()))))
+        items = tuple(sorted(self.params.items()))
+        return hash((self.kind, items, self.frozen, self.lr_factor))
+
+
+# --- frozen layers and learning-rate factors (issue 15) ------------------------------
+LR_FACTOR_MAX = 100.0  # a factor past this is a typo, not a fine-tuning choice
+
+
+def _training_dict(layer: LayerSpec) -> dict[str, Any]:
+    """Only what differs from the default is written, so older files and every
+    unfrozen layer keep their JSON unchanged."""
+    data: dict[str, Any] = {}
+    if layer.frozen:
+        data["frozen"] = True
+    if layer.lr_factor != 1.0:
+        data["lr_factor"] = layer.lr_factor
+    return data
+
+
+def _training_from(data: Mapping[str, Any]) -> tuple[bool, float]:
+    frozen, factor = data.get("frozen", False), data.get("lr_factor", 1.0)
+    if not isinstance(frozen, bool):
+        raise SpecError(_msg("frozen", kind=data["kind"]))
+    if (not isinstance(factor, int | float) or isinstance(factor, bool)
+            or not 0.0 <= factor <= LR_FACTOR_MAX):
+        raise SpecError(_msg("lr_factor", kind=data["kind"], max=LR_FACTOR_MAX))
+    return frozen, float(factor)
 
 
 def _int(name: str, default: int, lo: int, hi: int, en: str, zh: str) -> Param:
@@ -480,6 +525,110 @@ _CATALOG: tuple[LayerKind, ...] = (
             "zh": "很深的卷积网络：跳跃连接让梯度越过该模块。",
         },
     ),
+)
+
+
+
+# --- issue 15: DenseBlock and the pretrained backbones ---------------------------------
+def _make_dense(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
+    from nnstudio.core.network.dense import DenseBlock
+
+    return DenseBlock(shape[0], p["growth_rate"], p["layers"])
+
+
+def _backbone(name: str, title: str, features: int, year: str) -> LayerKind:
+    def make(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
+        from nnstudio.core.pretrained import make_body
+
+        if shape[0] != 3:
+            raise ValueError(f"{title} needs colour images (3 channels)")
+        return make_body(name)
+
+    return LayerKind(
+        _BACKBONE_KINDS[name],
+        "Pretrained",
+        {
+            "en": f"{title} ({year}) trained on ImageNet, without its classifier: "
+                  f"turns a colour image into {features} features for a new head.",
+            "zh": f"{title}（{year}）在 ImageNet 上训练，去掉了分类器：把彩色图像变成 "
+                  f"{features} 个特征，供新的输出头使用。",
+        },
+        f"features = {title}(x)",
+        make,
+        (
+            Param(
+                "weights",
+                "choice",
+                "imagenet",
+                choices=("imagenet", "none"),
+                help={
+                    "en": "Start from ImageNet weights (downloaded once) or at random",
+                    "zh": "从 ImageNet 权重开始(只下载一次)，或随机初始化",
+                },
+            ),
+        ),
+        ranks=(3,),
+        key_params=("weights",),
+        when={
+            "en": "Your own pictures with few examples: freeze it, train a new head.",
+            "zh": "自己的图片、样本很少时：冻结它，只训练新的输出头。",
+        },
+    )
+
+
+_BACKBONE_KINDS = {"resnet18": "ResNet18", "resnet34": "ResNet34",
+                   "mobilenet_v3_small": "MobileNetV3Small",
+                   "squeezenet1_1": "SqueezeNet11"}
+
+_CATALOG = (
+    *_CATALOG,
+    LayerKind(
+        "DenseBlock",
+        "Blocks",
+        {
+            "en": "Each layer (BatchNorm, ReLU, 3x3 conv) adds growth_rate channels, "
+                  "concatenated to everything before it.",
+            "zh": "每一层(批归一化、ReLU、3x3 卷积)新增 growth_rate 个通道，并与之前的"
+                  "所有特征拼接。",
+        },
+        "x ← concat(x, H_i(x)),  out channels = in + layers·growth",
+        _make_dense,
+        (
+            _int("growth_rate", 12, 1, 256, "Channels each layer adds",
+                 "每层新增的通道数"),
+            _int("layers", 4, 1, 32, "Layers in the block", "模块中的层数"),
+        ),
+        ranks=(3,),
+        key_params=("growth_rate", "layers"),
+        when={
+            "en": "Deep CNNs that reuse features: every layer sees all earlier ones.",
+            "zh": "复用特征的深层卷积网络：每一层都能看到之前所有层的输出。",
+        },
+    ),
+    LayerKind(
+        "Resize",
+        "Structure",
+        {
+            "en": "Scales each image to size x size pixels (bilinear), e.g. up to the "
+                  "224x224 a pretrained backbone was trained on.",
+            "zh": "把每张图像缩放到 size x size 像素(双线性插值)，例如放大到预训练骨干"
+                  "网络训练时用的 224x224。",
+        },
+        "y = bilinear(x, size x size)",
+        lambda s, p: nn.Upsample(size=(p["size"], p["size"]), mode="bilinear",
+                                 align_corners=False),
+        (_int("size", 224, 1, 1024, "Output height and width", "输出的高和宽"),),
+        ranks=(3,),
+        key_params=("size",),
+        when={
+            "en": "Before a pretrained backbone, so small images match its input size.",
+            "zh": "放在预训练骨干网络之前，让小图像符合它的输入大小。",
+        },
+    ),
+    _backbone("resnet18", "ResNet-18", 512, "2015"),
+    _backbone("resnet34", "ResNet-34", 512, "2015"),
+    _backbone("mobilenet_v3_small", "MobileNet-V3-Small", 576, "2019"),
+    _backbone("squeezenet1_1", "SqueezeNet 1.1", 512, "2016"),
 )
 
 LAYER_KINDS: dict[str, LayerKind] = {k.kind: k for k in _CATALOG}

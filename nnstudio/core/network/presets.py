@@ -326,6 +326,126 @@ _PRESETS = (
     ),
 )
 
+# --- issue 15: the classic architectures, fine-tuning and the house price -----------
+_CIFAR_ADAM = {"loss": "cross-entropy", "optimizer": "adam", "lr": 1e-3,
+               "batch_size": 64, "epochs": 5}
+
+
+def _dense(growth: int, layers: int) -> LayerSpec:
+    return _l("DenseBlock", growth_rate=growth, layers=layers)
+
+
+def _transition(channels: int) -> tuple[LayerSpec, ...]:
+    """DenseNet's transition: BN-ReLU, a 1x1 conv that halves the channels, 2x2 avg pool."""
+    return (_l("BatchNorm"), _l("ReLU"), _conv(channels, 1),
+            _l("AvgPool2d", kernel_size=2))
+
+
+_PRESETS = (
+    *_PRESETS,
+    Preset(
+        "alexnet-mini",
+        NetworkSpec(
+            (3, 32, 32),
+            (
+                _l("Conv2d", out_channels=48, kernel_size=5, stride=2, padding=2),
+                _l("ReLU"),
+                _pool(),
+                _conv(128, 3, 1),
+                _l("ReLU"),
+                _pool(),
+                _conv(192, 3, 1),
+                _l("ReLU"),
+                _conv(192, 3, 1),
+                _l("ReLU"),
+                _conv(128, 3, 1),
+                _l("ReLU"),
+                _pool(),
+                _l("Flatten"),
+                _l("Dropout", p=0.5),
+                _lin(512),
+                _l("ReLU"),
+                _l("Dropout", p=0.5),
+                _lin(512),
+                _l("ReLU"),
+                _lin(10),
+            ),
+        ),
+        "cifar10",
+        {
+            "en": "AlexNet's shape for 32x32 images: a large strided first kernel, "
+                  "five convolutions, ReLU, dropout before a wide classifier.",
+            "zh": "适配 32x32 图像的 AlexNet 结构：步长较大的大卷积核开头，五个卷积层、"
+                  "ReLU，宽分类器前用 dropout。",
+        },
+        _CIFAR_ADAM,
+        "feature-maps",
+    ),
+    Preset(
+        "densenet-mini",
+        NetworkSpec(
+            (3, 32, 32),
+            (
+                _conv(24, 3, 1),
+                _dense(12, 4),
+                *_transition(36),
+                _dense(12, 4),
+                *_transition(42),
+                _dense(12, 4),
+                _l("BatchNorm"),
+                _l("ReLU"),
+                _l("AdaptiveAvgPool2d", output_size=1),
+                _l("Flatten"),
+                _lin(10),
+            ),
+        ),
+        "cifar10",
+        {
+            "en": "A small DenseNet on CIFAR-10: inside each dense block every layer "
+                  "sees the outputs of all the layers before it.",
+            "zh": "CIFAR-10 上的小型 DenseNet：在每个稠密块中，每一层都能看到之前所有层"
+                  "的输出。",
+        },
+        _CIFAR_ADAM,
+        "gradients",
+    ),
+    Preset(
+        "resnet34-finetune",
+        NetworkSpec(
+            (3, 32, 32),
+            (
+                LayerSpec("Resize", {"size": 224}, frozen=True),
+                LayerSpec("ResNet34", {"weights": "imagenet"}, frozen=True),
+                _lin(10),
+            ),
+        ),
+        "cifar10",
+        {
+            "en": "Fine-tuning: ResNet-34 trained on ImageNet, frozen, and a new "
+                  "Linear head for this dataset's classes; images are resized to "
+                  "224x224 and normalized as the weights expect.",
+            "zh": "微调：在 ImageNet 上训练好的 ResNet-34 保持冻结，只为本数据集的类别"
+                  "训练新的 Linear 输出头；图像缩放到 224x224 并按权重的要求归一化。",
+        },
+        {"loss": "cross-entropy", "optimizer": "adam", "lr": 1e-3, "batch_size": 64,
+         "epochs": 3, "dataset_options": {"size": 2000}},
+    ),
+    Preset(
+        "house-price",
+        NetworkSpec((1,), (_lin(1),)),
+        "house-prices",
+        {
+            "en": "Linear regression: one Linear unit learns a house's price from its "
+                  "floor area; its weight and bias reach the least-squares fit.",
+            "zh": "线性回归：一个 Linear 单元根据面积学习房价；它的权重和偏置会收敛到"
+                  "最小二乘解。",
+        },
+        {"loss": "mse", "optimizer": "sgd", "lr": 0.1, "momentum": 0.9,
+         "batch_size": 1000, "epochs": 300},
+        "curves",
+    ),
+)
+
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESETS}
 
 # What an unknown name is told as, in both languages (the CLI and the window say the

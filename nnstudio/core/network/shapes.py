@@ -8,7 +8,7 @@ A bad stack never raises: it yields a report with problems.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import torch
@@ -128,6 +128,7 @@ class LayerShape:
     in_shape: Shape
     out_shape: Shape
     params: int
+    frozen_params: int = 0  # those training leaves alone (a frozen layer: all)
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,15 @@ class ShapeReport:
     layers: tuple[LayerShape, ...]
     problems: tuple[Problem, ...]
     total_params: int
+
+    @property
+    def frozen_params(self) -> int:
+        """Parameters training leaves unchanged (frozen layers, fixed biases)."""
+        return sum(r.frozen_params for r in self.layers)
+
+    @property
+    def trainable_params(self) -> int:
+        return self.total_params - self.frozen_params
 
     @property
     def ok(self) -> bool:
@@ -213,7 +223,10 @@ def _check_layer(
     )
     if problem:
         return problem
-    return _dry_run(index, declared, params, shape)
+    row = _dry_run(index, declared, params, shape)
+    if isinstance(row, LayerShape) and layer.frozen:
+        row = replace(row, frozen_params=row.params)
+    return row
 
 
 def _validate_params(
@@ -288,8 +301,9 @@ def _dry_run(
         data = {"shape": format_shape(out_shape)}
         return Problem(index, declared.kind, "map-vanishes", data=data)
     count = sum(p.numel() for p in module.parameters())
+    fixed = sum(p.numel() for p in module.parameters() if not p.requires_grad)
     name = layer_name(index, declared.kind)
-    return LayerShape(index, declared.kind, name, shape, out_shape, count)
+    return LayerShape(index, declared.kind, name, shape, out_shape, count, fixed)
 
 
 def _check_network(

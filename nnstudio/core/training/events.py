@@ -52,6 +52,7 @@ class Started:
     class_names: tuple[str, ...]
     layer_names: tuple[str, ...]  # every child of the Sequential, in order
     param_layers: tuple[str, ...]  # children that own parameters, input side first
+    frozen_layers: tuple[str, ...] = ()  # children that stay as they are (frozen)
 
 
 @dataclass(frozen=True)

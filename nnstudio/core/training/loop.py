@@ -22,9 +22,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from nnstudio.core.errors import NNStudioError
+from nnstudio.core.errors import ConfigError, NNStudioError
 from nnstudio.core.network.build import build_model, parameter_layers
+from nnstudio.core.network.frozen import apply_frozen, frozen_prefix, param_groups
 from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.pretrained import adapt_data, load_backbones
 from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
 from nnstudio.core.training.evaluate import (
     NonFiniteLoss,
@@ -63,6 +65,9 @@ TINY_STEPS = 4  # epochs shorter than this are reported at most every STEP_S
 SNAPSHOT_S = 1.0  # CPU copy of the last good weights, for a run that diverges,
 SNAPSHOT_BUDGET = 0.02  # taking at most 2% of the time
 PAUSE_POLL_S = 0.02
+CACHE_FROZEN_BODY = True  # benchmarks/bench_finetune.py turns it off to compare
+CACHE_BYTES = 1 << 30  # cached body features up to 1 GB; past that, run the body
+CACHE_CHUNK = 512  # samples per no_grad pass while filling the cache
 LAST_EPOCH = ("train_loss", "val_loss", "val_accuracy", "val_r2", "train_accuracy")
 
 
@@ -130,10 +135,14 @@ class _Trainer:
         self.config, self.stop, self.pause, self.request = config, stop, pause, request
         self.device = preflight(spec, data, config)
         torch.manual_seed(config.seed)  # dropout and anything else drawn from torch
-        model = model if model is not None else build_model(spec, seed=config.seed)
+        if model is None:
+            model = build_model(spec, seed=config.seed)
+            load_backbones(model, spec, cancel=stop)  # ImageNet weights, checked
+        apply_frozen(model, spec)  # frozen layers: no gradients, always eval mode
         self.model = model.to(self.device).train()  # eval passes restore this mode
-        self.data = data.to(self.device)
+        self.data, self.spec = adapt_data(spec, data).to(self.device), spec
         self._setup_optimisation(config)
+        self._cache_frozen_body()
         self.layers = parameter_layers(self.model)
         self.lp = LayerParams(self.model, self.layers, self.device)
         self.grads = GradNorms(self.lp)
@@ -158,9 +167,12 @@ class _Trainer:
         y_val = training_targets(d.y_val, d.task, c.loss, d.num_outputs)
         self.loss_fn = LOSSES[c.loss].make().to(self.device)
         self.scorer = Scorer(d.x_val, d.y_val, y_val, d.inputs, self.loss_fn, d.task)
-        self.params = [p for p in self.model.parameters() if p.requires_grad]
+        groups = param_groups(self.model, self.spec, c.lr)
+        if not groups:
+            raise ConfigError(phrase_all_frozen())
+        self.params = [p for g in groups for p in g["params"]]
         self.l1_weights = [p for p in self.params if p.dim() >= 2] if c.l1 > 0 else []
-        self.opt = OPTIMIZERS[c.optimizer].make(self.params, c)
+        self.opt = OPTIMIZERS[c.optimizer].make(groups, c)
         self.sched = _scheduler(self.opt, c)
         self.shuffle = torch.Generator().manual_seed(c.seed)
         small = d.x_train.numel() * 4 <= PRECONVERT_BYTES  # else converted per batch
@@ -170,6 +182,30 @@ class _Trainer:
                  for m in self.model.modules())
         self.n_used = n - 1 if bn and n % b == 1 else n  # BatchNorm fails on 1 sample
         self.steps_per_epoch = -(-self.n_used // b)
+        self.fwd, self.batch_inputs = self.model, d.inputs  # the head, with a cache
+        self.cached_layers = 0
+
+    # --- the frozen-body cache (issue 15) ------------------------------------------
+    def _cache_frozen_body(self) -> None:
+        """A frozen body before the trainable head runs once, under no_grad, over
+        the training and validation inputs; each epoch then trains only the head
+        (Teachable Machine's trick). Recomputed per run, so a changed body or
+        dataset never meets an old cache. Probes still see the whole model."""
+        k = frozen_prefix(self.spec) if CACHE_FROZEN_BODY else 0
+        if not k:
+            return
+        body, head = self.model[:k], self.model[k:]
+        d = self.data
+        sample = body(d.inputs(d.x_train[:1])) if len(d.x_train) else None
+        per_sample = 0 if sample is None else sample[0].numel() * 4
+        if per_sample * (len(d.x_train) + len(d.x_val)) > CACHE_BYTES:
+            return  # features bigger than the budget: run the body every batch
+        with torch.no_grad():
+            self.x_train = _features(body, d.x_train, d.inputs)
+            x_val = _features(body, d.x_val, d.inputs)
+        self.scorer = Scorer(x_val, d.y_val, self.scorer.targets, _as_float,
+                             self.loss_fn, d.task)
+        self.fwd, self.batch_inputs, self.cached_layers = head, _as_float, k
 
     @property
     def step(self) -> int:
@@ -188,7 +224,12 @@ class _Trainer:
         return Started(uuid.uuid4().hex[:12], describe_device(self.device),
                        self.config.epochs, self.steps_per_epoch, len(d.x_train),
                        len(d.x_val), d.task, tuple(d.class_names), names,
-                       tuple(self.layers))
+                       tuple(self.layers), self._frozen_names())
+
+    def _frozen_names(self) -> tuple[str, ...]:
+        children = [name for name, _ in self.model.named_children()]
+        return tuple(name for name, layer in zip(children, self.spec.layers,
+                                                 strict=False) if layer.frozen)
 
     # --- the loop ---------------------------------------------------------------
     def train(self) -> Iterator[Event]:
@@ -234,7 +275,7 @@ class _Trainer:
 
     def _train_step(self, idx: torch.Tensor) -> None:
         y = self.y_train[idx]
-        out = self.model(self.data.inputs(self.x_train[idx]))
+        out = self.fwd(self.batch_inputs(self.x_train[idx]))
         loss = total = self.loss_fn(out, y)
         if self.l1_weights:
             total = loss + self.config.l1 * sum(p.abs().sum() for p in self.l1_weights)
@@ -314,7 +355,7 @@ class _Trainer:
     def _evaluate(self, epoch: int, train_time: float) -> Iterator[Event]:
         """Validation, the Epoch event, confusion and mistakes, early stopping."""
         want_eval = self._eval_due(epoch)
-        scores = self.scorer(self.model, keep_preds=want_eval)
+        scores = self.scorer(self.fwd, keep_preds=want_eval)
         if not np.isfinite(scores.loss):
             raise NonFiniteLoss(self.step, scores.loss, self.meter.first)
         self.grad_means = self.grads.mean()
@@ -377,8 +418,45 @@ class _Trainer:
             self.message = finished_phrase(self.epochs_done, metrics)
         else:
             metrics["stopped_reason"] = self.message
+        weights = self.cpu_weights()
+        self.message += _least_squares_note(self.spec, self.data, weights, metrics)
         return Finished(self.reason, self.message, self.epochs_done, self.step,
-                        self.elapsed(), metrics, self.cpu_weights())
+                        self.elapsed(), metrics, weights)
+
+
+def _least_squares_note(spec, data, weights, metrics: dict[str, Any]) -> str:
+    """A single Linear layer on a regression is linear regression: put the
+    least-squares weight and bias next to the learned ones (house-price)."""
+    from nnstudio.core.i18n import text
+    from nnstudio.core.lessons.least_squares import compare
+
+    fit_ = compare(spec, data, weights)
+    if fit_ is None:
+        return ""
+    metrics["least_squares"] = fit_
+    shown = ", ".join(f"{v:.4g}" for v in fit_["weight"] + fit_["bias"])
+    exact = ", ".join(f"{v:.4g}" for v in
+                      fit_["least_squares_weight"] + fit_["least_squares_bias"])
+    return text({"en": f" — weight, bias {shown} (least squares: {exact})",
+                 "zh": f"——权重、偏置 {shown}（最小二乘解：{exact}）"})
+
+
+def _features(body: torch.nn.Module, x: torch.Tensor, inputs) -> torch.Tensor:
+    """The body's outputs for every sample, in chunks (the body is in eval mode)."""
+    parts = [body(inputs(x[i:i + CACHE_CHUNK])) for i in range(0, len(x), CACHE_CHUNK)]
+    return torch.cat(parts) if parts else x.float()
+
+
+def _as_float(x: torch.Tensor) -> torch.Tensor:
+    return x
+
+
+def phrase_all_frozen() -> str:
+    from nnstudio.core.i18n import text
+
+    return text({"en": "every layer is frozen: there is nothing to train — unfreeze "
+                       "at least one layer with weights",
+                 "zh": "所有层都已冻结，没有可训练的参数——请至少解冻一个带权重的层"})
 
 
 def _scheduler(opt: torch.optim.Optimizer, c: TrainConfig):

@@ -26,6 +26,7 @@ from nnstudio.core.training.events import (
     Started,
     Step,
 )
+from nnstudio.ui.messages import tr
 from nnstudio.ui.provenance import Stamped
 from nnstudio.ui.studio import (
     Studio,
@@ -367,3 +368,10 @@ def lut(name: str = "viridis") -> np.ndarray:
 def short_layer(name: str) -> str:
     """'3_linear' -> 'L3 linear' is no clearer; keep names as built, 1-based already."""
     return name.replace("_", " ", 1)
+
+
+def layer_label(name: str, frozen: frozenset[str] | set[str] = frozenset()) -> str:
+    """short_layer, marked "(frozen)" for a frozen layer: it does not learn, and
+    the views say so where they name it (issue 15)."""
+    label = short_layer(name)
+    return f"{label} {tr('(frozen)')}" if name in frozen else label

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.training.events import Probe, Started
 from nnstudio.ui.studio import current_data, weights_fingerprint
-from nnstudio.ui.views.base import View, probe_trained, short_layer
+from nnstudio.ui.views.base import View, layer_label, probe_trained, short_layer
 from nnstudio.ui.views.tiles import (
     HeatStrip,
     ImageTile,
@@ -50,6 +50,7 @@ class FeatureMapView(View):
         self.maps: dict[str, np.ndarray] = {}
         self.vectors: dict[str, np.ndarray] = {}
         self.order: tuple[str, ...] = ()
+        self.frozen: frozenset[str] = frozenset()  # labelled "(frozen)"
         self.grids: dict[str, TileGrid] = {}
         self.strips: dict[str, HeatStrip] = {}
         self.selected: tuple[str, int] | None = None
@@ -104,6 +105,7 @@ class FeatureMapView(View):
     def reset(self, started: Started | None = None) -> None:
         self.maps, self.vectors = {}, {}
         self.order = tuple(started.layer_names) if started else ()
+        self.frozen = frozenset(getattr(started, "frozen_layers", ()) or ())
         data = current_data(self.studio)
         if data is not None and data is not self.data:
             self.set_data(data)
@@ -156,7 +158,7 @@ class FeatureMapView(View):
             self.rows.addWidget(
                 QLabel(
                     self.tr("{layer}: {n} channels, {h}x{w}").format(
-                        layer=short_layer(name), n=c, h=h, w=w
+                        layer=layer_label(name, self.frozen), n=c, h=h, w=w
                     )
                 )
             )
@@ -168,7 +170,8 @@ class FeatureMapView(View):
             n = len(self.vectors[name])
             self.rows.addWidget(
                 QLabel(
-                    self.tr("{layer}: {n} outputs").format(layer=short_layer(name), n=n)
+                    self.tr("{layer}: {n} outputs").format(
+                        layer=layer_label(name, self.frozen), n=n)
                 )
             )
             self.strips[name] = HeatStrip()

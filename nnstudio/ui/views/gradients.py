@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from nnstudio.core.training.events import Epoch, Probe, Started
 from nnstudio.ui.provenance import banner
-from nnstudio.ui.views.base import EPS, View, depth_colors, short_layer
+from nnstudio.ui.views.base import EPS, View, depth_colors, layer_label
 from nnstudio.ui.views.buffers import SeriesBuffer
 from nnstudio.ui.views.gradient_diagnosis import MIN_PROBES, Diagnosis, diagnose
 
@@ -28,6 +28,7 @@ class GradientsView(View):
         super().__init__(parent)
         self.setObjectName("gradientsView")
         self.layers: tuple[str, ...] = ()
+        self.frozen: frozenset[str] = frozenset()  # legend marks them "(frozen)"
         self.buffer = SeriesBuffer(1)  # per probe: every ~0.3 s while visible
         self.epochs = SeriesBuffer(1)  # per-epoch means: always sent, nearly free
         self.steps_per_epoch = 1
@@ -76,6 +77,7 @@ class GradientsView(View):
     # --- data -------------------------------------------------------------------------
     def reset(self, started: Started | None = None) -> None:
         self.steps_per_epoch = max(1, started.steps_per_epoch) if started else 1
+        self.frozen = frozenset(getattr(started, "frozen_layers", ()) or ())
         self._set_layers(tuple(started.param_layers) if started else ())
 
     def _set_layers(self, layers: tuple[str, ...]) -> None:
@@ -91,7 +93,7 @@ class GradientsView(View):
         if e.param_layers and tuple(e.param_layers) != self.layers:
             self._set_layers(tuple(e.param_layers))
         self.buffer.append(e.step, np.clip(e.grad_norm, EPS, None))
-        self.diagnosis = diagnose(self.series()[1])
+        self.diagnosis = self._diagnose()
         return True
 
     def _on_epoch(self, e: Epoch) -> bool:
@@ -99,8 +101,17 @@ class GradientsView(View):
         if norms is None or len(norms) != self.epochs.width:
             return False
         self.epochs.append(e.epoch * self.steps_per_epoch, np.clip(norms, EPS, None))
-        self.diagnosis = diagnose(self.series()[1])
+        self.diagnosis = self._diagnose()
         return True
+
+    def _diagnose(self) -> Diagnosis:
+        """Vanishing/exploding among the layers that learn: a frozen layer's zero
+        gradient is by design, not a vanishing one (issue 15)."""
+        ys = self.series()[1]
+        keep = [i for i, name in enumerate(self.layers) if name not in self.frozen]
+        if self.frozen and ys.ndim == 2 and len(keep) < ys.shape[1]:
+            ys = ys[:, keep]
+        return diagnose(ys)
 
     def series(self) -> tuple[np.ndarray, np.ndarray]:
         """(steps, looks x layers): the probes when there are a few, else the epoch
@@ -118,7 +129,8 @@ class GradientsView(View):
         self._curves = []
         for name, color in zip(self.layers, colors, strict=True):
             curve = self.plot.plot(
-                pen=pg.mkPen(color, width=2), name=short_layer(name), connect="finite"
+                pen=pg.mkPen(color, width=2), name=layer_label(name, self.frozen),
+                connect="finite"
             )
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
