@@ -199,6 +199,8 @@ def _start_from(spec, config, model, args):
                   "——请只给出其中一个"}))
     if model is not None:
         return model, None
+    if not args.pretrained and not _downloads_backbone(spec):
+        return None, None  # the trainer builds it: its set-up failures are reported
     model = build_model(spec, seed=config.seed)
     load_backbones(model, spec, mirror=args.mirror)
     if not args.pretrained:
@@ -226,6 +228,16 @@ def _with_counts(summary, spec, report, data):
         if fit is not None:
             summary["least_squares"] = fit
     return summary
+
+
+def _downloads_backbone(spec) -> bool:
+    """Whether a layer's ImageNet weights must be fetched before the run."""
+    from nnstudio.core.pretrained import BY_KIND
+
+    return any(
+        layer.kind in BY_KIND and layer.params.get("weights") == "imagenet"
+        for layer in spec.layers
+    )
 
 
 def _resume_model(resolved, resume: bool):

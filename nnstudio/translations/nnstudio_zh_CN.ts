@@ -94,44 +94,49 @@
             <translation>丢弃</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="67" />
+            <location filename="../ui/data_box.py" line="70" />
             <source>{name} (download)</source>
             <translation>{name}(需下载)</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="128" />
+            <location filename="../ui/data_box.py" line="92" />
+            <source>{name} (drawn)</source>
+            <translation>{name}(手绘)</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="149" />
             <source>{n} training / {m} validation samples</source>
             <translation>{n} 个训练样本 / {m} 个验证样本</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="132" />
+            <location filename="../ui/data_box.py" line="153" />
             <source>, {k} classes</source>
             <translation>，{k} 个类别</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="134" />
+            <location filename="../ui/data_box.py" line="155" />
             <source>, regression</source>
             <translation>，回归</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="144" />
-            <location filename="../ui/data_box.py" line="146" />
+            <location filename="../ui/data_box.py" line="165" />
+            <location filename="../ui/data_box.py" line="167" />
             <source>Loading {name}…</source>
             <translation>正在加载 {name}…</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="173" />
+            <location filename="../ui/data_box.py" line="194" />
             <source>Loading cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="180" />
+            <location filename="../ui/data_box.py" line="201" />
             <source>Could not load this dataset (see the message above).</source>
             <translation>无法加载这个数据集(见上方消息)。</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="184" />
-            <location filename="../ui/main_window.py" line="519" />
+            <location filename="../ui/data_box.py" line="205" />
+            <location filename="../ui/main_window.py" line="522" />
             <source>The dataset could not be loaded: {m}</source>
             <translation>无法加载数据集：{m}</translation>
         </message>
@@ -196,28 +201,89 @@
             <translation>已导出到 {path}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="73" />
+            <location filename="../ui/finetune_actions.py" line="32" />
+            <source>Start from &amp;Weights…</source>
+            <translation>从已有权重开始(&amp;W)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="34" />
+            <source>Give the layers whose shapes match the weights of another project, a .safetensors file or a pretrained model</source>
+            <translation>让形状相同的层载入另一个项目、.safetensors 文件或预训练模型的权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="37" />
+            <source>Import &amp;Pretrained Weights…</source>
+            <translation>导入预训练权重(&amp;P)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="39" />
+            <source>Check and cache a pretrained weights file you downloaded by hand (e.g. resnet34-b627a593.pth)</source>
+            <translation>核对并缓存你手动下载的预训练权重文件(例如 resnet34-b627a593.pth)</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="42" />
+            <source>New &amp;Drawn Dataset…</source>
+            <translation>新建手绘数据集(&amp;D)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="44" />
+            <source>Name classes, draw examples of each, and train on them</source>
+            <translation>命名类别，为每个类别画出样例，然后用它们训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="77" />
+            <source>A project or .safetensors file…</source>
+            <translation>项目或 .safetensors 文件…</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="79" />
+            <location filename="../ui/finetune_actions.py" line="84" />
+            <source>Start from weights</source>
+            <translation>从已有权重开始</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="80" />
+            <source>Source of the weights:</source>
+            <translation>权重来源：</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="102" />
+            <source>The {name} weights are not downloaded yet: run `nnstudio pretrained download {name}`, or download the file by hand and use File &gt; Import Pretrained Weights…</source>
+            <translation>{name} 的权重还没有下载：请运行 `nnstudio pretrained download {name}`，或手动下载文件后使用 文件 &gt; 导入预训练权重…</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="121" />
+            <source>Import pretrained weights</source>
+            <translation>导入预训练权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/finetune_actions.py" line="135" />
+            <source>{title} weights checked and ready: {path}</source>
+            <translation>{title} 的权重已核对，可以使用：{path}</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="76" />
             <source>from {lo} to {hi}</source>
             <translation>范围 {lo} 到 {hi}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="74" />
+            <location filename="../ui/layer_editor.py" line="77" />
             <source> (not included)</source>
             <translation>(不含)</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="97" />
+            <location filename="../ui/layer_editor.py" line="100" />
             <source>'{raw}' is not a whole number</source>
             <translation>“{raw}”不是整数</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="105" />
+            <location filename="../ui/layer_editor.py" line="108" />
             <source>{value} is outside the range {range}</source>
             <translation>{value} 超出范围：{range}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="260" />
-            <location filename="../ui/stack_model.py" line="222" />
+            <location filename="../ui/layer_editor.py" line="267" />
+            <location filename="../ui/stack_model.py" line="225" />
             <source>in {a} → out {b}, {n} parameters</source>
             <translation>输入 {a} → 输出 {b}，{n} 个参数</translation>
         </message>
@@ -242,57 +308,62 @@
             <translation>训练设置</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="54" />
+            <location filename="../ui/learn_more.py" line="49" />
+            <source>Architectures</source>
+            <translation>经典架构</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="55" />
             <source>Learning rate</source>
             <translation>学习率</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="54" />
+            <location filename="../ui/learn_more.py" line="55" />
             <source>Weight init</source>
             <translation>权重初始化</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="79" />
+            <location filename="../ui/learn_more.py" line="80" />
             <source>Right-click: Learn more</source>
             <translation>右键单击：了解更多</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="273" />
+            <location filename="../ui/learn_more.py" line="274" />
             <source>Stop the training before starting an experiment.</source>
             <translation>请先停止训练，再开始实验。</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="280" />
+            <location filename="../ui/learn_more.py" line="281" />
             <source>Experiment: {title}. {text}</source>
             <translation>实验：{title}。{text}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="290" />
+            <location filename="../ui/learn_more.py" line="291" />
             <source>Experiment: {title} ({run})</source>
             <translation>实验：{title}({run})</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="311" />
+            <location filename="../ui/learn_more.py" line="312" />
             <source>The experiment could not start: {why}</source>
             <translation>实验无法开始：{why}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="330" />
+            <location filename="../ui/learn_more.py" line="331" />
             <source>loading was cancelled</source>
             <translation>加载已取消</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="399" />
+            <location filename="../ui/learn_more.py" line="400" />
             <source>Learn more about {name}…</source>
             <translation>了解 {name} 的更多信息…</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="427" />
+            <location filename="../ui/learn_more.py" line="428" />
             <source>&amp;Learn More…</source>
             <translation>了解更多(&amp;L)…</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="429" />
+            <location filename="../ui/learn_more.py" line="430" />
             <source>Formulas, advice and one-click experiments</source>
             <translation>公式、使用建议和一键实验</translation>
         </message>
@@ -400,9 +471,24 @@
             <translation>步长 {n}</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="208" />
+            <location filename="../ui/stack_model.py" line="71" />
+            <source>ImageNet weights</source>
+            <translation>ImageNet 权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_model.py" line="72" />
+            <source>random weights</source>
+            <translation>随机权重</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_model.py" line="211" />
             <source>{n} params</source>
             <translation>{n} 个参数</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_model.py" line="232" />
+            <source>Frozen: training leaves this layer's weights unchanged</source>
+            <translation>已冻结：训练不会改变这一层的权重</translation>
         </message>
         <message>
             <location filename="../ui/training.py" line="465" />
@@ -482,7 +568,7 @@
     <context>
         <name>CardDelegate</name>
         <message>
-            <location filename="../ui/stack_view.py" line="169" />
+            <location filename="../ui/stack_view.py" line="190" />
             <source>→ {shape}   ·   {n} params</source>
             <translation>→ {shape}   ·   {n} 个参数</translation>
         </message>
@@ -595,32 +681,42 @@
     <context>
         <name>DataBox</name>
         <message>
-            <location filename="../ui/data_box.py" line="43" />
+            <location filename="../ui/data_box.py" line="44" />
             <source>Data</source>
             <translation>数据</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="76" />
+            <location filename="../ui/data_box.py" line="79" />
             <source>The data to learn from; its input shape becomes the network's input.</source>
             <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="84" />
+            <location filename="../ui/data_box.py" line="87" />
             <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
             <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="106" />
+            <location filename="../ui/data_box.py" line="96" />
+            <source>Draw…</source>
+            <translation>手绘…</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="98" />
+            <source>New drawn dataset…: name classes and draw examples of each</source>
+            <translation>新建手绘数据集…：给类别命名并为每个类别画出样例</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="127" />
             <source>Choose a data folder</source>
             <translation>选择数据文件夹</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="146" />
+            <location filename="../ui/data_box.py" line="167" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="149" />
+            <location filename="../ui/data_box.py" line="170" />
             <source>Dataset</source>
             <translation>数据集</translation>
         </message>
@@ -696,6 +792,104 @@
         </message>
     </context>
     <context>
+        <name>DrawnDatasetDialog</name>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="53" />
+            <source>New drawn dataset</source>
+            <translation>新建手绘数据集</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="64" />
+            <source>The dataset's name, also its folder's</source>
+            <translation>数据集的名称，也是它的文件夹名</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="68" />
+            <source>New class, e.g. circle or 甲</source>
+            <translation>新类别，例如 圆 或 甲</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="70" />
+            <source>Add class</source>
+            <translation>添加类别</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="78" />
+            <source>Add drawing</source>
+            <translation>添加这幅画</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="81" />
+            <source>Save the drawing to the selected class (Enter) and clear the canvas</source>
+            <translation>把这幅画保存到所选类别(回车)，并清空画布</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="84" />
+            <source>Clear</source>
+            <translation>清空</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="93" />
+            <source>Drawings of the selected class: select a bad one and press Delete</source>
+            <translation>所选类别的画：选中画得不好的一幅，按 Delete 删除</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="95" />
+            <source>Delete drawing</source>
+            <translation>删除这幅画</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="103" />
+            <source>Use this dataset</source>
+            <translation>使用这个数据集</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="106" />
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="113" />
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="115" />
+            <source>Classes</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="156" />
+            <source>Add a class first, then draw examples of it.</source>
+            <translation>请先添加一个类别，再画它的样例。</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="192" />
+            <source>{name}   ({n})</source>
+            <translation>{name}   ({n})</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="195" />
+            <source>{n} more drawings would help</source>
+            <translation>再画 {n} 幅会更好</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="224" />
+            <source>Name two or more classes, then draw about {n} examples of each.</source>
+            <translation>请命名两个或更多类别，然后每类画大约 {n} 个样例。</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="227" />
+            <source>{classes} classes, {total} drawings, saved in {folder}</source>
+            <translation>{classes} 个类别，{total} 幅画，保存在 {folder}</translation>
+        </message>
+        <message>
+            <location filename="../ui/drawn_dataset.py" line="238" />
+            <source>My drawings</source>
+            <translation>我的手绘</translation>
+        </message>
+    </context>
+    <context>
         <name>EvaluationView</name>
         <message>
             <location filename="../ui/views/evaluation.py" line="52" />
@@ -741,47 +935,47 @@
     <context>
         <name>FeatureMapView</name>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="63" />
+            <location filename="../ui/views/feature_maps.py" line="64" />
             <source>Which validation sample to look at</source>
             <translation>要查看哪个验证样本</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="69" />
+            <location filename="../ui/views/feature_maps.py" line="70" />
             <source>Sample:</source>
             <translation>样本：</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="78" />
+            <location filename="../ui/views/feature_maps.py" line="79" />
             <source>Train a network with convolution layers to see what each channel detects.</source>
             <translation>训练一个带卷积层的网络，即可看到每个通道检测到了什么。</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="90" />
+            <location filename="../ui/views/feature_maps.py" line="91" />
             <source>Click a tile to enlarge it.</source>
             <translation>点击图块可放大。</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="158" />
+            <location filename="../ui/views/feature_maps.py" line="160" />
             <source>{layer}: {n} channels, {h}x{w}</source>
             <translation>{layer}：{n} 个通道，{h}x{w}</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="171" />
+            <location filename="../ui/views/feature_maps.py" line="173" />
             <source>{layer}: {n} outputs</source>
             <translation>{layer}：{n} 个输出</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="201" />
+            <location filename="../ui/views/feature_maps.py" line="204" />
             <source>{layer}, channel {c}</source>
             <translation>{layer}，通道 {c}</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="211" />
+            <location filename="../ui/views/feature_maps.py" line="214" />
             <source>your drawing</source>
             <translation>你的手写</translation>
         </message>
         <message>
-            <location filename="../ui/views/feature_maps.py" line="238" />
+            <location filename="../ui/views/feature_maps.py" line="241" />
             <source>validation sample {i} {label}</source>
             <translation>验证样本 {i} {label}</translation>
         </message>
@@ -789,33 +983,33 @@
     <context>
         <name>GradientsView</name>
         <message>
-            <location filename="../ui/views/gradients.py" line="43" />
+            <location filename="../ui/views/gradients.py" line="44" />
             <source>gradient norm (log scale)</source>
             <translation>梯度范数(对数坐标)</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="44" />
-            <location filename="../ui/views/gradients.py" line="58" />
+            <location filename="../ui/views/gradients.py" line="45" />
+            <location filename="../ui/views/gradients.py" line="59" />
             <source>training step</source>
             <translation>训练步</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="51" />
+            <location filename="../ui/views/gradients.py" line="52" />
             <source>latest gradient norm per layer</source>
             <translation>各层最新的梯度范数</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="57" />
+            <location filename="../ui/views/gradients.py" line="58" />
             <source>log10 gradient norm: layer x time</source>
             <translation>log10 梯度范数：层 × 时间</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="183" />
+            <location filename="../ui/views/gradients.py" line="195" />
             <source>The early layers are barely learning: the first layer's gradient is {ratio} of the last layer's (under 1/100). This is the vanishing-gradient problem: each Sigmoid or Tanh layer shrinks the gradient on its way back. Cures: ReLU activations, He initialisation, BatchNorm, residual connections.</source>
             <translation>前面的层几乎没有在学习：第一层的梯度只有最后一层的 {ratio}(不到 1/100)。这就是梯度消失问题：梯度在反向传播时每经过一个 Sigmoid 或 Tanh 层都会变小。解决办法：ReLU 激活函数、He 初始化、批归一化(BatchNorm)、残差连接。</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="191" />
+            <location filename="../ui/views/gradients.py" line="203" />
             <source>The gradients are exploding: their norms keep growing, so every step throws the weights further off. Lower the learning rate, or clip the gradients (gradient clipping in the training settings).</source>
             <translation>梯度爆炸了：梯度范数不断增大，每一步都让权重偏离得更远。请降低学习率，或裁剪梯度(在训练设置中打开梯度裁剪)。</translation>
         </message>
@@ -1135,14 +1329,59 @@
     <context>
         <name>LayerEditor</name>
         <message>
-            <location filename="../ui/layer_editor.py" line="202" />
+            <location filename="../ui/layer_editor.py" line="209" />
             <source>No layer selected</source>
             <translation>未选中层</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="204" />
+            <location filename="../ui/layer_editor.py" line="211" />
             <source>Select a card in the network to edit its parameters.</source>
             <translation>在网络中选中一张卡片即可编辑它的参数。</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="304" />
+            <source>Frozen</source>
+            <translation>冻结</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="307" />
+            <source>A frozen layer keeps its weights: training leaves it unchanged. Freeze a pretrained body and train only a new head.</source>
+            <translation>冻结的层保持其权重不变：训练不会改变它。可以冻结预训练的主体，只训练新的输出头。</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="314" />
+            <source>This layer learns at the learning rate times this factor (1 = as the others, 0.1 = ten times slower)</source>
+            <translation>这一层的学习率 = 学习率 × 这个倍数(1 = 与其他层相同，0.1 = 慢十倍)</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="317" />
+            <source>Training</source>
+            <translation>训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="318" />
+            <source>lr factor</source>
+            <translation>学习率倍数</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="342" />
+            <source>Stage</source>
+            <translation>阶段</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="342" />
+            <source>Output</source>
+            <translation>输出</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="342" />
+            <source>Parameters</source>
+            <translation>参数</translation>
+        </message>
+        <message>
+            <location filename="../ui/layer_editor.py" line="362" />
+            <source>{title}: {n} stages</source>
+            <translation>{title}：{n} 个阶段</translation>
         </message>
     </context>
     <context>
@@ -1192,11 +1431,16 @@
             <source>Blocks</source>
             <translation>模块</translation>
         </message>
+        <message>
+            <location filename="../ui/palette.py" line="59" />
+            <source>Pretrained</source>
+            <translation>预训练</translation>
+        </message>
     </context>
     <context>
         <name>LearnMoreDialog</name>
         <message>
-            <location filename="../ui/learn_more.py" line="191" />
+            <location filename="../ui/learn_more.py" line="192" />
             <source>Learn More</source>
             <translation>了解更多</translation>
         </message>
@@ -1204,37 +1448,37 @@
     <context>
         <name>LearnMorePanel</name>
         <message>
-            <location filename="../ui/learn_more.py" line="113" />
+            <location filename="../ui/learn_more.py" line="114" />
             <source>Try it</source>
             <translation>动手试试</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="117" />
+            <location filename="../ui/learn_more.py" line="118" />
             <source>Run the experiment</source>
             <translation>运行实验</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="120" />
+            <location filename="../ui/learn_more.py" line="121" />
             <source>Loads the experiment into the studio and trains it</source>
             <translation>把实验加载到工作室并开始训练</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="137" />
+            <location filename="../ui/learn_more.py" line="138" />
             <source>What it computes</source>
             <translation>计算内容</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="138" />
+            <location filename="../ui/learn_more.py" line="139" />
             <source>When to use it</source>
             <translation>何时使用</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="173" />
+            <location filename="../ui/learn_more.py" line="174" />
             <source>{a} vs {b}</source>
             <translation>{a} 对比 {b}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="175" />
+            <location filename="../ui/learn_more.py" line="176" />
             <source>Runs: {runs}</source>
             <translation>训练方案：{runs}</translation>
         </message>
@@ -1318,87 +1562,87 @@
             <translation>反向传播实验室</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="349" />
+            <location filename="../ui/main_window.py" line="352" />
             <source>&amp;Import Weights…</source>
             <translation>导入权重(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="352" />
+            <location filename="../ui/main_window.py" line="355" />
             <source>Load trained weights (.pt, .pth or .safetensors) into this network</source>
             <translation>把训练好的权重（.pt、.pth 或 .safetensors）载入这个网络</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="369" />
+            <location filename="../ui/main_window.py" line="372" />
             <source>Restore &amp;Default Layout</source>
             <translation>恢复默认布局(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="374" />
+            <location filename="../ui/main_window.py" line="377" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="376" />
+            <location filename="../ui/main_window.py" line="379" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="377" />
+            <location filename="../ui/main_window.py" line="380" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="378" />
+            <location filename="../ui/main_window.py" line="381" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="387" />
+            <location filename="../ui/main_window.py" line="390" />
             <source>&amp;Full Screen</source>
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="408" />
+            <location filename="../ui/main_window.py" line="411" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="451" />
+            <location filename="../ui/main_window.py" line="454" />
             <source>Stop the training before importing weights.</source>
             <translation>请先停止训练，再导入权重。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="457" />
+            <location filename="../ui/main_window.py" line="460" />
             <source>Import weights</source>
             <translation>导入权重</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="459" />
+            <location filename="../ui/main_window.py" line="462" />
             <source>Weights (*.pt *.pth *.safetensors)</source>
             <translation>权重 (*.pt *.pth *.safetensors)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="471" />
+            <location filename="../ui/main_window.py" line="474" />
             <source>Imported the weights of {name}.</source>
             <translation>已导入 {name} 的权重。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="480" />
+            <location filename="../ui/main_window.py" line="483" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="501" />
+            <location filename="../ui/main_window.py" line="504" />
             <source>Autosave failed: {reason}. Your work is still open; save it with File &gt; Save.</source>
             <translation>自动保存失败：{reason}。你的工作仍然打开着，请用“文件 &gt; 保存”保存它。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="593" />
+            <location filename="../ui/main_window.py" line="596" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="595" />
+            <location filename="../ui/main_window.py" line="598" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
@@ -1414,7 +1658,7 @@
     <context>
         <name>NetworkEditor</name>
         <message>
-            <location filename="../ui/stack_view.py" line="219" />
+            <location filename="../ui/stack_view.py" line="240" />
             <source>The network, input at the top. Drag layers here from the palette, drag cards to reorder them, Delete removes the selected one, Ctrl+D duplicates it.</source>
             <translation>网络，输入在最上方。从层面板把层拖到这里，拖动卡片可调整顺序，Delete 删除选中的层，Ctrl+D 复制它。</translation>
         </message>
@@ -1422,67 +1666,72 @@
     <context>
         <name>NetworkPanel</name>
         <message>
-            <location filename="../ui/stack_view.py" line="333" />
+            <location filename="../ui/stack_view.py" line="354" />
             <source>The shape of one sample of the dataset; it changes with the dataset.</source>
             <translation>数据集中单个样本的形状；随数据集变化。</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="339" />
+            <location filename="../ui/stack_view.py" line="360" />
             <source>Weights and biases the optimizer adjusts.</source>
             <translation>由优化器调整的权重和偏置。</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="370" />
+            <location filename="../ui/stack_view.py" line="391" />
             <source>&amp;Delete Layer</source>
             <translation>删除层(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="375" />
+            <location filename="../ui/stack_view.py" line="396" />
             <source>D&amp;uplicate Layer</source>
             <translation>复制层(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="380" />
+            <location filename="../ui/stack_view.py" line="401" />
             <source>Move Layer &amp;Up</source>
             <translation>上移层(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="385" />
+            <location filename="../ui/stack_view.py" line="406" />
             <source>Apply the Suggested &amp;Fix</source>
             <translation>应用建议的修正(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="390" />
+            <location filename="../ui/stack_view.py" line="411" />
             <source>Move Layer Do&amp;wn</source>
             <translation>下移层(&amp;W)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="408" />
+            <location filename="../ui/stack_view.py" line="429" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="410" />
+            <location filename="../ui/stack_view.py" line="431" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="419" />
+            <location filename="../ui/stack_view.py" line="440" />
             <source>&amp;Insert Layer</source>
             <translation>插入层(&amp;I)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="443" />
+            <location filename="../ui/stack_view.py" line="466" />
+            <source>{t} trainable, {f} frozen</source>
+            <translation>{t} 个可训练，{f} 个冻结</translation>
+        </message>
+        <message>
+            <location filename="../ui/stack_view.py" line="472" />
             <source>Input  {shape}   ({dataset})</source>
             <translation>输入  {shape}   ({dataset})</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="451" />
+            <location filename="../ui/stack_view.py" line="480" />
             <source>Total  {n} parameters</source>
             <translation>共  {n} 个参数</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="453" />
+            <location filename="../ui/stack_view.py" line="483" />
             <source>Total  – (the network has a problem)</source>
             <translation>共  –(网络有问题)</translation>
         </message>
@@ -1490,12 +1739,12 @@
     <context>
         <name>PalettePanel</name>
         <message>
-            <location filename="../ui/palette.py" line="166" />
+            <location filename="../ui/palette.py" line="167" />
             <source>Search layers…</source>
             <translation>搜索层…</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="168" />
+            <location filename="../ui/palette.py" line="169" />
             <source>Type part of a name or of what a layer does.</source>
             <translation>输入层名称或其功能描述中的部分文字。</translation>
         </message>
@@ -1688,8 +1937,8 @@
         </message>
         <message>
             <location filename="../ui/run_controls.py" line="85" />
-            <location filename="../ui/run_controls.py" line="245" />
-            <location filename="../ui/run_controls.py" line="263" />
+            <location filename="../ui/run_controls.py" line="248" />
+            <location filename="../ui/run_controls.py" line="266" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
@@ -1715,13 +1964,13 @@
         </message>
         <message>
             <location filename="../ui/run_controls.py" line="109" />
-            <location filename="../ui/run_controls.py" line="254" />
+            <location filename="../ui/run_controls.py" line="257" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
             <location filename="../ui/run_controls.py" line="130" />
-            <location filename="../ui/run_controls.py" line="270" />
+            <location filename="../ui/run_controls.py" line="273" />
             <source>Device: {d}</source>
             <translation>设备：{d}</translation>
         </message>
@@ -1741,52 +1990,52 @@
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="216" />
+            <location filename="../ui/run_controls.py" line="219" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="219" />
+            <location filename="../ui/run_controls.py" line="222" />
             <source>&amp;Pause / Resume</source>
             <translation>暂停 / 继续(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="225" />
+            <location filename="../ui/run_controls.py" line="228" />
             <source>&amp;Stop</source>
             <translation>停止(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="228" />
+            <location filename="../ui/run_controls.py" line="231" />
             <source>&amp;Forget Trained Weights</source>
             <translation>丢弃已训练的权重(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="231" />
+            <location filename="../ui/run_controls.py" line="234" />
             <source>The next run and Predict start from untrained weights</source>
             <translation>下一次训练和预测都将从未训练的权重开始</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="245" />
+            <location filename="../ui/run_controls.py" line="248" />
             <source>Resume</source>
             <translation>继续</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="255" />
+            <location filename="../ui/run_controls.py" line="258" />
             <source>Training</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="256" />
+            <location filename="../ui/run_controls.py" line="259" />
             <source>Paused</source>
             <translation>已暂停</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="257" />
+            <location filename="../ui/run_controls.py" line="260" />
             <source>Stopping…</source>
             <translation>正在停止…</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="288" />
+            <location filename="../ui/run_controls.py" line="291" />
             <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
             <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
         </message>

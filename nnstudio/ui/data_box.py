@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.datasets import DATASETS
+from nnstudio.core.datasets.drawn import drawn_datasets
 from nnstudio.core.training.config import TrainConfig
 from nnstudio.ui.data_preview import DataPreview
 from nnstudio.ui.document import Document
@@ -50,11 +51,13 @@ class DataBox(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(self.dataset_combo, 1)
         row.addWidget(self.import_button)
+        row.addWidget(self.draw_button)
         layout.addLayout(row)
         layout.addWidget(self.data_info)
         layout.addWidget(self.preview, 1)
         self.dataset_combo.activated.connect(self._on_dataset_combo_activated)
         self.import_button.clicked.connect(self._on_import_clicked)
+        self.draw_button.clicked.connect(self._on_draw_clicked)
         data_source.sig_data_changed.connect(self._on_data_source_data_changed)
         data_source.sig_loading.connect(self._on_data_source_loading)
         data_source.sig_progress.connect(self._on_data_source_progress)
@@ -85,6 +88,15 @@ class DataBox(QGroupBox):
                 "(one folder per class), IDX files or CSV"
             )
         )
+        for folder in drawn_datasets():  # the student's own, from earlier sessions
+            label = tr("{name} (drawn)").format(name=folder.name)
+            self.dataset_combo.addItem(label, str(folder))
+        self.draw_button = QToolButton(self)
+        self.draw_button.setObjectName("newDrawnDatasetButton")
+        self.draw_button.setText(self.tr("Draw…"))
+        self.draw_button.setToolTip(
+            self.tr("New drawn dataset…: name classes and draw examples of each")
+        )
         self.data_info = WrapLabel(parent=self)
         self.data_info.setObjectName("datasetInfo")
         self.data_info.setWordWrap(True)
@@ -96,6 +108,15 @@ class DataBox(QGroupBox):
     def choose_dataset(self, name: str) -> None:
         """Use dataset `name` (the session fits the network to it, one undo step)."""
         self.document.choose_dataset(name)
+
+    @Slot()
+    def _on_draw_clicked(self) -> None:
+        from nnstudio.ui.drawn_dataset import DrawnDatasetDialog
+
+        dialog = DrawnDatasetDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_use_dataset.connect(self.choose_dataset)
+        dialog.open()
 
     @Slot()
     def pick_folder(self) -> None:

@@ -201,8 +201,11 @@ class RunControls(QWidget):
         self.progress.setValue(0)
         self._set_stats(self.tr("Starting…"))
         doc = self.document
+        spec, config = spec or doc.spec, config or doc.config
+        point = doc.session.start_point  # File > Start from Weights…
+        model = point.model_for(spec, config.seed) if point is not None else None
         return self.controller.start(
-            spec or doc.spec, data or self.data_source.data, config or doc.config
+            spec, data or self.data_source.data, config, model
         )
 
     def _set_stats(self, text: str) -> None:

@@ -18,6 +18,7 @@ from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.presets import DEFAULT_PRESET, get_preset
 from nnstudio.core.network.shapes import Fix, ShapeReport, check, fixes_for
 from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.pretrained import adapt_data
 from nnstudio.core.project.files import (
     EXTENSION,
     Project,
@@ -57,6 +58,8 @@ class Session:
         self.data: Any = None  # the loaded Data of the chosen dataset, if loaded
         self._facts: dict[str, DatasetFacts] = {}
         self._trained: Trained | None = None
+        # weights the next runs start from (File > Start from Weights…), or None
+        self.start_point: Any = None
         self._weights_dirty = False
         self._listeners: list[Callable[[str], None]] = []
         self.hint: tuple | None = None  # structural hint of the change being told
@@ -363,7 +366,8 @@ class Session:
             return
         stamp = fingerprint(spec, config.dataset, config.dataset_options)
         same_data = self.data is not None and self.dataset == config.dataset
-        info = files_data_info(self.data) if same_data else {}
+        # as the network saw it (a pretrained backbone's own normalization)
+        info = files_data_info(adapt_data(spec, self.data)) if same_data else {}
         self._trained = Trained(weights, spec, stamp, info)
         self._weights_dirty = True
         self._refresh("weights", "dirty")
