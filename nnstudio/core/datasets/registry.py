@@ -17,19 +17,21 @@ from typing import Any
 
 from nnstudio.core.i18n import lang, text
 
-from . import download, generated, sklearn_sets
+from . import download, generated, sequences, sklearn_sets
 from .base import Data, DatasetInfo, Progress, Request, limit
 from .imported import load_path
 from .messages import fail
 
 DATASETS: dict[str, DatasetInfo] = {
-    info.name: info for info in (*generated.INFOS, *sklearn_sets.INFOS, *download.INFOS)
+    info.name: info
+    for info in (*generated.INFOS, *sequences.INFOS, *sklearn_sets.INFOS, *download.INFOS)
 }
 ALIASES = {"cifar-10": "cifar10", "fashionmnist": "fashion-mnist"}
 IMPORT_OPTIONS: dict[str, Any] = {"label": None, "task": None}  # CSV only
 # image folders (issue 15): size, gray/colour, validation fraction, augmentation
 IMPORT_OPTIONS.update(dict.fromkeys(("image_size", "color", "val_fraction",
                                      "augment", "flip")))
+SERIES_OPTIONS = ("window",)  # a CSV time series: windows of this many rows
 PATH_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".tgz", ".ubyte")
 
 
@@ -152,10 +154,15 @@ def _import(path: Path, seed: int, size: int | None, options: dict) -> Data:
     """A path: check it is one, load it, and record how to load it again."""
     if not (path.exists() or _looks_like_path(str(path))):
         _unknown(str(path))
-    unknown = sorted(set(options) - set(IMPORT_OPTIONS))
+    unknown = sorted(set(options) - set(IMPORT_OPTIONS) - set(SERIES_OPTIONS))
     if unknown:
         fail("option", name=str(path), option=unknown[0],
-             options=", ".join(IMPORT_OPTIONS))
+             options=", ".join([*IMPORT_OPTIONS, *SERIES_OPTIONS]))
+    if "window" in options:  # a time series, not a table of samples
+        window = _coerce("window", options["window"], sequences.WINDOW)
+        data = limit(sequences.load_series_csv(path, window, seed), size, seed)
+        recorded = _clean({"seed": seed, "size": size, "window": window})
+        return dataclasses.replace(data, options=recorded, source_path=str(path))
     req = Request(seed=seed, options=options)
     data = limit(load_path(path, req), size, seed)
     recorded = _clean({"seed": seed, "size": size, **options})

@@ -71,7 +71,9 @@ class LossMeter:
     def add(self, loss: torch.Tensor, out: torch.Tensor, y: torch.Tensor) -> None:
         self.step += 1
         self.losses.append(loss.detach())
-        if self.classify:
+        if self.classify and out.dim() == 3:  # per step: each sample's token share
+            self.correct.append((out.argmax(-1) == y).float().mean(dim=1).sum())
+        elif self.classify:
             pred = out.argmax(1) if out.shape[1] > 1 else (out[:, 0] > 0).long()
             self.correct.append((pred == y).sum())
         self.sizes.append(len(y))
