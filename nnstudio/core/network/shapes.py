@@ -322,7 +322,7 @@ def _check_rank(
     if declared.ranks is None or len(shape) in declared.ranks:
         return None
     data = {"shape": format_shape(shape), "size": shape[0] if shape else 0}
-    if declared.ranks == (1,):
+    if 1 in declared.ranks:  # Linear: a vector (or a sequence), not an image
         return Problem(index, declared.kind, "needs-flat", data=data)
     flattened = any(layer.kind == "Flatten" for layer in spec.layers[:index])
     code = "needs-image-flattened" if flattened and len(shape) == 1 else "needs-image"

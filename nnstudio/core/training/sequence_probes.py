@@ -185,3 +185,19 @@ class SequenceProber:
             result["grad_through_time"] = grad_through_time(
                 self.model, x, y, self.loss_fn).tolist()
         return result
+
+
+def sequence_parts(model: nn.Module, data, layer_kinds: list[str],
+                   kinds: frozenset[str], index: int = 0) -> dict:
+    """The sequence parts of a probe outside a run (an opened project's weights):
+    the loss is the task's usual one (cross-entropy per step, or MSE)."""
+    if not has_sequence_layers(layer_kinds) or not kinds & set(SEQUENCE_PROBES):
+        return {}
+    if data.task == "classification":
+        loss: nn.Module = nn.CrossEntropyLoss()
+        if getattr(data, "per_step", False):
+            loss = PerStepLoss(loss)
+    else:
+        loss = nn.MSELoss()
+    prober = SequenceProber(model, data, layer_kinds, loss, data.y_val)
+    return prober.parts(kinds, index)
