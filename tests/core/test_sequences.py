@@ -34,7 +34,7 @@ def _json_line(capsys) -> dict:
     return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
-# --- layers ------------------------------------------------------------------------
+# --- layers ---------------------------------------------------------------------------
 @pytest.mark.parametrize("kind, cls", [("RNN", nn.RNN), ("LSTM", nn.LSTM),
                                        ("GRU", nn.GRU)])
 def test_recurrent_layers_compute_what_torch_computes(kind, cls) -> None:
@@ -100,7 +100,7 @@ def test_sequence_mistakes_are_worded(layers, kw, words) -> None:
     assert any(words in p.message("en") for p in report.errors)
 
 
-# --- datasets ----------------------------------------------------------------------------
+# --- datasets -------------------------------------------------------------------------
 def test_datasets_have_the_promised_shapes_and_are_seeded() -> None:
     reverse = load_dataset("reverse", size=50)
     assert reverse.input_shape == (16,) and reverse.x_train.dtype == torch.int64
@@ -134,7 +134,7 @@ def test_a_csv_time_series_becomes_windows(tmp_path) -> None:
     assert torch.allclose(y[:, 0], x[:, -1, 0] + step, atol=1e-4)
 
 
-# --- per-step training ------------------------------------------------------------------
+# --- per-step training ----------------------------------------------------------------
 def test_per_step_loss_averages_over_steps_and_tokens_count() -> None:
     out = torch.randn(3, 5, 4)
     y = torch.randint(0, 4, (3, 5))
@@ -191,7 +191,7 @@ def test_attention_probe_hooks_are_removed() -> None:
     assert all(not child._forward_hooks for child in model.children())
 
 
-# --- presets and prediction ---------------------------------------------------------------
+# --- presets and prediction -----------------------------------------------------------
 def test_sequence_presets_are_valid_for_their_data() -> None:
     for name in SEQUENCE_PRESETS:
         preset = PRESETS[name]

@@ -53,9 +53,9 @@ class DatasetInfo:
     `preview_kind` says how the UI draws `Data.preview`: "points" (2-D scatter,
     colour = class), "curve" (x, y scatter of a 1-input regression), "image" or
     "table" (feature vectors), "sequence" (a line per feature over time) or
-    "tokens" (a strip of token ids). `options` holds the extra keyword options the loader
-    accepts with their defaults; `size`/`noise` are the defaults of generated data
-    (None: not adjustable).
+    "tokens" (a strip of token ids). `options` holds the extra keyword options the
+    loader accepts with their defaults; `size`/`noise` are the defaults of generated
+    data (None: not adjustable).
     """
 
     name: str

@@ -24,7 +24,9 @@ from .messages import fail
 
 DATASETS: dict[str, DatasetInfo] = {
     info.name: info
-    for info in (*generated.INFOS, *sequences.INFOS, *sklearn_sets.INFOS, *download.INFOS)
+    for info in (
+        *generated.INFOS, *sequences.INFOS, *sklearn_sets.INFOS, *download.INFOS
+    )
 }
 ALIASES = {"cifar-10": "cifar10", "fashionmnist": "fashion-mnist"}
 IMPORT_OPTIONS: dict[str, Any] = {"label": None, "task": None}  # CSV only

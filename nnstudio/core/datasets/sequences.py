@@ -142,7 +142,9 @@ INFOS: tuple[DatasetInfo, ...] = (
         description={
             "en": "Bit strings: is the number of ones odd? Every bit matters to the "
                   "end; a plain RNN stays near chance, an LSTM/GRU solves it.",
-            "zh": "比特串：1 的个数是奇数吗？每一位都影响结果；普通 RNN 停留在随机水平，"
+            "zh": "比特串：1 的个数是奇数吗？每一位都影响结果；"
+                  "普通 RNN 停留在随机水平，"
+            ""
                   "LSTM/GRU 能解决。"},
     ),
     _declare(
@@ -158,7 +160,8 @@ INFOS: tuple[DatasetInfo, ...] = (
         class_names=tuple(str(i) for i in range(10)), size=2000, noise=0.0,
         options={"length": 16, "symbols": 10}, preview_kind="tokens",
         description={
-            "en": "Token strings (16 tokens of 10 symbols) to the same tokens reversed: "
+            "en": "Token strings (16 tokens of 10 symbols) to the same tokens "
+            "reversed: "
                   "one class per time step; accuracy counts tokens.",
             "zh": "词元串(16 个词元，10 种符号)映射为其反转：每个时间步一个类别；"
                   "准确率按词元计算。"},

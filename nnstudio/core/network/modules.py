@@ -4,8 +4,6 @@ else in the catalog is a plain torch.nn module."""
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
@@ -134,8 +132,8 @@ class PositionalEncoding(nn.Module):
 def sinusoidal_table(steps: int, dim: int) -> torch.Tensor:
     """The steps x dim table of sines and cosines of geometrically spaced rates."""
     position = torch.arange(steps, dtype=torch.float32)[:, None]
-    rate = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32)
-                     * (-math.log(10000.0) / dim))
+    log_base = torch.log(torch.tensor(10000.0))
+    rate = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32) * (-log_base / dim))
     table = torch.zeros(steps, dim)
     table[:, 0::2] = torch.sin(position * rate)
     table[:, 1::2] = torch.cos(position * rate[: dim // 2])

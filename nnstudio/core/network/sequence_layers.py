@@ -74,7 +74,8 @@ SEQUENCE_KINDS: tuple[LayerKind, ...] = (
         {
             "en": "Turns each token id (0, 1, 2, ...) into a learned vector: a lookup "
             "table with one row per token.",
-            "zh": "把每个词元编号(0, 1, 2, ...)变成一个可学习的向量：每个词元对应查找表的一行。",
+            "zh": "把每个词元编号(0, 1, 2, ...)变成一个可学习的向量："
+            "每个词元对应查找表的一行。",
         },
         "y_t = E[x_t]   (E: num_embeddings × embedding_dim)",
         lambda s, p: nn.Embedding(p["num_embeddings"], p["embedding_dim"]),
@@ -109,7 +110,8 @@ SEQUENCE_KINDS: tuple[LayerKind, ...] = (
         "RNN",
         "Recurrent",
         {
-            "en": "A plain recurrent layer: the hidden state is updated from the input and "
+            "en": "A plain recurrent layer: the hidden state is updated from the "
+            "input and "
             "the previous state at every step. Its gradient fades back through time.",
             "zh": "普通循环层：每一步都用输入和上一步的状态更新隐藏状态。"
             "它的梯度沿时间反向传播时会逐渐消失。",
@@ -155,7 +157,8 @@ SEQUENCE_KINDS: tuple[LayerKind, ...] = (
         "GRU",
         "Recurrent",
         {
-            "en": "Gated recurrent unit: like an LSTM with two gates and no separate cell "
+            "en": "Gated recurrent unit: like an LSTM with two gates and no "
+            "separate cell "
             "state; fewer parameters, often as good.",
             "zh": "门控循环单元：类似 LSTM，但只有两个门、没有单独的细胞状态；"
             "参数更少，效果常常一样好。",
@@ -205,9 +208,11 @@ SEQUENCE_KINDS: tuple[LayerKind, ...] = (
         "PositionalEncoding",
         "Sequence",
         {
-            "en": "Adds to each step a vector that says where it is: attention by itself "
+            "en": "Adds to each step a vector that says where it is: attention by "
+            "itself "
             "sees a set, not a sequence.",
-            "zh": "给每一步加上一个表示位置的向量：注意力本身看到的是集合，而不是序列。",
+            "zh": "给每一步加上一个表示位置的向量：注意力本身看到的是集合，"
+            "而不是序列。",
         },
         "PE[t, 2i] = sin(t / 10000^(2i/d)),  PE[t, 2i+1] = cos(t / 10000^(2i/d))",
         lambda s, p: PositionalEncoding(s[0], s[-1], p["kind"]),
@@ -278,7 +283,8 @@ SEQUENCE_KINDS: tuple[LayerKind, ...] = (
         "LastStep",
         "Sequence",
         {
-            "en": "Keeps only the last time step: one vector per sequence, for one answer "
+            "en": "Keeps only the last time step: one vector per sequence, for one "
+            "answer "
             "per sequence.",
             "zh": "只保留最后一个时间步：每个序列得到一个向量，用于每个序列一个答案。",
         },

@@ -55,7 +55,8 @@ def sequence_presets(preset_cls: type) -> tuple:
                  "jumps to 100%. Through time shows the gradient reaching every bit; "
                  "compare with rnn-parity in the Runs overlay.",
            "zh": "同样的任务换成 LSTM：在 50% 附近停滞一段时间后，准确率跃升到 100%。"
-                 "“随时间”视图显示梯度能传到每一位；可在“运行”叠加中与 rnn-parity 对比。"},
+                 "“随时间”视图显示梯度能传到每一位；可在“运行”叠加中与 rnn-parity "
+                 "对比。"},
           _PARITY_CFG, "through-time"),
         P("lstm-sine",
           NetworkSpec((32, 1), _recurrent_head("LSTM", 1)),
@@ -84,7 +85,8 @@ def sequence_presets(preset_cls: type) -> tuple:
           {"en": "Embedding + positional encoding + one attention head + a per-step "
                  "Linear learn to reverse 16 tokens. Open Attention: the anti-diagonal "
                  "forms as each output step learns to look at its mirror position.",
-           "zh": "Embedding + 位置编码 + 一个注意力头 + 逐步的 Linear 学会反转 16 个词元。"
+           "zh": "Embedding + 位置编码 + 一个注意力头 + 逐步的 Linear 学会反转 16 "
+           "个词元。"
                  "打开“注意力”视图：随着每个输出步学会看向镜像位置，反对角线逐渐形成。"},
           _REVERSE_CFG, "attention"),
         P("transformer-reverse",

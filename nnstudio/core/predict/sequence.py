@@ -101,7 +101,8 @@ def parse_sequence(text: str, spec: NetworkSpec) -> np.ndarray:
 
 def predict_sequence(model: nn.Module, spec: NetworkSpec, text: str, *,
                      task: str = "classification", class_names: list[str] | None = None,
-                     target_mean: Any = 0.0, target_std: Any = 1.0) -> SequencePrediction:
+                     target_mean: Any = 0.0,
+                     target_std: Any = 1.0) -> SequencePrediction:
     """Run `model` (eval mode, restored after) on the typed sequence."""
     from nnstudio.core.training.sequence_probes import attention_maps
 
