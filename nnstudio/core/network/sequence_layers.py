@@ -230,6 +230,10 @@ SEQUENCE_KINDS: tuple[LayerKind, ...] = (
         ),
         ranks=(2,),
         key_params=("kind",),
+        when={
+            "en": "Right after the Embedding of an attention network or Transformer.",
+            "zh": "放在注意力网络或 Transformer 的 Embedding 之后。",
+        },
     ),
     LayerKind(
         "TransformerEncoderLayer",
@@ -306,5 +310,11 @@ SEQUENCE_KINDS: tuple[LayerKind, ...] = (
         "y = (1/T) Σ_t x_t",
         lambda s, p: MeanOverTime(),
         ranks=(2,),
+        when={
+            "en": "Instead of LastStep when every step should count equally (e.g. "
+            "after attention, which has no 'last' state).",
+            "zh": "希望每一步同等重要时替代 LastStep(例如在注意力之后，"
+            "它没有“最后的”状态)。",
+        },
     ),
 )
