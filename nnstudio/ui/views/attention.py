@@ -45,6 +45,7 @@ class AttentionView(View):
         self.chooser = SampleChooser("attentionSample", self)
         self.layer_box = QComboBox(self)
         self.layer_box.setObjectName("attentionLayer")
+        self.layer_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.head_box = QComboBox(self)
         self.head_box.setObjectName("attentionHead")
         for box in (self.layer_box, self.head_box):

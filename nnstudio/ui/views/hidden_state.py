@@ -37,6 +37,7 @@ class HiddenStateView(View):
         self.chooser = SampleChooser("hiddenStateSample", self)
         self.layer_box = QComboBox(self)
         self.layer_box.setObjectName("hiddenStateLayer")
+        self.layer_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.layer_box.currentIndexChanged.connect(self._on_choice)
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("hiddenStatePlot")

@@ -30,6 +30,7 @@ class SampleChooser(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel(self.tr("Validation sample"), self))
         layout.addWidget(self.spin)
+        layout.addStretch(1)
 
     def set_count(self, count: int) -> None:
         self.spin.setRange(0, max(0, count - 1))

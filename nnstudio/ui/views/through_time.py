@@ -48,6 +48,7 @@ class ThroughTimeView(View):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("throughTimePlot")
         self.plot.setLogMode(y=True)
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)"
         self.plot.setLabel("left", self.tr("gradient norm at the input (log scale)"))
         self.plot.setLabel("bottom", self.tr("time step (first step on the left)"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
