@@ -105,7 +105,7 @@ def _sequence(project, sequence: str, as_json: bool) -> int:
         info.setdefault("task", registered.task)
         info.setdefault("class_names", list(registered.class_names))
     result = predict_sequence(
-        project.model(), project.spec, sequence,
+        project.model(), project.spec.input_shape, sequence,
         task=info.get("task") or "classification",
         class_names=info.get("class_names") or None,
         target_mean=info.get("target_mean", 0.0),

@@ -111,3 +111,58 @@ def test_hidden_state_heat_map_is_units_by_time(qtbot) -> None:
     (state,) = view.states.values()
     assert state.shape == (32, 32)  # 32 units, 32 steps
     assert view.image.image is not None and view.image.image.shape == (32, 32)
+
+
+def test_predict_panel_takes_a_typed_sequence(qtbot, tmp_path) -> None:
+    from nnstudio.cli import main
+    from nnstudio.core.project.files import load_project
+    from nnstudio.ui.predict_panel import PredictPanel
+
+    path = tmp_path / "rev.nnstudio"
+    assert main(["train", "attention-reverse", "--epochs", "4", "--no-probes",
+                 "--save", str(path)]) == 0
+    project = load_project(path)
+    panel = PredictPanel()
+    qtbot.addWidget(panel)
+    panel.resize(800, 500)
+    panel.show()
+    names = [str(i) for i in range(10)]
+    panel.set_model(project.model(), project.spec.input_shape, 0.0, 1.0, names)
+    assert panel._sequence.isVisible() and not panel.canvas().isVisible()
+    tokens = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3]
+    panel._sequence.edit.setText(" ".join(map(str, tokens)))
+    result = panel._sequence.predict()
+    assert result is not None
+    right = sum(a == b for a, b in zip(result.prediction, tokens[::-1], strict=True))
+    assert right >= 14
+    assert "Output tokens" in panel._sequence.answer.text()
+    assert panel._sequence.plot.isVisible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    panel.grab().save(str(ARTIFACTS / "predict_sequence.png"))
+    panel._sequence.edit.setText("3 1 x")
+    assert panel._sequence.predict() is None
+    assert "numbers" in panel._sequence.answer.text()
+    spiral = load_project_free_model()
+    panel.set_model(spiral, (2,), 0.0, 1.0, ["0", "1", "2"])
+    assert not panel._sequence.isVisible()
+
+
+def load_project_free_model():
+    from nnstudio.core.network.build import build_model
+
+    return build_model(get_preset("spiral-relu").spec, seed=0)
+
+
+def test_data_preview_draws_sequences_and_clears_them(qtbot) -> None:
+    from nnstudio.ui.curves import DataPreview
+
+    preview = DataPreview()
+    qtbot.addWidget(preview)
+    preview.show()
+    preview.show_data(load_dataset("reverse", size=40))
+    added = preview.plot._nnstudio_sequence_items
+    assert len(added) > 5 and preview.plot.isVisible()
+    preview.show_data(load_dataset("parity", size=40))
+    assert len(preview.plot._nnstudio_sequence_items) == 6  # six lines
+    preview.show_data(load_dataset("spiral", size=20))
+    assert preview.plot._nnstudio_sequence_items == []

@@ -75,40 +75,52 @@ def takes_sequence(spec: NetworkSpec) -> bool:
     return first == "Embedding" or len(spec.input_shape) == 2
 
 
-def parse_sequence(text: str, spec: NetworkSpec) -> np.ndarray:
-    """The typed numbers shaped as the network's input (no batch dimension)."""
+def token_count(model: nn.Module) -> int | None:
+    """How many token ids the model takes (an Embedding first), else None."""
+    first = next(iter(model.children()), None)
+    return first.num_embeddings if isinstance(first, nn.Embedding) else None
+
+
+def model_takes_sequence(model: nn.Module, input_shape: tuple[int, ...]) -> bool:
+    return token_count(model) is not None or len(tuple(input_shape)) == 2
+
+
+def parse_sequence(text: str, input_shape: tuple[int, ...],
+                   tokens: int | None = None) -> np.ndarray:
+    """The typed numbers shaped as the network's input (no batch dimension);
+    `tokens`: the input is token ids below this number."""
     words = [w for w in _SPLIT.split(text.strip()) if w]
-    tokens = spec.layers and spec.layers[0].kind == "Embedding"
     values = []
     for word in words:
         try:
             values.append(float(word))
         except ValueError:
             raise PredictError(_msg("not-numbers", bad=word)) from None
-    want = int(np.prod(spec.input_shape))
+    want = int(np.prod(input_shape))
     if len(values) != want:
-        shape = "x".join(map(str, spec.input_shape))
+        shape = "x".join(map(str, input_shape))
         raise PredictError(_msg("length", want=want, shape=shape, got=len(values)))
     if tokens:
-        top = int(spec.layers[0].params["num_embeddings"]) - 1
+        top = tokens - 1
         bad = next((w for w, v in zip(words, values, strict=True)
                     if not v.is_integer() or not 0 <= v <= top), None)
         if bad is not None:
             raise PredictError(_msg("not-tokens", top=top, bad=bad))
-        return np.asarray(values, dtype=np.int64).reshape(spec.input_shape)
-    return np.asarray(values, dtype=np.float32).reshape(spec.input_shape)
+        return np.asarray(values, dtype=np.int64).reshape(input_shape)
+    return np.asarray(values, dtype=np.float32).reshape(input_shape)
 
 
-def predict_sequence(model: nn.Module, spec: NetworkSpec, text: str, *,
+def predict_sequence(model: nn.Module, input_shape: tuple[int, ...], text: str, *,
                      task: str = "classification", class_names: list[str] | None = None,
                      target_mean: Any = 0.0,
                      target_std: Any = 1.0) -> SequencePrediction:
     """Run `model` (eval mode, restored after) on the typed sequence."""
     from nnstudio.core.training.sequence_probes import attention_maps
 
-    if not takes_sequence(spec):
+    input_shape = tuple(input_shape)
+    if not model_takes_sequence(model, input_shape):
         raise PredictError(_msg("not-sequence"))
-    x = torch.as_tensor(parse_sequence(text, spec))[None]
+    x = torch.as_tensor(parse_sequence(text, input_shape, token_count(model)))[None]
     was_training = model.training
     model.eval()
     try:
