@@ -106,7 +106,7 @@ def describe(name: str, language: str | None = None) -> str:
     if info is None:
         _unknown(str(name))
     zh = (language or lang()) == "zh"
-    facts = [_TASK[zh][info.task], _inputs(info.input_shape, zh)]
+    facts = [_TASK[zh][info.task], _inputs(info.input_shape, zh, info.preview_kind)]
     if info.class_names:
         facts.append(
             f"{len(info.class_names)} 个类别"
@@ -136,7 +136,13 @@ _SOURCE = {
 }
 
 
-def _inputs(shape: tuple[int, ...], zh: bool) -> str:
+def _inputs(shape: tuple[int, ...], zh: bool, kind: str = "") -> str:
+    if kind == "tokens":  # a sequence of token ids
+        return f"{shape[0]} 个词元的序列" if zh else f"sequences of {shape[0]} tokens"
+    if kind == "sequence":  # (time, features)
+        steps, width = shape[0], shape[-1]
+        return (f"{steps} 步的序列，每步 {width} 个特征" if zh else
+                f"sequences of {steps} steps x {width} feature" + "s" * (width > 1))
     if len(shape) == 1:
         return (
             f"{shape[0]} 个输入" if zh else f"{shape[0]} input" + "s" * (shape[0] > 1)
