@@ -166,3 +166,27 @@ def test_data_preview_draws_sequences_and_clears_them(qtbot) -> None:
     assert len(preview.plot._nnstudio_sequence_items) == 6  # six lines
     preview.show_data(load_dataset("spiral", size=20))
     assert preview.plot._nnstudio_sequence_items == []
+
+
+@pytest.mark.parametrize("preset", ["transformer-reverse", "lstm-parity"])
+def test_every_view_draws_a_sequence_run(qtbot, preset) -> None:
+    """Curves' neighbours too: gradients, weights, activations, evaluation (per-token
+    confusion for reverse), feature maps and the rest take sequence runs."""
+    from nnstudio.ui.views import VIEW_CLASSES
+
+    config = get_preset(preset).train_config(epochs=1, probe_every=5)
+    data = load_dataset(config.dataset, **{**config.dataset_options, "size": 200})
+    events = list(run(get_preset(preset).spec, data, config))
+    for key, cls in VIEW_CLASSES.items():
+        view = cls()
+        qtbot.addWidget(view)
+        if callable(getattr(view, "set_data", None)):
+            view.set_data(data)
+        elif callable(getattr(view, "update_data", None)):
+            view.update_data(data)
+        view.resize(500, 400)
+        view.show()
+        for event in events:
+            view.on_event(event)
+        view.refresh()  # raises if a view cannot draw sequence data
+        view.hide()
