@@ -177,7 +177,7 @@ def test_every_view_draws_a_sequence_run(qtbot, preset) -> None:
     config = get_preset(preset).train_config(epochs=1, probe_every=5)
     data = load_dataset(config.dataset, **{**config.dataset_options, "size": 200})
     events = list(run(get_preset(preset).spec, data, config))
-    for key, cls in VIEW_CLASSES.items():
+    for cls in VIEW_CLASSES.values():
         view = cls()
         qtbot.addWidget(view)
         if callable(getattr(view, "set_data", None)):
