@@ -37,6 +37,7 @@ from nnstudio.core.predict.preprocess import (
     prepare_image,
     to_mnist_like,
 )
+from nnstudio.core.predict.sequence import model_takes_sequence
 from nnstudio.ui.canvas import DEFAULT_PEN, PEN_RANGE, DigitCanvas
 from nnstudio.ui.predict_widgets import InputPreview, PredictionBars
 from nnstudio.ui.provenance import Stamped

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -15,7 +14,7 @@ import pytest
 
 from nnstudio.core.datasets import load_dataset
 from nnstudio.core.network.presets import get_preset
-from nnstudio.core.training.events import Probe, ProbeRequest
+from nnstudio.core.training.events import Probe
 from nnstudio.core.training.loop import run
 from nnstudio.ui.views import AttentionView, HiddenStateView, ThroughTimeView
 from nnstudio.ui.views.through_time import vanishing_ratio
@@ -62,26 +61,15 @@ def test_attention_view_draws_the_anti_diagonal_with_token_labels(
     assert f"{view.shown[0, 15]:.3f}" in text
 
 
-def test_attention_sample_choice_reaches_the_probe_request(qtbot) -> None:
+def test_attention_sample_choice_reaches_the_probe_request(fake_studio) -> None:
+    studio = fake_studio()
     view = AttentionView()
-    qtbot.addWidget(view)
-    request = ProbeRequest()
-    view.bind(_Window(SimpleNamespace(probe_request=request, sig_event=_Signal()),
-                      load_dataset("reverse", size=40)))
+    studio.add_view(view, "Attention")
+    studio.data_source.set(load_dataset("reverse", size=40))
+    view.bind(studio)
+    assert view.chooser.spin.maximum() == 7  # 8 validation samples
     view.chooser.spin.setValue(5)
-    assert request.sequence_index == 5
-
-
-class _Window:
-    """What a view reads from the main window (weak-referenceable)."""
-
-    def __init__(self, controller, data) -> None:
-        self.controller, self.data = controller, data
-
-
-class _Signal:
-    def connect(self, _slot) -> None:
-        pass
+    assert studio.controller.probe_request.sequence_index == 5
 
 
 def test_through_time_shows_the_rnn_gradient_fading(qtbot) -> None:
@@ -154,7 +142,7 @@ def load_project_free_model():
 
 
 def test_data_preview_draws_sequences_and_clears_them(qtbot) -> None:
-    from nnstudio.ui.curves import DataPreview
+    from nnstudio.ui.data_preview import DataPreview
 
     preview = DataPreview()
     qtbot.addWidget(preview)

@@ -64,12 +64,8 @@ class HiddenStateView(View):
         layout.addWidget(self.hint)
         layout.addWidget(self.plot, 1)
 
-    def bind(self, main_window: Any, demand: Any = None) -> None:
-        super().bind(main_window, demand)
-        self.chooser.main_window = main_window
-        self.set_data(getattr(main_window, "data", None))
-
     def set_data(self, data: Any) -> None:
+        self.chooser.studio = self.studio  # the chooser writes its probe request
         self.chooser.set_count(len(data.x_val) if data is not None else 0)
 
     def reset(self, started: Started | None = None) -> None:

@@ -21,7 +21,7 @@ class SampleChooser(QWidget):
 
     def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.main_window: Any = None
+        self.studio: Any = None  # the ui.studio.Studio of the view it sits in
         self.spin = QSpinBox(self)
         self.spin.setObjectName(object_name)
         self.spin.setRange(0, 0)
@@ -40,7 +40,7 @@ class SampleChooser(QWidget):
 
     @Slot(int)
     def _on_changed(self, index: int) -> None:
-        controller = getattr(self.main_window, "controller", None)
+        controller = getattr(self.studio, "controller", None)
         request = getattr(controller, "probe_request", None)
         if request is not None:
             request.set(sequence_index=index)

@@ -16,7 +16,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnstudio.core.training.events import Finished, Probe, Started
-from nnstudio.ui.views.base import EPS, View, banner
+from nnstudio.ui.provenance import banner
+from nnstudio.ui.views.base import EPS, View
 from nnstudio.ui.views.sequence_sample import SampleChooser, hint
 
 VANISHED = 1e-3  # first steps under 1/1000 of the last: they learn nothing useful
@@ -82,12 +83,8 @@ class ThroughTimeView(View):
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.caption)
 
-    def bind(self, main_window: Any, demand: Any = None) -> None:
-        super().bind(main_window, demand)
-        self.chooser.main_window = main_window
-        self.set_data(getattr(main_window, "data", None))
-
     def set_data(self, data: Any) -> None:
+        self.chooser.studio = self.studio  # the chooser writes its probe request
         self.chooser.set_count(len(data.x_val) if data is not None else 0)
 
     def reset(self, started: Started | None = None) -> None:
