@@ -178,3 +178,22 @@ def test_every_view_draws_a_sequence_run(qtbot, preset) -> None:
             view.on_event(event)
         view.refresh()  # raises if a view cannot draw sequence data
         view.hide()
+
+
+def test_an_opened_project_shows_its_attention_at_once(fake_studio, tmp_path) -> None:
+    """No run: the view draws the saved weights' attention (probe_model)."""
+    from nnstudio.cli import main
+    from nnstudio.core.project.files import load_project
+
+    path = tmp_path / "rev.nnstudio"
+    assert main(["train", "attention-reverse", "--epochs", "3", "--no-probes",
+                 "--save", str(path)]) == 0
+    studio = fake_studio()
+    view = AttentionView()
+    studio.add_view(view, "Attention")
+    view.bind(studio)
+    studio.document.open(path)
+    options = load_project(path).config.get("dataset_options", {})
+    studio.data_source.set(load_dataset("reverse", **options))
+    view.refresh()
+    assert view.maps, "the saved weights' attention is drawn without a run"

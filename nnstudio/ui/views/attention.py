@@ -29,6 +29,7 @@ AVERAGE = -1  # the head box's "average of the heads"
 
 class AttentionView(View):
     PROBES = frozenset({"attention"})
+    FROM_WEIGHTS = frozenset({"attention"})  # an opened project: at once
     TITLE = "Attention"
     MIN_INTERVAL_S = 0.2
 

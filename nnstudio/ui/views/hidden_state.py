@@ -26,6 +26,7 @@ from nnstudio.ui.views.sequence_sample import (
 
 class HiddenStateView(View):
     PROBES = frozenset({"hidden_state"})
+    FROM_WEIGHTS = frozenset({"hidden_state"})  # an opened project: at once
     TITLE = "Hidden state"
     MIN_INTERVAL_S = 0.2
 

@@ -36,6 +36,7 @@ def vanishing_ratio(grads: np.ndarray | None) -> float | None:
 
 class ThroughTimeView(View):
     PROBES = frozenset({"through_time"})
+    FROM_WEIGHTS = frozenset({"through_time"})  # an opened project: at once
     TITLE = "Through time"
     MIN_INTERVAL_S = 0.2
 
