@@ -382,6 +382,10 @@ _DATA_KEYS = {
     "mean": lambda v: v is None or _is_stats(v),
     "std": lambda v: v is None or (_is_stats(v) and all(
         x > 0 for x in (v if isinstance(v, list) else [v]))),
+    # a regression's target scaling (sequence forecasts undo it when predicting)
+    "target_mean": lambda v: v is None or _is_stats(v),
+    "target_std": lambda v: v is None or (_is_stats(v) and all(
+        x > 0 for x in (v if isinstance(v, list) else [v]))),
 }
 
 
