@@ -11,9 +11,13 @@ TOP = 3  # classes shown per image without --json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("predict", help="predict image files with a trained project")
+    p = sub.add_parser("predict", help="predict image files or a typed sequence "
+                       "with a trained project")
     p.add_argument("project", help="a trained .nnstudio project")
-    p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG or BMP files")
+    p.add_argument("images", nargs="*", metavar="IMAGE", help="PNG, JPEG or BMP files")
+    p.add_argument("--sequence", metavar='"3 1 4 ..."',
+                   help="a sequence to predict: token ids or numbers, separated by "
+                   "spaces or commas")
     p.add_argument(
         "--json",
         action="store_true",
@@ -37,6 +41,12 @@ def run(args: argparse.Namespace) -> int:
                 }
             )
         )
+    if args.sequence is not None:
+        return _sequence(project, args.sequence, args.json)
+    if not args.images:
+        raise PredictError(text({
+            "en": "give image files to predict, or --sequence \"3 1 4 ...\"",
+            "zh": "请给出要预测的图像文件，或使用 --sequence \"3 1 4 ...\""}))
     info = dict(project.data_info)
     info.update(_pretrained_norm(project.spec))
     classes = info.get("class_names") or None
@@ -82,3 +92,28 @@ def _pretrained_norm(spec) -> dict:
 
     prep = preprocessing_of(spec)
     return {} if prep is None else {"mean": prep["mean"], "std": prep["std"]}
+
+
+def _sequence(project, sequence: str, as_json: bool) -> int:
+    """One typed sequence: one JSON object (`prediction` first) or one line."""
+    from nnstudio.core.datasets import DATASETS
+    from nnstudio.core.predict.sequence import predict_sequence
+
+    info = dict(project.data_info)
+    registered = DATASETS.get(str(project.config.get("dataset", "")))
+    if registered is not None:
+        info.setdefault("task", registered.task)
+        info.setdefault("class_names", list(registered.class_names))
+    result = predict_sequence(
+        project.model(), project.spec.input_shape, sequence,
+        task=info.get("task") or "classification",
+        class_names=info.get("class_names") or None,
+        target_mean=info.get("target_mean", 0.0),
+        target_std=info.get("target_std", 1.0))
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    elif isinstance(result.prediction, list):
+        print(" ".join(str(v) for v in result.prediction))
+    else:
+        print(result.prediction)
+    return 0

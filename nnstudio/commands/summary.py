@@ -52,16 +52,17 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"{'#':>3}  {'Layer':<18} {'Output shape':<14} {'Param #':>12}")
-    print("-" * 51)
-    print(f"{'':>3}  {'Input':<18} {format_shape(spec.input_shape):<14} {'':>12}")
+    w = max([18, *(len(r.kind) + 1 for r in report.layers)])  # TransformerEncoderLayer
+    print(f"{'#':>3}  {'Layer':<{w}} {'Output shape':<14} {'Param #':>12}")
+    print("-" * (33 + w))
+    print(f"{'':>3}  {'Input':<{w}} {format_shape(spec.input_shape):<14} {'':>12}")
     for r in report.layers:
         lock = "  frozen" if spec.layers[r.index].frozen else ""
         print(
-            f"{r.index + 1:>3}  {r.kind:<18} {format_shape(r.out_shape):<14} "
+            f"{r.index + 1:>3}  {r.kind:<{w}} {format_shape(r.out_shape):<14} "
             f"{r.params:>12,}{lock}"
         )
-    print("-" * 51)
+    print("-" * (33 + w))
     print(f"Total parameters: {report.total_params:,}")
     if report.frozen_params:
         print(f"Trainable: {report.trainable_params:,}, "

@@ -152,7 +152,8 @@ def _warn(spec, data, config) -> None:
     but the student should hear about it."""
     from nnstudio.core.network.shapes import check
 
-    report = check(spec, num_outputs=data.num_outputs, loss=config.loss)
+    report = check(spec, num_outputs=data.num_outputs, loss=config.loss,
+                   per_step=getattr(data, "per_step", False))
     for problem in report.problems:
         if problem.severity == "warning":
             say(f"nnstudio: warning: {problem.message()}")

@@ -15,6 +15,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from nnstudio.ui.sequence_preview import (
+    SEQUENCE_KINDS,
+    clear_sequences,
+    draw_sequences,
+)
+
 CLASS_COLORS = (
     "#1f77b4",
     "#ff7f0e",
@@ -66,8 +72,12 @@ class DataPreview(QWidget):
         self.kind = (
             "" if data is None else ("image" if data.is_image else data.preview_kind)
         )
+        clear_sequences(self.plot)
         if data is None:
             self.table.clear()  # the panel's info line says why (loading, failed)
+        elif self.kind in SEQUENCE_KINDS:  # lines over time, or token strips
+            self.scatter.setData([], [])
+            draw_sequences(self.plot, data)
         elif self.kind in ("points", "curve"):
             self._show_points(data)
         elif self.kind == "image":
@@ -75,7 +85,7 @@ class DataPreview(QWidget):
         else:
             self._show_table(data)
         # after filling: children added to a widget already shown would stay hidden
-        self.plot.setVisible(self.kind in ("points", "curve"))
+        self.plot.setVisible(self.kind in ("points", "curve", *SEQUENCE_KINDS))
         self.grid.setVisible(self.kind == "image")
         self.table.setVisible(self.kind == "table")
 

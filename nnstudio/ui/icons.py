@@ -21,6 +21,9 @@ CATEGORY_COLORS = {
     "Structure": "#546e7a",
     "Blocks": "#c2185b",
     "Pretrained": "#f9a825",  # amber: weights that come from elsewhere
+    "Sequence": "#3949ab",  # sequences
+    "Recurrent": "#00838f",
+    "Attention": "#ef6c00",
 }
 _FALLBACK = "#757575"
 _SIZES = (16, 24, 32, 48, 64)  # the sizes Qt picks from for menus, trees, HiDPI
@@ -44,6 +47,15 @@ _LABELS = {
     "ResNet34": "R34",
     "MobileNetV3Small": "MN",
     "SqueezeNet11": "SQ",
+    "Embedding": "E[x]",  # sequences
+    "RNN": "h→h",
+    "LSTM": "LSTM",
+    "GRU": "GRU",
+    "MultiheadAttention": "qk",
+    "PositionalEncoding": "pos",
+    "TransformerEncoderLayer": "TF",
+    "LastStep": "x_T",
+    "MeanOverTime": "x̄",
 }
 
 

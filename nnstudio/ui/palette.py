@@ -57,6 +57,9 @@ class LayerPalette(QTreeWidget):
             "Structure": self.tr("Structure"),
             "Blocks": self.tr("Blocks"),
             "Pretrained": self.tr("Pretrained"),
+            "Sequence": self.tr("Sequence"),  # sequences
+            "Recurrent": self.tr("Recurrent"),
+            "Attention": self.tr("Attention"),
         }
 
     def _populate(self) -> None:

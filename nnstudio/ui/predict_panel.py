@@ -37,9 +37,11 @@ from nnstudio.core.predict.preprocess import (
     prepare_image,
     to_mnist_like,
 )
+from nnstudio.core.predict.sequence import model_takes_sequence
 from nnstudio.ui.canvas import DEFAULT_PEN, PEN_RANGE, DigitCanvas
 from nnstudio.ui.predict_widgets import InputPreview, PredictionBars
 from nnstudio.ui.provenance import Stamped
+from nnstudio.ui.sequence_input import SequenceInput
 from nnstudio.ui.studio import (
     Studio,
     current_data,
@@ -107,6 +109,8 @@ class PredictPanel(Stamped, QWidget):
         std: Any = 1.0,
         class_names: Sequence[str] | None = None,
     ) -> None:
+        if self._use_sequence_input(model, input_shape, class_names):
+            return
         self._model, self._refusal = None, None
         if model is not None:
             try:
@@ -222,7 +226,8 @@ class PredictPanel(Stamped, QWidget):
         draw.addStretch(1)
 
         sees = QVBoxLayout()
-        sees.addWidget(QLabel(self.tr("What the model sees"), self))
+        self._sees_label = QLabel(self.tr("What the model sees"), self)
+        sees.addWidget(self._sees_label)
         sees.addWidget(self._preview)
         self._send = self._button(
             "sendToFeatureMapsButton",
@@ -236,6 +241,8 @@ class PredictPanel(Stamped, QWidget):
 
         answer = QVBoxLayout()
         answer.addWidget(self.stale_notice)
+        self._sequence = SequenceInput(self)  # shown instead of the canvas for
+        answer.addWidget(self._sequence, 1)  # networks that take a sequence
         answer.addWidget(self._hint)  # first thing read: what to do, or the answer
         answer.addWidget(self._bars, 1)
         answer.addWidget(self._latency)
@@ -244,6 +251,19 @@ class PredictPanel(Stamped, QWidget):
         row.addLayout(draw)
         row.addLayout(sees)
         row.addLayout(answer, 1)
+
+    def _use_sequence_input(self, model: Any, input_shape: Any, names: Any) -> bool:
+        """A sequence network gets the typed-sequence input instead of the canvas."""
+        shape = tuple(input_shape or ())
+        on = model is not None and model_takes_sequence(model, shape)
+        self._sequence.set_model(_cpu_eval_copy(model) if on else None, shape, names)
+        self._sequence.setVisible(on)
+        for widget in (self._canvas, self._preview, self._send, self._bars,
+                       self._hint, self._latency, self._pen, self._pen_label,
+                       self._undo, self._clear, self._open, self._sees_label,
+                       self._pen_title):
+            widget.setVisible(not on)
+        return on
 
     def _pen_row(self) -> QHBoxLayout:
         self._pen = QSlider(Qt.Orientation.Horizontal, self)
@@ -255,7 +275,8 @@ class PredictPanel(Stamped, QWidget):
         self._pen_label = QLabel(self)
         self._on_pen_value_changed(DEFAULT_PEN)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Pen"), self))
+        self._pen_title = QLabel(self.tr("Pen"), self)
+        row.addWidget(self._pen_title)
         row.addWidget(self._pen, 1)
         row.addWidget(self._pen_label)
         return row

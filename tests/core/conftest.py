@@ -9,6 +9,7 @@ TRAINING_MODULES = (
     "test_bench",
     "test_cli_train",
     "test_probes",
+    "test_sequences",
     "test_train",
     "test_train_failures",
 )

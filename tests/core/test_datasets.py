@@ -51,7 +51,10 @@ def check_dtypes(data: Data) -> None:
     assert tuple(data.x_train.shape[1:]) == data.input_shape
 
 
-@pytest.mark.parametrize("name", [*GENERATED, "backprop-example", *SKLEARN])
+SEQUENCES = ("sine-forecast", "parity", "adding", "reverse")
+
+
+@pytest.mark.parametrize("name", [*GENERATED, "backprop-example", *SEQUENCES, *SKLEARN])
 def test_what_the_registry_declares_is_what_loads(name):
     """A dataset's declaration (task, classes, source, preview) is what the studio
     and the CLI show before loading it: it must match the data that loads."""
@@ -72,6 +75,11 @@ def test_what_the_registry_declares_is_what_loads(name):
         assert tuple(data.input_shape) == (1,)
     elif info.preview_kind == "image":
         assert len(data.input_shape) == 3
+    elif info.preview_kind == "sequence":  # (time, features)
+        assert len(data.input_shape) == 2 and data.x_train.dtype == torch.float32
+    elif info.preview_kind == "tokens":  # token ids (time,), one class per step
+        assert len(data.input_shape) == 1 and data.x_train.dtype == torch.int64
+        assert data.per_step
     else:
         assert info.preview_kind == "table" and len(data.input_shape) == 1
 

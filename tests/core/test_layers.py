@@ -10,7 +10,7 @@ from nnstudio.core.network.spec import NetworkSpec
 
 # Reference modules written straight from torch.nn, independent of the catalog.
 ORACLES = {
-    "Linear": ({"out_features": 7}, lambda s: nn.Linear(s[0], 7)),
+    "Linear": ({"out_features": 7}, lambda s: nn.Linear(s[-1], 7)),
     "Conv2d": (
         {"out_channels": 5, "kernel_size": 3, "stride": 2, "padding": 1},
         lambda s: nn.Conv2d(s[0], 5, 3, 2, 1),
@@ -24,18 +24,49 @@ ORACLES = {
     "Sigmoid": ({}, lambda s: nn.Sigmoid()),
     "Tanh": ({}, lambda s: nn.Tanh()),
     "GELU": ({}, lambda s: nn.GELU()),
-    "Softmax": ({}, lambda s: nn.Softmax(dim=1)),
+    "Softmax": ({}, lambda s: nn.Softmax(dim=-1 if len(s) == 2 else 1)),
     "Dropout": ({"p": 0.3}, lambda s: nn.Dropout(0.3)),
     "BatchNorm": (
         {},
         lambda s: nn.BatchNorm2d(s[0]) if len(s) == 3 else nn.BatchNorm1d(s[0]),
     ),
-    "LayerNorm": ({}, lambda s: nn.LayerNorm(list(s))),
+    "LayerNorm": (
+        {},
+        lambda s: nn.LayerNorm(s[-1]) if len(s) == 2 else nn.LayerNorm(list(s)),
+    ),
     "Residual": ({"out_channels": 8, "stride": 2}, None),
     "Resize": ({"size": 5}, lambda s: nn.Upsample(size=(5, 5), mode="bilinear")),
     "DenseBlock": ({"growth_rate": 3, "layers": 2}, None),
     **{kind: ({"weights": "none"}, None) for kind in
        ("ResNet18", "ResNet34", "MobileNetV3Small", "SqueezeNet11")},
+    # sequences: (time, features); torch's own modules, batch-first
+    "Embedding": (
+        {"num_embeddings": 70, "embedding_dim": 4},
+        lambda s: nn.Embedding(70, 4),
+    ),
+    "RNN": (
+        {"hidden_size": 6, "num_layers": 2, "nonlinearity": "relu"},
+        lambda s: _first(nn.RNN(s[-1], 6, 2, nonlinearity="relu", batch_first=True)),
+    ),
+    "LSTM": (
+        {"hidden_size": 5, "num_layers": 1},
+        lambda s: _first(nn.LSTM(s[-1], 5, 1, batch_first=True)),
+    ),
+    "GRU": (
+        {"hidden_size": 4, "num_layers": 3},
+        lambda s: _first(nn.GRU(s[-1], 4, 3, batch_first=True)),
+    ),
+    "MultiheadAttention": (
+        {"num_heads": 1, "causal": True},
+        lambda s: _SelfAttention(nn.MultiheadAttention(s[-1], 1, batch_first=True)),
+    ),
+    "PositionalEncoding": ({"kind": "learned"}, lambda s: _AddTable(s)),
+    "TransformerEncoderLayer": (
+        {"num_heads": 1, "dim_feedforward": 16, "dropout": 0.0},
+        lambda s: nn.TransformerEncoderLayer(s[-1], 1, 16, 0.0, batch_first=True),
+    ),
+    "LastStep": ({}, lambda s: _Lambda(lambda x: x[:, -1])),
+    "MeanOverTime": ({}, lambda s: _Lambda(lambda x: x.mean(dim=1))),
 }
 BACKBONES = {"ResNet18": "resnet18", "ResNet34": "resnet34",
              "MobileNetV3Small": "mobilenet_v3_small", "SqueezeNet11": "squeezenet1_1"}
@@ -73,6 +104,41 @@ def _reference(kind: str, shape):
     return model
 FLAT = [(3,), (17,), (64,)]
 IMAGES = [(1, 8, 8), (3, 11, 9), (4, 28, 28)]
+SEQUENCES = [(5, 3), (12, 8)]
+
+
+class _Lambda(nn.Module):
+    def __init__(self, fn) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+
+
+def _first(module: nn.Module) -> nn.Module:
+    """torch's recurrent layers return (output, state): keep the output."""
+    wrapper = _Lambda(lambda x: module(x)[0])
+    wrapper.inner = module
+    return wrapper
+
+
+class _SelfAttention(nn.Module):
+    def __init__(self, attn: nn.MultiheadAttention) -> None:
+        super().__init__()
+        self.attn = attn
+
+    def forward(self, x):
+        return self.attn(x, x, x, need_weights=False)[0]
+
+
+class _AddTable(nn.Module):
+    def __init__(self, shape) -> None:
+        super().__init__()
+        self.table = nn.Parameter(torch.zeros(shape))
+
+    def forward(self, x):
+        return x + self.table
 
 
 def _residual_reference(shape):
@@ -91,7 +157,9 @@ def _residual_reference(shape):
 def _cases():
     for kind, (params, _) in ORACLES.items():
         ranks = LAYER_KINDS[kind].ranks
-        shapes = [s for s in FLAT + IMAGES if ranks is None or len(s) in ranks]
+        shapes = [
+            s for s in FLAT + IMAGES + SEQUENCES if ranks is None or len(s) in ranks
+        ]
         if kind in BACKBONES:  # colour images only, of a size the nets can shrink
             shapes = [(3, 32, 32)]
         for shape in shapes:
@@ -110,6 +178,8 @@ def test_prediction_matches_torch(kind, params, shape) -> None:
     report = check(NetworkSpec(shape, (LayerSpec(kind, params),)))
     assert report.ok, [p.message() for p in report.problems]
     x = torch.randn(2, *shape)
+    if LAYER_KINDS[kind].tokens:  # Embedding: token ids, not values
+        x = torch.randint(0, 70, (2, *shape))
     if kind == "Residual":
         body, skip = _residual_reference(shape)
         expected = body(x) + skip(x)

@@ -160,7 +160,12 @@ FIELD_OF_KIND = {  # the Probe field each kind fills (what its view reads)
     "activations": "act_hist",
     "feature_maps": "feature_maps",
     "boundary": "boundary",
+    "attention": "attention",  # sequences
+    "through_time": "grad_through_time",
+    "hidden_state": "hidden_state",
 }
+SEQUENCE_PRESET = {"attention": "attention-reverse", "through_time": "lstm-sine",
+                   "hidden_state": "lstm-sine"}
 
 
 def _filled(value) -> bool:
@@ -173,6 +178,9 @@ def test_probe_model_fills_what_a_kind_asks_for_and_nothing_else(kind, digits):
     name, data = ("spiral-relu", load_dataset("spiral", size=30))
     if kind == "feature_maps":
         name, data = "cnn-mnist", digits
+    if kind in SEQUENCE_PRESET:
+        name = SEQUENCE_PRESET[kind]
+        data = load_dataset(PRESETS[name].dataset, size=30)
     preset = PRESETS[name]
     model = build_model(preset.spec, seed=0)
     kinds = [layer.kind for layer in preset.spec.layers]

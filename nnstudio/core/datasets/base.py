@@ -52,9 +52,10 @@ class DatasetInfo:
 
     `preview_kind` says how the UI draws `Data.preview`: "points" (2-D scatter,
     colour = class), "curve" (x, y scatter of a 1-input regression), "image" or
-    "table" (feature vectors). `options` holds the extra keyword options the loader
-    accepts with their defaults; `size`/`noise` are the defaults of generated data
-    (None: not adjustable).
+    "table" (feature vectors), "sequence" (a line per feature over time) or
+    "tokens" (a strip of token ids). `options` holds the extra keyword options the
+    loader accepts with their defaults; `size`/`noise` are the defaults of generated
+    data (None: not adjustable).
     """
 
     name: str
@@ -114,6 +115,11 @@ class Data:
         return int(self.y_train.shape[1])
 
     @property
+    def per_step(self) -> bool:
+        """One class per time step (a (time,) target per sample), as in `reverse`."""
+        return self.task == "classification" and self.y_train.dim() == 2
+
+    @property
     def is_image(self) -> bool:
         return self.x_train.dtype == torch.uint8
 
@@ -123,7 +129,10 @@ class Data:
         return dataclasses.replace(self, **moved)
 
     def inputs(self, x: torch.Tensor) -> torch.Tensor:
-        """Model input for a batch: uint8 images -> float32 / 255, normalized."""
+        """Model input for a batch: uint8 images -> float32 / 255, normalized;
+        int64 token ids stay token ids (an Embedding looks them up)."""
+        if x.dtype == torch.int64:
+            return x
         if x.dtype != torch.uint8:
             return x.float()
         mean, std = self._norm_tensors(x.device)
@@ -162,6 +171,8 @@ class Data:
         return x.numpy().astype(np.float32), label
 
     def _label(self, y: torch.Tensor) -> str:
+        if self.task == "classification" and y.dim() > 0:  # one class per step
+            return " ".join(self.class_names[int(v)] for v in y)
         if self.task == "classification":
             return self.class_names[int(y)]
         return ", ".join(f"{float(v):.3g}" for v in y.reshape(-1))

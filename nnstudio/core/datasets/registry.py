@@ -17,19 +17,23 @@ from typing import Any
 
 from nnstudio.core.i18n import lang, text
 
-from . import download, generated, sklearn_sets
+from . import download, generated, sequences, sklearn_sets
 from .base import Data, DatasetInfo, Progress, Request, limit
 from .imported import load_path
 from .messages import fail
 
 DATASETS: dict[str, DatasetInfo] = {
-    info.name: info for info in (*generated.INFOS, *sklearn_sets.INFOS, *download.INFOS)
+    info.name: info
+    for info in (
+        *generated.INFOS, *sequences.INFOS, *sklearn_sets.INFOS, *download.INFOS
+    )
 }
 ALIASES = {"cifar-10": "cifar10", "fashionmnist": "fashion-mnist"}
 IMPORT_OPTIONS: dict[str, Any] = {"label": None, "task": None}  # CSV only
 # image folders (issue 15): size, gray/colour, validation fraction, augmentation
 IMPORT_OPTIONS.update(dict.fromkeys(("image_size", "color", "val_fraction",
                                      "augment", "flip")))
+SERIES_OPTIONS = ("window",)  # a CSV time series: windows of this many rows
 PATH_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".tgz", ".ubyte")
 
 
@@ -102,7 +106,7 @@ def describe(name: str, language: str | None = None) -> str:
     if info is None:
         _unknown(str(name))
     zh = (language or lang()) == "zh"
-    facts = [_TASK[zh][info.task], _inputs(info.input_shape, zh)]
+    facts = [_TASK[zh][info.task], _inputs(info.input_shape, zh, info.preview_kind)]
     if info.class_names:
         facts.append(
             f"{len(info.class_names)} 个类别"
@@ -132,7 +136,13 @@ _SOURCE = {
 }
 
 
-def _inputs(shape: tuple[int, ...], zh: bool) -> str:
+def _inputs(shape: tuple[int, ...], zh: bool, kind: str = "") -> str:
+    if kind == "tokens":  # a sequence of token ids
+        return f"{shape[0]} 个词元的序列" if zh else f"sequences of {shape[0]} tokens"
+    if kind == "sequence":  # (time, features)
+        steps, width = shape[0], shape[-1]
+        return (f"{steps} 步的序列，每步 {width} 个特征" if zh else
+                f"sequences of {steps} steps x {width} feature" + "s" * (width > 1))
     if len(shape) == 1:
         return (
             f"{shape[0]} 个输入" if zh else f"{shape[0]} input" + "s" * (shape[0] > 1)
@@ -152,10 +162,15 @@ def _import(path: Path, seed: int, size: int | None, options: dict) -> Data:
     """A path: check it is one, load it, and record how to load it again."""
     if not (path.exists() or _looks_like_path(str(path))):
         _unknown(str(path))
-    unknown = sorted(set(options) - set(IMPORT_OPTIONS))
+    unknown = sorted(set(options) - set(IMPORT_OPTIONS) - set(SERIES_OPTIONS))
     if unknown:
         fail("option", name=str(path), option=unknown[0],
-             options=", ".join(IMPORT_OPTIONS))
+             options=", ".join([*IMPORT_OPTIONS, *SERIES_OPTIONS]))
+    if "window" in options:  # a time series, not a table of samples
+        window = _coerce("window", options["window"], sequences.WINDOW)
+        data = limit(sequences.load_series_csv(path, window, seed), size, seed)
+        recorded = _clean({"seed": seed, "size": size, "window": window})
+        return dataclasses.replace(data, options=recorded, source_path=str(path))
     req = Request(seed=seed, options=options)
     data = limit(load_path(path, req), size, seed)
     recorded = _clean({"seed": seed, "size": size, **options})

@@ -110,6 +110,7 @@ class Section:
     needs: str = ""  # packages besides torch/torchvision, named in the docstring
     numpy: bool = True
     input_shape: tuple[int, ...] | None = None
+    per_step: bool = False  # one class per time step (the reverse task)
 
 
 def data_section(recipe: Recipe) -> Section:
@@ -143,12 +144,14 @@ def _with_limit(section: Section, recipe: Recipe, call: str) -> str:
 
 # --- registry datasets -------------------------------------------------------------
 def _registry_section(info: Any, recipe: Recipe) -> Section:
-    from nnstudio.core.datasets import generated, sklearn_sets
+    from nnstudio.core.datasets import generated, sequences, sklearn_sets
 
     loader = info.loader
     partial = isinstance(loader, functools.partial)
     if info.name == "backprop-example":
         return _backprop_section()
+    if partial and loader.func is sequences.load_sequences:
+        return _sequence_section(info, recipe, loader.args[0])
     if partial and loader.func is generated.load_generated:
         return _generated_section(info, recipe, loader.args[0])
     if partial and loader.func is sklearn_sets.load_table:
@@ -158,6 +161,30 @@ def _registry_section(info: Any, recipe: Recipe) -> Section:
     if info.name in TORCHVISION:
         return _torchvision_section(info, recipe)
     raise unsupported(info.name)
+
+
+def _sequence_section(info: Any, recipe: Recipe, make: Callable) -> Section:
+    """A generated sequence set: its generator's source, its seed and options."""
+    from nnstudio.core.export import sequence_script as S
+
+    opts = dict(recipe.options)
+    size, noise = opts.pop("size", info.size), opts.pop("noise", info.noise)
+    opts.pop("seed", None)
+    unknown = sorted(set(opts) - set(info.options))
+    if unknown:
+        raise ExportError(_msg("options", name=info.name, options=", ".join(unknown)))
+    merged = {**info.options, **opts}
+    kwargs = "".join(f", {k}={T.py_literal(v)}" for k, v in merged.items())
+    constants = {"DATA_SEED": recipe.seed, "SIZE": size, "NOISE": noise}
+    section = Section(info.task, constants=constants, needs="numpy",
+                      load=S.load_code(info.name, make, kwargs, info.task),
+                      blocks=[S.SEQUENCES, inspect.getsource(make)],
+                      per_step=info.preview_kind == "tokens")
+    if "length" in merged and len(info.input_shape) == 2:  # the length option
+        section.input_shape = (int(merged["length"]), info.input_shape[1])
+    elif "window" in merged:
+        section.input_shape = (int(merged["window"]), info.input_shape[1])
+    return section
 
 
 def _backprop_section() -> Section:

@@ -79,7 +79,8 @@ def export_onnx(what: Resolved | Project, path: Path, data: Any = None) -> None:
     from nnstudio.core.export.onnx_model import export_onnx as write
 
     spec = _target(what).spec
-    write(spec.input_shape, model_of(what), path, _preprocessing_metadata(spec))
+    write(spec.input_shape, model_of(what), path, _preprocessing_metadata(spec),
+          tokens=token_count(spec))
 
 
 def _preprocessing_metadata(spec: NetworkSpec) -> dict[str, str] | None:
@@ -90,6 +91,13 @@ def _preprocessing_metadata(spec: NetworkSpec) -> dict[str, str] | None:
 
     prep = preprocessing_of(spec)
     return None if prep is None else {"nnstudio.preprocessing": json.dumps(prep)}
+
+
+def token_count(spec: NetworkSpec) -> int | None:
+    """How many token ids a network that starts with an Embedding takes, else None."""
+    if spec.layers and spec.layers[0].kind == "Embedding":
+        return int(spec.layers[0]["num_embeddings"])
+    return None
 
 
 EXPORTERS: dict[str, Callable[[Resolved | Project, Path, Any], None]] = {

@@ -38,14 +38,22 @@ _msg = formatter(_MESSAGES)
 
 
 def export_onnx(
-    spec_input_shape: tuple[int, ...], model: nn.Module, path: Path,
+    spec_input_shape: tuple[int, ...],
+    model: nn.Module,
+    path: Path,
     metadata: dict[str, str] | None = None,
+    tokens: int | None = None,
 ) -> None:
-    """Write `model` (evaluation mode) as ONNX with input 'input', output 'output'."""
+    """Write `model` (evaluation mode) as ONNX with input 'input', output 'output'.
+
+    `tokens`: the network takes int64 token ids below this (an Embedding first).
+    """
     _require("onnx", "onnxscript")
-    example = torch.randn(
-        (2, *spec_input_shape), generator=torch.Generator().manual_seed(0)
-    )
+    generator = torch.Generator().manual_seed(0)
+    if tokens is not None:
+        example = torch.randint(0, tokens, (2, *spec_input_shape), generator=generator)
+    else:
+        example = torch.randn((2, *spec_input_shape), generator=generator)
     model = model.eval()
     batch = torch.export.Dim("batch", min=1)
     try:

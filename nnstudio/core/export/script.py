@@ -19,6 +19,13 @@ from typing import Any
 from nnstudio import __version__
 from nnstudio.core.export import template as T
 from nnstudio.core.export.data import ExportError, Recipe, Section, data_section
+from nnstudio.core.export.sequence_script import (
+    PER_STEP_PREDICT,
+    PER_STEP_QUALITY,
+    SEQUENCE_LAYER_CODE,
+    per_step_loss_source,
+    sequence_sources,
+)
 from nnstudio.core.fileio import atomic_write_bytes
 from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.network.build import require_valid
@@ -113,7 +120,7 @@ def script_text(
         )
     if config.loss not in LOSS_CODE:
         raise ExportError(_msg("loss", loss=config.loss))
-    outputs = int(report.output_shape[0]) if report.output_shape else 1
+    outputs = int(report.output_shape[-1]) if report.output_shape else 1
     top = [
         _header(name, section),
         _imports(section),
@@ -213,6 +220,7 @@ def model_code(spec: NetworkSpec, report: Any = None) -> list[str]:
     if "Residual" in kinds:
         blocks.append(inspect.getsource(ResidualBlock))
     blocks += _finetune_blocks(spec)
+    blocks += sequence_sources(kinds)
     blocks.append(_net_class(spec, report))
     return _headed("model", blocks)
 
@@ -268,9 +276,9 @@ def layer_code(layer: LayerSpec, shape: tuple[int, ...]) -> str:
 
 def _linear(s: tuple[int, ...], p: Mapping[str, Any]) -> str:
     if p["bias"] == "shared":
-        return f"SharedBiasLinear({s[0]}, {p['out_features']})"
+        return f"SharedBiasLinear({s[-1]}, {p['out_features']})"
     bias = "" if p["bias"] == "per-unit" else ", bias=False"
-    return f"nn.Linear({s[0]}, {p['out_features']}{bias})"
+    return f"nn.Linear({s[-1]}, {p['out_features']}{bias})"
 
 
 def _conv(s: tuple[int, ...], p: Mapping[str, Any]) -> str:
@@ -312,12 +320,14 @@ _LAYER_CODE: dict[str, Callable[[tuple[int, ...], Mapping[str, Any]], str]] = {
     "Sigmoid": lambda s, p: "nn.Sigmoid()",
     "Tanh": lambda s, p: "nn.Tanh()",
     "GELU": lambda s, p: "nn.GELU()",
-    "Softmax": lambda s, p: "nn.Softmax(dim=1)",
+    "Softmax": lambda s, p: f"nn.Softmax(dim={-1 if len(s) == 2 else 1})",
     "Dropout": lambda s, p: f"nn.Dropout({p['p']!r})",
     "BatchNorm": lambda s, p: (
         f"nn.BatchNorm2d({s[0]})" if len(s) == 3 else f"nn.BatchNorm1d({s[0]})"
     ),
-    "LayerNorm": lambda s, p: f"nn.LayerNorm({list(s)})",
+    "LayerNorm": lambda s, p: (
+        f"nn.LayerNorm({s[-1]})" if len(s) == 2 else f"nn.LayerNorm({list(s)})"
+    ),
     "Residual": lambda s, p: (
         f"ResidualBlock({s[0]}, {p['out_channels'] or s[0]}, {p['stride']})"
     ),
@@ -412,6 +422,8 @@ def load_pretrained(net: nn.Module, layers: dict[str, str]) -> None:
         body.load_state_dict({k: v for k, v in state.items() if k in body.state_dict()})
 '''
 
+_LAYER_CODE.update(SEQUENCE_LAYER_CODE)  # sequences: see sequence_script.py
+
 
 def _init_lines(spec: NetworkSpec) -> list[str]:
     fill = INIT_CODE[spec.init].format(std=spec.init_std)
@@ -445,7 +457,9 @@ def _training(spec: NetworkSpec, config: TrainConfig, section: Section) -> list[
     blocks = []
     if config.loss == "half-sse":
         blocks.append(inspect.getsource(HalfSumSquares))
-    if section.task == "classification":
+    if section.per_step:  # one class per time step
+        blocks += [per_step_loss_source(), PER_STEP_PREDICT]
+    elif section.task == "classification":
         blocks.append(T.PREDICT)
     blocks += [T.SAMPLER, _train_block(config, section), _main(spec, config, section)]
     return _headed("training", blocks)
@@ -464,6 +478,8 @@ def _train_block(config: TrainConfig, section: Section) -> str:
     if penalty or clip:
         params = "    params = [p for p in model.parameters() if p.requires_grad]\n"
     name, expr, result = T.ACCURACY if section.task == "classification" else T.R2
+    if section.per_step:
+        name, expr = "token accuracy", PER_STEP_QUALITY
     return T.TRAIN.format(
         penalty=penalty,
         backward=backward,
@@ -502,7 +518,8 @@ def _main(spec: NetworkSpec, config: TrainConfig, section: Section) -> str:
         data_args=section.args,
         used_line=used,
         used_arg=used_arg,
-        loss_fn=LOSS_CODE[config.loss],
+        loss_fn=(f"PerStepLoss({LOSS_CODE[config.loss]})" if section.per_step
+                 else LOSS_CODE[config.loss]),
         optimizer=_optimizer(config),
         scheduler=sched,
         scheduler_step=sched_step,

@@ -59,7 +59,10 @@ class Data(NamedTuple):
 
 
 def model_input(x: torch.Tensor, mean, std) -> torch.Tensor:
-    """uint8 images -> floats in [0, 1], minus the mean, over the std (per channel)."""
+    """uint8 images -> floats in [0, 1], minus the mean, over the std (per channel);
+    int64 token ids stay as they are (an Embedding looks them up)."""
+    if x.dtype == torch.int64:
+        return x
     if x.dtype != torch.uint8:
         return x.float()
     shape = (1, -1, 1, 1)
@@ -89,7 +92,10 @@ class Data(NamedTuple):
 
 
 def model_input(x: torch.Tensor, mean, std) -> torch.Tensor:
-    """uint8 images -> floats in [0, 1], minus the mean, over the std (per channel)."""
+    """uint8 images -> floats in [0, 1], minus the mean, over the std (per channel);
+    int64 token ids stay as they are (an Embedding looks them up)."""
+    if x.dtype == torch.int64:
+        return x
     if x.dtype != torch.uint8:
         return x.float()
     shape = (1, -1, 1, 1)

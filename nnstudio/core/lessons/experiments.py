@@ -483,6 +483,13 @@ _EXPERIMENTS = (
          Run("house-price", {"en": "lr 0.001", "zh": "学习率 0.001"}, {"lr": 0.001})),
         "curves"),
 )
+
+from nnstudio.core.lessons.sequence_experiments import (  # noqa: E402
+    SEQUENCE_EXPERIMENT_FOR,
+    sequence_experiments,
+)
+
+_EXPERIMENTS += sequence_experiments(Experiment, Run)
 EXPERIMENTS: dict[str, Experiment] = {e.id: e for e in _EXPERIMENTS}
 
 # Which experiment shows each layer kind, loss, optimizer and setting.
@@ -500,6 +507,8 @@ EXPERIMENT_FOR: dict[str, str] = {
     "DenseBlock": "dense", "Resize": "frozen-body", "ResNet18": "frozen-body",
     "ResNet34": "frozen-body", "MobileNetV3Small": "frozen-body",
     "SqueezeNet11": "frozen-body",
+
+    **SEQUENCE_EXPERIMENT_FOR,
 }
 
 # "When to use it" for the kinds whose declaration has no `when` yet.

@@ -114,6 +114,7 @@ class LayerKind:
     ranks: tuple[int, ...] | None = None  # accepted input ranks; None = any
     key_params: tuple[str, ...] = ()
     when: Text = field(default_factory=dict)
+    tokens: bool = False  # takes int64 token ids (Embedding), not float values
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
@@ -211,9 +212,9 @@ def _pool_stride(params: Mapping[str, Any]) -> int:
 
 def _make_linear(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
     if p["bias"] == "shared":
-        layer: nn.Linear = SharedBiasLinear(shape[0], p["out_features"])
+        layer: nn.Linear = SharedBiasLinear(shape[-1], p["out_features"])
     else:
-        layer = nn.Linear(shape[0], p["out_features"], bias=p["bias"] == "per-unit")
+        layer = nn.Linear(shape[-1], p["out_features"], bias=p["bias"] == "per-unit")
     if layer.bias is not None and not p["train_bias"]:
         layer.bias.requires_grad_(False)
     return layer
@@ -221,6 +222,12 @@ def _make_linear(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
 
 def _make_batchnorm(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
     return nn.BatchNorm2d(shape[0]) if len(shape) == 3 else nn.BatchNorm1d(shape[0])
+
+
+def _make_layernorm(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
+    """A sequence is normalized per time step (over its features), as transformers
+    do; other inputs over everything but the batch."""
+    return nn.LayerNorm(shape[-1] if len(shape) == 2 else list(shape))
 
 
 def _make_residual(shape: Shape, p: Mapping[str, Any]) -> nn.Module:
@@ -265,7 +272,7 @@ _CATALOG: tuple[LayerKind, ...] = (
                 },
             ),
         ),
-        ranks=(1,),
+        ranks=(1, 2),  # a (time, features) input: applied at every step, as in torch
         key_params=("out_features",),
         when={
             "en": "The basic building block of MLPs and every classifier head.",
@@ -443,7 +450,7 @@ _CATALOG: tuple[LayerKind, ...] = (
             "zh": "把得分变成和为 1 的概率(交叉熵损失已包含这一步)。",
         },
         "y_i = e^x_i / Σ_j e^x_j",
-        lambda s, p: nn.Softmax(dim=1),
+        lambda s, p: nn.Softmax(dim=-1 if len(s) == 2 else 1),  # sequences: per step
     ),
     LayerKind(
         "Dropout",
@@ -494,7 +501,7 @@ _CATALOG: tuple[LayerKind, ...] = (
             "zh": "对每个样本的全部特征归一化，再缩放和平移。",
         },
         "y = γ (x - μ) / σ + β",
-        lambda s, p: nn.LayerNorm(list(s)),
+        _make_layernorm,
     ),
     LayerKind(
         "Residual",
@@ -631,5 +638,9 @@ _CATALOG = (
     _backbone("squeezenet1_1", "SqueezeNet 1.1", 512, "2016"),
 )
 
+# --- sequences: the declarations live in sequence_layers.py ---------------------------
+from nnstudio.core.network.sequence_layers import SEQUENCE_KINDS  # noqa: E402
+
+_CATALOG += SEQUENCE_KINDS
 LAYER_KINDS: dict[str, LayerKind] = {k.kind: k for k in _CATALOG}
 CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(k.category for k in _CATALOG))

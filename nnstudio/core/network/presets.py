@@ -446,6 +446,9 @@ _PRESETS = (
     ),
 )
 
+from nnstudio.core.network.sequence_presets import sequence_presets  # noqa: E402
+
+_PRESETS += sequence_presets(Preset)
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESETS}
 
 # What an unknown name is told as, in both languages (the CLI and the window say the

@@ -101,6 +101,56 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
+# --- sequences: what a sequence layer in the wrong place is told -----------------------
+SEQUENCE_MESSAGES: dict[str, Text] = {
+    "needs-sequence-flattened": {
+        "en": "layer {pos} {kind} needs a sequence (time, features) but gets a flat "
+        "vector — remove the {culprit} above it",
+        "zh": "第 {pos} 层 {kind} 需要序列(时间, 特征)，但得到的是一维向量——请删除它上面的 "
+        "{culprit}",
+    },
+    "needs-sequence-flat": {
+        "en": "layer {pos} {kind} needs a sequence (time, features) but gets a flat "
+        "vector of {size} — put an Embedding above it for token ids, or set the "
+        "input shape to (time, features)",
+        "zh": "第 {pos} 层 {kind} 需要序列(时间, 特征)，但得到的是长度为 {size} 的一维"
+        "向量——词元编号请在它上面加 Embedding，否则请把输入形状设为(时间, 特征)",
+    },
+    "needs-sequence-image": {
+        "en": "layer {pos} {kind} needs a sequence (time, features) but gets shape "
+        "{shape} — it works on sequences, not on images",
+        "zh": "第 {pos} 层 {kind} 需要序列(时间, 特征)，但得到的形状是 {shape}——"
+        "它只适用于序列，不适用于图像",
+    },
+    "needs-tokens": {
+        "en": "layer {pos} Embedding takes token ids, so it must be the first layer — "
+        "move it to the top",
+        "zh": "第 {pos} 层 Embedding 的输入是词元编号，所以它必须是第一层——请把它移到最上面",
+    },
+    "heads": {
+        "en": "layer {pos} {kind}: embed dim {dim} is not divisible by {heads} heads — "
+        "use {choices} heads, or change the width",
+        "zh": "第 {pos} 层 {kind}：嵌入维度 {dim} 不能被 {heads} 个头整除——请使用 "
+        "{choices} 个头，或修改宽度",
+    },
+    "output-sequence": {
+        "en": "the network ends with a sequence {shape} but the dataset needs one answer "
+        "per sample — add LastStep or MeanOverTime before the last Linear",
+        "zh": "网络输出的是序列 {shape}，但数据集每个样本只需要一个答案——请在最后一个 "
+        "Linear 之前加 LastStep 或 MeanOverTime",
+    },
+    "output-per-step": {
+        "en": "the dataset needs one answer per time step ({steps} steps) but the "
+        "network ends with {shape} — remove LastStep/MeanOverTime/Flatten so a Linear "
+        "acts on every step",
+        "zh": "数据集每个时间步都需要一个答案(共 {steps} 步)，但网络输出的是 {shape}——"
+        "请删除 LastStep/MeanOverTime/Flatten，让 Linear 作用于每一步",
+    },
+}
+_MESSAGES.update(SEQUENCE_MESSAGES)
+SEQUENCE_REDUCERS = ("Flatten", "LastStep", "MeanOverTime")  # sequence -> vector
+
+
 @dataclass(frozen=True)
 class Problem:
     """A structured problem; `message()` words it in the user's language."""
@@ -173,9 +223,16 @@ def layer_name(index: int, kind: str) -> str:
 
 
 def check(
-    spec: NetworkSpec, *, num_outputs: int | None = None, loss: str | None = None
+    spec: NetworkSpec,
+    *,
+    num_outputs: int | None = None,
+    loss: str | None = None,
+    per_step: bool = False,
 ) -> ShapeReport:
-    """Check a spec: per-layer output shapes and parameter counts, or problems."""
+    """Check a spec: per-layer output shapes and parameter counts, or problems.
+
+    `per_step`: the data wants one answer per time step (a (time, classes) output).
+    """
     if not spec.layers:
         return ShapeReport(spec.input_shape, (), (Problem(None, None, "empty"),), 0)
     if not spec.input_shape or any(d < 1 for d in spec.input_shape):
@@ -192,7 +249,7 @@ def check(
         shape = result.out_shape
     total = sum(r.params for r in rows)
     if not problems:
-        problems += _check_network(spec, shape, total, num_outputs, loss)
+        problems += _check_network(spec, shape, total, num_outputs, loss, per_step)
     return ShapeReport(spec.input_shape, tuple(rows), tuple(problems), total)
 
 
@@ -218,8 +275,10 @@ def _check_layer(
     params = _validate_params(index, declared, layer)
     if isinstance(params, Problem):
         return params
-    problem = _check_rank(index, declared, shape, spec) or _check_window(
-        index, declared, params, shape
+    problem = (
+        _check_sequence(index, declared, params, shape, spec)
+        or _check_rank(index, declared, shape, spec)
+        or _check_window(index, declared, params, shape)
     )
     if problem:
         return problem
@@ -263,11 +322,54 @@ def _check_rank(
     if declared.ranks is None or len(shape) in declared.ranks:
         return None
     data = {"shape": format_shape(shape), "size": shape[0] if shape else 0}
-    if declared.ranks == (1,):
+    if 1 in declared.ranks:  # Linear: a vector (or a sequence), not an image
         return Problem(index, declared.kind, "needs-flat", data=data)
     flattened = any(layer.kind == "Flatten" for layer in spec.layers[:index])
     code = "needs-image-flattened" if flattened and len(shape) == 1 else "needs-image"
     return Problem(index, declared.kind, code, data=data)
+
+
+def _check_sequence(
+    index: int,
+    declared: LayerKind,
+    params: dict[str, Any],
+    shape: Shape,
+    spec: NetworkSpec,
+) -> Problem | None:
+    """Sequence layers: token input first, a (time, features) input, heads that
+    divide the width. Worded before torch would say it in its own terms."""
+    if declared.tokens and index > 0:
+        return Problem(index, declared.kind, "needs-tokens")
+    if declared.ranks == (2,) and len(shape) != 2:
+        data = {"shape": format_shape(shape), "size": shape[0] if shape else 0}
+        if len(shape) != 1:
+            return Problem(index, declared.kind, "needs-sequence-image", data=data)
+        above = [layer.kind for layer in spec.layers[:index]]
+        culprit = next((k for k in reversed(above) if k in SEQUENCE_REDUCERS), None)
+        if culprit is None:
+            return Problem(index, declared.kind, "needs-sequence-flat", data=data)
+        data["culprit"] = culprit
+        return Problem(index, declared.kind, "needs-sequence-flattened", data=data)
+    heads = params.get("num_heads")
+    if heads and len(shape) == 2 and shape[-1] % heads:
+        dim = shape[-1]
+        fits = [h for h in range(2, MAX_HEADS_SUGGESTED + 1) if dim % h == 0]
+        choices = _or_list(fits or [1])
+        data = {"dim": dim, "heads": heads, "choices": choices}
+        return Problem(index, declared.kind, "heads", data=data)
+    return None
+
+
+MAX_HEADS_SUGGESTED = 12  # the catalog's num_heads maximum
+
+
+def _or_list(values: list[int]) -> str:
+    """"2, 3, 5, 6 or 10" (the last two joined by "or", 或 in Chinese)."""
+    words = [str(v) for v in values]
+    if len(words) == 1:
+        return words[0]
+    joiner = " 或 " if text({"en": "en", "zh": "zh"}) == "zh" else " or "
+    return ", ".join(words[:-1]) + joiner + words[-1]
 
 
 def _check_window(
@@ -289,7 +391,8 @@ def _dry_run(
     try:
         with torch.device("meta"):
             module = declared.make(shape, params)
-            out = module(torch.empty((DRY_BATCH, *shape)))
+            dtype = torch.long if declared.tokens else torch.float32
+            out = module(torch.zeros((DRY_BATCH, *shape), dtype=dtype))
     except Exception as exc:  # torch's own refusal, worded by the catalog
         detail = (
             str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc)
@@ -312,6 +415,7 @@ def _check_network(
     total: int,
     num_outputs: int | None,
     loss: str | None,
+    per_step: bool = False,
 ) -> list[Problem]:
     problems: list[Problem] = []
     last = len(spec.layers) - 1
@@ -321,7 +425,9 @@ def _check_network(
                 None, None, "too-large", data={"params": total, "limit": MAX_PARAMS}
             )
         )
-    if num_outputs is not None:
+    if num_outputs is not None and (per_step or len(out_shape) == 2):
+        problems += _check_sequence_output(spec, out_shape, num_outputs, per_step)
+    elif num_outputs is not None:
         if len(out_shape) != 1:
             data = {"shape": format_shape(out_shape)}
             problems.append(
@@ -337,6 +443,25 @@ def _check_network(
     return problems
 
 
+def _check_sequence_output(
+    spec: NetworkSpec, out_shape: Shape, num_outputs: int, per_step: bool
+) -> list[Problem]:
+    """A per-step task wants (time, classes); any other task wants a flat vector."""
+    last = len(spec.layers) - 1
+    kind = spec.layers[last].kind
+    shape = format_shape(out_shape)
+    if not per_step:
+        return [Problem(last, kind, "output-sequence", data={"shape": shape})]
+    if len(out_shape) != 2:
+        steps = spec.input_shape[0]
+        return [Problem(last, kind, "output-per-step", data={"shape": shape,
+                                                             "steps": steps})]
+    if out_shape[-1] != num_outputs:
+        data = {"got": out_shape[-1], "want": num_outputs}
+        return [Problem(last, kind, "output-width", data=data)]
+    return []
+
+
 @dataclass(frozen=True)
 class Fix:
     """A one-click fix: what the button says (both languages) and the fixed spec."""
@@ -349,6 +474,7 @@ _FIX_LABELS: dict[str, Text] = {
     "needs-flat": {"en": "Insert Flatten", "zh": "插入 Flatten"},
     "needs-image-flattened": {"en": "Move Flatten", "zh": "移动 Flatten"},
     "output-width": {"en": "Set outputs to {want}", "zh": "把输出数设为 {want}"},
+    "needs-sequence-flattened": {"en": "Remove {culprit}", "zh": "删除 {culprit}"},
 }
 
 
@@ -376,6 +502,9 @@ def _fixed_spec(spec: NetworkSpec, problem: Problem) -> NetworkSpec | None:
         later = [i for i in range(problem.index, len(kinds)) if kinds[i] == "Linear"]
         dst = (later[0] if later else len(kinds)) - 1  # just above the first Linear
         return spec.move(src, dst)
+    if problem.code == "needs-sequence-flattened" and problem.index is not None:
+        kinds = [layer.kind for layer in spec.layers[: problem.index]]
+        return spec.remove(len(kinds) - 1 - kinds[::-1].index(problem.data["culprit"]))
     last = spec.layers[-1] if spec.layers else None
     if problem.code == "output-width" and last is not None and last.kind == "Linear":
         want = problem.data["want"]  # the width the dataset needs from the last layer

@@ -199,6 +199,9 @@ def data_info(data: Any) -> dict[str, Any]:
         "class_names": list(data.class_names),
         "mean": _plain(data.mean),
         "std": _plain(data.std),
+        # a regression's target scaling (sequence forecasts undo it when predicting)
+        "target_mean": _plain(getattr(data, "target_mean", 0.0)),
+        "target_std": _plain(getattr(data, "target_std", 1.0)),
     }
 
 
@@ -378,6 +381,10 @@ _DATA_KEYS = {
         isinstance(c, str) for c in v),
     "mean": lambda v: v is None or _is_stats(v),
     "std": lambda v: v is None or (_is_stats(v) and all(
+        x > 0 for x in (v if isinstance(v, list) else [v]))),
+    # a regression's target scaling (sequence forecasts undo it when predicting)
+    "target_mean": lambda v: v is None or _is_stats(v),
+    "target_std": lambda v: v is None or (_is_stats(v) and all(
         x > 0 for x in (v if isinstance(v, list) else [v]))),
 }
 

@@ -35,6 +35,7 @@ class DatasetFacts:
     class_names: tuple[str, ...] = ()
     num_outputs: int | None = None
     error: str | None = None
+    per_step: bool = False  # one class per time step (sequences such as reverse)
 
     @property
     def usable(self) -> bool:
@@ -100,6 +101,7 @@ def facts_from_data(name: str, data: Any) -> DatasetFacts:
         data.task,
         tuple(data.class_names),
         data.num_outputs,
+        per_step=bool(getattr(data, "per_step", False)),
     )
 
 
@@ -113,5 +115,6 @@ def facts_from_registry(name: str) -> DatasetFacts | None:
     classes = tuple(info.class_names)
     outputs = len(classes) if info.task == "classification" and classes else None
     return DatasetFacts(
-        name, "known", tuple(info.input_shape), info.task, classes, outputs
+        name, "known", tuple(info.input_shape), info.task, classes, outputs,
+        per_step=info.preview_kind == "tokens",
     )

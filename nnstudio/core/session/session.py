@@ -471,7 +471,8 @@ class Session:
     def _check(self) -> ShapeReport:
         facts = self.facts
         outputs = facts.num_outputs if facts.usable else None
-        return check(self.spec, num_outputs=outputs, loss=self.config.loss)
+        return check(self.spec, num_outputs=outputs, loss=self.config.loss,
+                     per_step=facts.per_step and facts.usable)
 
     @staticmethod
     def _data_key(config: TrainConfig) -> str:

@@ -207,7 +207,8 @@ def preflight(spec: NetworkSpec, data, config: TrainConfig) -> torch.device:
         raise SpecError(phrase("input-shape", net=list(spec.input_shape),
                                 data=data.name, got=list(data.input_shape)))
     check_loss_fits(config.loss, data.task)
-    require_valid(spec, num_outputs=data.num_outputs, loss=config.loss)
+    require_valid(spec, num_outputs=data.num_outputs, loss=config.loss,
+                  per_step=getattr(data, "per_step", False))
     if any(layer.kind in BN_KINDS for layer in spec.layers) and (
             config.batch_size < 2 or len(data.x_train) < 2):
         raise ConfigError(phrase("bn-batch"))
@@ -234,11 +235,12 @@ def training_targets(y: torch.Tensor, task: str, loss: str, width: int) -> torch
 
 
 def predictions(out: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Class and confidence per row: argmax/softmax, or sign/sigmoid for one output."""
-    if out.shape[1] == 1:
-        p = torch.sigmoid(out[:, 0])
+    """Class and confidence per row (per step of a (batch, time, classes) output):
+    argmax/softmax, or sign/sigmoid for one output."""
+    if out.shape[-1] == 1:
+        p = torch.sigmoid(out[..., 0])
         return (p > 0.5).long(), torch.maximum(p, 1 - p)
-    conf, pred = torch.softmax(out, dim=1).max(dim=1)
+    conf, pred = torch.softmax(out, dim=-1).max(dim=-1)
     return pred, conf
 
 
@@ -318,6 +320,8 @@ class Scorer:
         `keep` is (preds, confs) lists to fill, or False when not wanted."""
         if self.task == "regression":
             return (out.float() - y).pow(2).sum()
+        if out.dim() == 3:  # one class per step: each sample's share of right tokens
+            return per_step_correct(out, y, keep)
         if keep:
             pred, conf = predictions(out)
             keep[0].append(pred)
@@ -325,6 +329,18 @@ class Scorer:
         else:  # the cheap path: no softmax
             pred = out.argmax(1) if out.shape[1] > 1 else (out[:, 0] > 0).long()
         return (pred == y).sum().float()
+
+
+def per_step_correct(out: torch.Tensor, y: torch.Tensor, keep) -> torch.Tensor:
+    """Token accuracy of each sample, summed: divided by the samples it is the
+    share of right tokens (all sequences have the same length)."""
+    if keep:
+        pred, conf = predictions(out)
+        keep[0].append(pred)
+        keep[1].append(conf)
+    else:
+        pred = out.argmax(-1)
+    return (pred == y).float().mean(dim=1).sum()
 
 
 def score_model(model: nn.Module, data, loss: str, device: torch.device) -> Scores:
@@ -336,6 +352,10 @@ def score_model(model: nn.Module, data, loss: str, device: torch.device) -> Scor
     width = model_width(model, moved)
     targets = training_targets(y, data.task, loss, width)
     loss_fn = LOSSES[loss].make().to(device)
+    if getattr(data, "per_step", False):
+        from nnstudio.core.training.sequence_probes import PerStepLoss
+
+        loss_fn = PerStepLoss(loss_fn)
     scorer = Scorer(x, y, targets, moved.inputs, loss_fn, data.task)
     return scorer(model.to(device))
 
@@ -346,7 +366,7 @@ def model_width(model: nn.Module, data) -> int:
     was_training = model.training
     model.eval()
     try:
-        return int(model(data.inputs(data.x_val[:1])).shape[1])
+        return int(model(data.inputs(data.x_val[:1])).shape[-1])
     finally:
         model.train(was_training)
 
@@ -354,7 +374,10 @@ def model_width(model: nn.Module, data) -> int:
 def epoch_eval(epoch: int, y: torch.Tensor, pred: torch.Tensor, conf: torch.Tensor,
                classes: int) -> EpochEval:
     """Confusion matrix (rows true), per-class accuracy, the most confidently wrong
-    validation samples first."""
+    validation samples first. Per-step targets count every token; a mistake then
+    names the sample the token is in."""
+    steps = y.shape[1] if y.dim() == 2 else 1
+    y, pred, conf = y.reshape(-1), pred.reshape(-1), conf.reshape(-1)
     confusion = torch.bincount(y * classes + pred, minlength=classes * classes)
     wrongness = torch.where(pred != y, conf, torch.full_like(conf, -1.0))
     top, index = wrongness.topk(min(MISTAKES, len(y)))
@@ -364,6 +387,6 @@ def epoch_eval(epoch: int, y: torch.Tensor, pred: torch.Tensor, conf: torch.Tens
     totals = cm.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_class = np.where(totals > 0, np.diag(cm) / totals, np.nan)
-    mistakes = tuple((int(i), int(t), int(p), float(c))
+    mistakes = tuple((int(i) // steps, int(t), int(p), float(c))
                      for (i, t, p), c in zip(picked.T, top, strict=True) if c >= 0)
     return EpochEval(epoch, cm, per_class, mistakes)

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 # What a probe can collect; the UI asks only for what a visible view shows.
-PROBE_KINDS = ("gradients", "weights", "activations", "feature_maps", "boundary")
+PROBE_KINDS = ("gradients", "weights", "activations", "feature_maps", "boundary",
+               "attention", "through_time", "hidden_state")  # the last 3: sequences
 
 
 @dataclass
@@ -29,15 +30,21 @@ class ProbeRequest:
     kinds: frozenset[str] = frozenset(PROBE_KINDS)
     sample: np.ndarray | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    sequence_index: int = 0  # the validation sample the sequence views look at
 
     def set(
-        self, kinds: frozenset[str] | None = None, sample: np.ndarray | None = None
+        self,
+        kinds: frozenset[str] | None = None,
+        sample: np.ndarray | None = None,
+        sequence_index: int | None = None,
     ) -> None:
         with self.lock:
             if kinds is not None:
                 self.kinds = frozenset(kinds)
             if sample is not None:
                 self.sample = sample
+            if sequence_index is not None:
+                self.sequence_index = int(sequence_index)
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,14 @@ class Probe:
     curve: tuple[np.ndarray, np.ndarray] | None = None  # 1-D regression: x, prediction
     # the one look at the end of a run: every kind, whatever the request said
     last: bool = False
+    # sequences, for validation sample `sequence_index` (its model input alongside):
+    # heads x query x key per attention layer, |∂loss/∂x_t| per step (first step
+    # first), units x time per recurrent layer
+    attention: dict[str, np.ndarray] = field(default_factory=dict)
+    grad_through_time: np.ndarray | None = None
+    hidden_state: dict[str, np.ndarray] = field(default_factory=dict)
+    sequence_index: int = 0
+    sequence_input: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,11 @@ from nnstudio.core.training.events import (
     Step,
 )
 from nnstudio.core.training.probes import GradNorms, LayerParams, LossMeter, Prober
+from nnstudio.core.training.sequence_probes import (
+    PerStepLoss,
+    SequenceProber,
+    has_sequence_layers,
+)
 
 __all__ = ["LOSSES", "OPTIMIZERS", "NonFiniteLoss", "Summary", "TrainConfig", "fit",
            "preflight", "run"]
@@ -149,6 +154,7 @@ class _Trainer:
         kinds = [layer.kind for layer in spec.layers]
         self.prober = (Prober(self.model, self.data, kinds, self.lp, data.task)
                        if config.probes else None)
+        self.seq_prober = self._sequence_prober(kinds)
         self.meter = LossMeter(data.task == "classification")
         self.epochs_done, self.train_time, self.ep_start = 0, 0.0, None
         self.last: dict[str, Any] = {}
@@ -161,11 +167,28 @@ class _Trainer:
         self.snapshot_gap = SNAPSHOT_S
         self.win_start = self.elapsed()  # the Step window: training time only
 
+    def _sequence_prober(self, kinds: list[str]) -> SequenceProber | None:
+        """Attention, gradients through time and hidden states (sequence nets)."""
+        if not has_sequence_layers(kinds):
+            return None
+        return SequenceProber(self.model, self.data, kinds, self.loss_fn, self.y_val)
+
+    def _probe(self, progress: float, request: ProbeRequest | None) -> Probe:
+        """The regular probe plus, for a sequence network, its sequence parts."""
+        probe = self.prober(self.step, progress, request)
+        if self.seq_prober is None:
+            return probe
+        kinds = request.kinds if request is not None else frozenset(PROBE_KINDS)
+        index = request.sequence_index if request is not None else 0
+        return dataclasses.replace(probe, **self.seq_prober.parts(kinds, index))
+
     def _setup_optimisation(self, c: TrainConfig) -> None:
         d = self.data
         self.y_train = training_targets(d.y_train, d.task, c.loss, d.num_outputs)
-        y_val = training_targets(d.y_val, d.task, c.loss, d.num_outputs)
+        y_val = self.y_val = training_targets(d.y_val, d.task, c.loss, d.num_outputs)
         self.loss_fn = LOSSES[c.loss].make().to(self.device)
+        if getattr(d, "per_step", False):  # one class per time step
+            self.loss_fn = PerStepLoss(self.loss_fn)
         self.scorer = Scorer(d.x_val, d.y_val, y_val, d.inputs, self.loss_fn, d.task)
         groups = param_groups(self.model, self.spec, c.lr)
         if not groups:
@@ -248,7 +271,9 @@ class _Trainer:
         (so never probed) still shows the trained network when it is opened."""
         sample = self.request.sample if self.request is not None else None
         every = ProbeRequest(frozenset(PROBE_KINDS), sample)
-        look = self.prober(self.step, self.step / self.steps_per_epoch, every)
+        if self.request is not None:
+            every.sequence_index = self.request.sequence_index
+        look = self._probe(self.step / self.steps_per_epoch, every)
         return dataclasses.replace(look, last=True)
 
     def _epoch(self, epoch: int) -> Iterator[Event]:
@@ -295,7 +320,7 @@ class _Trainer:
         if now - self.win_start >= STEP_S:
             yield self._report(epoch, progress, now)
         if self.prober and self._probe_due(now):
-            probe = self.prober(self.step, progress, self.request)
+            probe = self._probe(progress, self.request)
             cost = self.elapsed() - now  # a slow probe is taken less often
             self.probe_gap = max(PROBE_S, cost / PROBE_BUDGET)
             yield probe
@@ -414,6 +439,8 @@ class _Trainer:
     def _finished(self) -> Finished:
         self.meter.flush()
         metrics = self.metrics()
+        if self.seq_prober is not None and self.step > 0:
+            metrics.update(self.seq_prober.final())  # attention, grad_through_time
         if self.reason == "finished":
             self.message = finished_phrase(self.epochs_done, metrics)
         else:

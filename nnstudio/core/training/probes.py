@@ -11,6 +11,7 @@ just opened, a sample picked after training), so the UI has no copy of it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -71,7 +72,9 @@ class LossMeter:
     def add(self, loss: torch.Tensor, out: torch.Tensor, y: torch.Tensor) -> None:
         self.step += 1
         self.losses.append(loss.detach())
-        if self.classify:
+        if self.classify and out.dim() == 3:  # per step: each sample's token share
+            self.correct.append((out.argmax(-1) == y).float().mean(dim=1).sum())
+        elif self.classify:
             pred = out.argmax(1) if out.shape[1] > 1 else (out[:, 0] > 0).long()
             self.correct.append((pred == y).sum())
         self.sizes.append(len(y))
@@ -265,7 +268,11 @@ def probe_model(model: nn.Module, data, layer_kinds: list[str],
     device = first.device if first is not None else torch.device("cpu")
     params = LayerParams(model, parameter_layers(model), device)
     prober = Prober(model, data, list(layer_kinds), params, data.task)
-    return prober(0, 0.0, ProbeRequest(kinds=frozenset(kinds), sample=sample))
+    probe = prober(0, 0.0, ProbeRequest(kinds=frozenset(kinds), sample=sample))
+    from nnstudio.core.training.sequence_probes import sequence_parts
+
+    extra = sequence_parts(model, data, list(layer_kinds), frozenset(kinds))
+    return dataclasses.replace(probe, **extra) if extra else probe
 
 
 def _eval(model: nn.Module, fn: Callable) -> torch.Tensor:

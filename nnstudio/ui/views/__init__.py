@@ -12,23 +12,29 @@ from PySide6.QtWidgets import QWidget
 
 from nnstudio.ui.studio import Studio
 from nnstudio.ui.views.activations import ActivationsView
+from nnstudio.ui.views.attention import AttentionView
 from nnstudio.ui.views.base import ProbeDemand, View, probe_demand
 from nnstudio.ui.views.boundary import DecisionBoundaryView
 from nnstudio.ui.views.evaluation import EvaluationView
 from nnstudio.ui.views.feature_maps import FeatureMapView
 from nnstudio.ui.views.gradients import GradientsView
+from nnstudio.ui.views.hidden_state import HiddenStateView
 from nnstudio.ui.views.runs_view import RunsView
+from nnstudio.ui.views.through_time import ThroughTimeView
 from nnstudio.ui.views.weights import WeightsView
 
 __all__ = [
     "VIEW_CLASSES",
     "ActivationsView",
+    "AttentionView",
     "DecisionBoundaryView",
     "EvaluationView",
     "FeatureMapView",
     "GradientsView",
+    "HiddenStateView",
     "ProbeDemand",
     "RunsView",
+    "ThroughTimeView",
     "View",
     "WeightsView",
     "install_views",
@@ -44,6 +50,9 @@ VIEW_CLASSES: dict[str, type[View]] = {
     "activations": ActivationsView,
     "weights": WeightsView,
     "evaluation": EvaluationView,
+    "attention": AttentionView,  # sequences
+    "through-time": ThroughTimeView,
+    "hidden-state": HiddenStateView,
     "runs": RunsView,
 }
 
@@ -57,6 +66,9 @@ def view_title(cls: type[View]) -> str:
         "Decision boundary": QCoreApplication.translate("views", "Decision boundary"),
         "Evaluation": QCoreApplication.translate("views", "Evaluation"),
         "Runs": QCoreApplication.translate("views", "Runs"),
+        "Attention": QCoreApplication.translate("views", "Attention"),
+        "Through time": QCoreApplication.translate("views", "Through time"),
+        "Hidden state": QCoreApplication.translate("views", "Hidden state"),
     }
     return titles.get(cls.TITLE, cls.TITLE)
 

@@ -233,8 +233,8 @@ class FeatureMapView(View):
         sample = data.inputs(x)[0].detach().cpu().numpy().astype(np.float32)
         label = (
             data.class_names[int(data.y_val[index])]
-            if data.task == "classification"
-            else ""
+            if data.task == "classification" and data.y_val[index].dim() == 0
+            else ""  # regression, or one class per time step (sequences)
         )
         self.set_sample(
             sample,
