@@ -535,6 +535,59 @@
         </message>
     </context>
     <context>
+        <name>AttentionView</name>
+        <message>
+            <location filename="../ui/views/attention.py" line="56" />
+            <source>query (the step that looks)</source>
+            <translation>查询(发出查看的步)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="57" />
+            <source>key (the step looked at)</source>
+            <translation>键(被查看的步)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="66" />
+            <source>Attention maps appear while a network with a MultiheadAttention or TransformerEncoderLayer trains (try the preset attention-reverse).</source>
+            <translation>含有 MultiheadAttention 或 TransformerEncoderLayer 的网络训练时，这里会显示注意力图(可试试预设 attention-reverse)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="70" />
+            <source>Click a cell to see what its number means.</source>
+            <translation>点击一个格子，查看它的数值是什么意思。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="75" />
+            <source>Layer</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="77" />
+            <source>Head</source>
+            <translation>头</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="117" />
+            <source>average of the heads</source>
+            <translation>各个头的平均</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="119" />
+            <source>head {n}</source>
+            <translation>第 {n} 个头</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="164" />
+            <source>Query step {q} (token {qt}) gives key step {k} (token {kt}) the weight {w:.3f}: softmax over the row of the scores q·k/√d (the query's vector dotted with each key's, divided by the square root of the head width), so the {n} weights of the row add up to 1. Its score is {gap:.2f} below the row's highest, at key step {b} (token {bt}).</source>
+            <translation>查询第 {q} 步(词元 {qt})给键第 {k} 步(词元 {kt})的权重是 {w:.3f}：它是对这一行的得分 q·k/√d(查询向量与每个键向量的点积，再除以头宽度的平方根)做 softmax 的结果，所以这一行的 {n} 个权重之和为 1。它的得分比这一行最高的得分低 {gap:.2f}，最高的在键第 {b} 步(词元 {bt})。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/attention.py" line="181" />
+            <source>(Shown: the average of the heads' weights.)</source>
+            <translation>(显示的是各个头权重的平均值。)</translation>
+        </message>
+    </context>
+    <context>
         <name>BackpropGraph</name>
         <message>
             <location filename="../ui/views/backprop_graph.py" line="227" />
@@ -724,7 +777,7 @@
     <context>
         <name>DataPreview</name>
         <message>
-            <location filename="../ui/data_preview.py" line="100" />
+            <location filename="../ui/data_preview.py" line="110" />
             <source>Training points; colour = class</source>
             <translation>训练点；颜色表示类别</translation>
         </message>
@@ -1012,6 +1065,29 @@
             <location filename="../ui/views/gradients.py" line="203" />
             <source>The gradients are exploding: their norms keep growing, so every step throws the weights further off. Lower the learning rate, or clip the gradients (gradient clipping in the training settings).</source>
             <translation>梯度爆炸了：梯度范数不断增大，每一步都让权重偏离得更远。请降低学习率，或裁剪梯度(在训练设置中打开梯度裁剪)。</translation>
+        </message>
+    </context>
+    <context>
+        <name>HiddenStateView</name>
+        <message>
+            <location filename="../ui/views/hidden_state.py" line="45" />
+            <source>unit</source>
+            <translation>单元</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/hidden_state.py" line="46" />
+            <source>time step</source>
+            <translation>时间步</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/hidden_state.py" line="53" />
+            <source>The hidden state appears while a network with an RNN, LSTM or GRU trains (try the preset lstm-sine).</source>
+            <translation>含有 RNN、LSTM 或 GRU 的网络训练时，这里会显示隐藏状态(可试试预设 lstm-sine)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/hidden_state.py" line="60" />
+            <source>Layer</source>
+            <translation>层</translation>
         </message>
     </context>
     <context>
@@ -1436,6 +1512,21 @@
             <source>Pretrained</source>
             <translation>预训练</translation>
         </message>
+        <message>
+            <location filename="../ui/palette.py" line="60" />
+            <source>Sequence</source>
+            <translation>序列</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="61" />
+            <source>Recurrent</source>
+            <translation>循环</translation>
+        </message>
+        <message>
+            <location filename="../ui/palette.py" line="62" />
+            <source>Attention</source>
+            <translation>注意力</translation>
+        </message>
     </context>
     <context>
         <name>LearnMoreDialog</name>
@@ -1739,12 +1830,12 @@
     <context>
         <name>PalettePanel</name>
         <message>
-            <location filename="../ui/palette.py" line="167" />
+            <location filename="../ui/palette.py" line="170" />
             <source>Search layers…</source>
             <translation>搜索层…</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="169" />
+            <location filename="../ui/palette.py" line="172" />
             <source>Type part of a name or of what a layer does.</source>
             <translation>输入层名称或其功能描述中的部分文字。</translation>
         </message>
@@ -1752,117 +1843,117 @@
     <context>
         <name>PredictPanel</name>
         <message>
-            <location filename="../ui/predict_panel.py" line="216" />
+            <location filename="../ui/predict_panel.py" line="220" />
             <source>Time from the drawing to the answer</source>
             <translation>从书写到给出答案所用的时间</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="225" />
+            <location filename="../ui/predict_panel.py" line="229" />
             <source>What the model sees</source>
             <translation>模型看到的图像</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="229" />
+            <location filename="../ui/predict_panel.py" line="234" />
             <source>Show feature maps</source>
             <translation>显示特征图</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="230" />
+            <location filename="../ui/predict_panel.py" line="235" />
             <source>See what each convolution layer makes of this input</source>
             <translation>查看每个卷积层对这个输入的响应</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="253" />
+            <location filename="../ui/predict_panel.py" line="273" />
             <source>Pen width for the next strokes</source>
             <translation>后续笔画的笔宽</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="258" />
+            <location filename="../ui/predict_panel.py" line="278" />
             <source>Pen</source>
             <translation>笔宽</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="266" />
+            <location filename="../ui/predict_panel.py" line="287" />
             <source>Undo stroke</source>
             <translation>撤销笔画</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="267" />
+            <location filename="../ui/predict_panel.py" line="288" />
             <source>Remove the last stroke (Ctrl+Z while drawing)</source>
             <translation>删除上一笔(书写时按 Ctrl+Z)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="272" />
+            <location filename="../ui/predict_panel.py" line="293" />
             <source>Clear</source>
             <translation>清空</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="273" />
+            <location filename="../ui/predict_panel.py" line="294" />
             <source>Start again on a blank canvas (Delete while drawing)</source>
             <translation>清空画布重新开始(书写时按 Delete)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="278" />
+            <location filename="../ui/predict_panel.py" line="299" />
             <source>Open image…</source>
             <translation>打开图片…</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="279" />
+            <location filename="../ui/predict_panel.py" line="300" />
             <source>Predict a PNG, JPEG or BMP file (or drop one here)</source>
             <translation>预测一个 PNG、JPEG 或 BMP 文件(也可以拖放到这里)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="334" />
+            <location filename="../ui/predict_panel.py" line="355" />
             <source>Prediction for {0}: {1}</source>
             <translation>{0} 的预测：{1}</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="337" />
+            <location filename="../ui/predict_panel.py" line="358" />
             <source>The model says: {0}</source>
             <translation>模型的答案：{0}</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="339" />
+            <location filename="../ui/predict_panel.py" line="360" />
             <source>answered in {0:.1f} ms</source>
             <translation>用时 {0:.1f} 毫秒</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="376" />
+            <location filename="../ui/predict_panel.py" line="397" />
             <source>Draw a digit on the canvas (or open an image): the model guesses as you draw.</source>
             <translation>在画布上写一个数字(或打开一张图片)：你一边写，模型一边猜。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="380" />
+            <location filename="../ui/predict_panel.py" line="401" />
             <source>Draw something on the canvas or open an image: the model guesses as you draw.</source>
             <translation>在画布上画点什么或打开一张图片：你一边画，模型一边猜。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="386" />
+            <location filename="../ui/predict_panel.py" line="407" />
             <source>Draw here</source>
             <translation>在这里书写</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="387" />
+            <location filename="../ui/predict_panel.py" line="408" />
             <source>Draw a digit here</source>
             <translation>在这里写一个数字</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="395" />
+            <location filename="../ui/predict_panel.py" line="416" />
             <source>Train a model first: the prediction appears here once a model has been trained.</source>
             <translation>请先训练模型：模型训练好后，预测会显示在这里。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="415" />
+            <location filename="../ui/predict_panel.py" line="436" />
             <source>{0} px</source>
             <translation>{0} 像素</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="429" />
+            <location filename="../ui/predict_panel.py" line="450" />
             <source>Open image</source>
             <translation>打开图片</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="432" />
+            <location filename="../ui/predict_panel.py" line="453" />
             <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)</source>
             <translation>图片 (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;所有文件 (*)</translation>
         </message>
@@ -2130,11 +2221,115 @@
         </message>
     </context>
     <context>
+        <name>SampleChooser</name>
+        <message>
+            <location filename="../ui/views/sequence_sample.py" line="31" />
+            <source>Validation sample</source>
+            <translation>验证样本</translation>
+        </message>
+    </context>
+    <context>
+        <name>SequenceInput</name>
+        <message>
+            <location filename="../ui/sequence_input.py" line="50" />
+            <source>Predict</source>
+            <translation>预测</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="61" />
+            <source>attention of the last attention layer (heads averaged)</source>
+            <translation>最后一个注意力层的注意力(各头平均)</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="63" />
+            <source>query</source>
+            <translation>查询</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="64" />
+            <source>key</source>
+            <translation>键</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="76" />
+            <source>Type a sequence (numbers separated by spaces or commas):</source>
+            <translation>输入一个序列(用空格或逗号分隔的数字)：</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="96" />
+            <source>{n} token ids from 0 to {top}, e.g. {example}</source>
+            <translation>{n} 个 0 到 {top} 的词元编号，例如 {example}</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="100" />
+            <source>{n} numbers ({shape})</source>
+            <translation>{n} 个数({shape})</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="102" />
+            <source>Type a sequence and press Enter.</source>
+            <translation>输入一个序列后按回车。</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="126" />
+            <source>Output tokens: {tokens}</source>
+            <translation>输出词元：{tokens}</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="128" />
+            <source>Prediction: {value:.4g}</source>
+            <translation>预测：{value:.4g}</translation>
+        </message>
+        <message>
+            <location filename="../ui/sequence_input.py" line="130" />
+            <source>Prediction: {label} ({p:.0%})</source>
+            <translation>预测：{label}({p:.0%})</translation>
+        </message>
+    </context>
+    <context>
         <name>Stamped</name>
         <message>
             <location filename="../ui/provenance.py" line="36" />
             <source>This result belongs to the previous network or data, not to the one in the editor now. Train again to update it.</source>
             <translation>这个结果属于之前的网络或数据，而不是编辑器中现在的网络。请重新训练以更新它。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ThroughTimeView</name>
+        <message>
+            <location filename="../ui/views/through_time.py" line="54" />
+            <source>gradient norm at the input (log scale)</source>
+            <translation>输入处的梯度范数(对数刻度)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/through_time.py" line="55" />
+            <source>time step (first step on the left)</source>
+            <translation>时间步(第一步在左边)</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/through_time.py" line="62" />
+            <source>previous run</source>
+            <translation>上一次训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/through_time.py" line="68" />
+            <source>this run</source>
+            <translation>本次训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/through_time.py" line="72" />
+            <source>The gradient per time step appears while a recurrent or attention network trains (try the presets rnn-parity, then lstm-parity).</source>
+            <translation>循环网络或注意力网络训练时，这里会显示每个时间步的梯度(可先试预设 rnn-parity，再试 lstm-parity)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/through_time.py" line="119" />
+            <source>first steps / last step: {ratio:.2g}</source>
+            <translation>前几步 / 最后一步：{ratio:.2g}</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/through_time.py" line="126" />
+            <source>The gradient vanishes back through time: the first steps get {ratio} of what the last step gets (under 1/1000), so what the network sees early in the sequence can hardly change its answer. A plain RNN multiplies the gradient by its recurrent weights at every step; an LSTM or GRU carries it along its gated cell state instead.</source>
+            <translation>梯度沿时间反向传播时消失了：前几步得到的梯度只有最后一步的 {ratio}(不到 1/1000)，所以网络在序列前面看到的内容几乎无法改变它的答案。普通 RNN 每一步都把梯度乘以循环权重；LSTM 或 GRU 则沿着带门控的细胞状态传递梯度。</translation>
         </message>
     </context>
     <context>
@@ -2377,39 +2572,54 @@
     <context>
         <name>views</name>
         <message>
-            <location filename="../ui/views/__init__.py" line="53" />
+            <location filename="../ui/views/__init__.py" line="62" />
             <source>Gradients</source>
             <translation>梯度</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="54" />
+            <location filename="../ui/views/__init__.py" line="63" />
             <source>Feature maps</source>
             <translation>特征图</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="55" />
+            <location filename="../ui/views/__init__.py" line="64" />
             <source>Activations</source>
             <translation>激活值</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="56" />
+            <location filename="../ui/views/__init__.py" line="65" />
             <source>Weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="57" />
+            <location filename="../ui/views/__init__.py" line="66" />
             <source>Decision boundary</source>
             <translation>决策边界</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="58" />
+            <location filename="../ui/views/__init__.py" line="67" />
             <source>Evaluation</source>
             <translation>评估</translation>
         </message>
         <message>
-            <location filename="../ui/views/__init__.py" line="59" />
+            <location filename="../ui/views/__init__.py" line="68" />
             <source>Runs</source>
             <translation>训练记录</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="69" />
+            <source>Attention</source>
+            <translation>注意力</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="70" />
+            <source>Through time</source>
+            <translation>随时间</translation>
+        </message>
+        <message>
+            <location filename="../ui/views/__init__.py" line="71" />
+            <source>Hidden state</source>
+            <translation>隐藏状态</translation>
         </message>
     </context>
 </TS>

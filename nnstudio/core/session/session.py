@@ -94,7 +94,12 @@ class Session:
     def facts(self) -> DatasetFacts:
         """What is known of the chosen dataset (from the registry or its loading)."""
         key = self._data_key(self.config)
-        found = self._facts.get(key) or facts_from_registry(self.dataset)
+        if key in self._facts:
+            return self._facts[key]
+        found = facts_from_registry(self.dataset)
+        if found is not None and self.config.dataset_options:
+            # options may change the shape (parity's length): unknown until loaded
+            found = dataclasses.replace(found, input_shape=None)
         return found or DatasetFacts(self.dataset, "loading")
 
     @property
