@@ -133,6 +133,7 @@ class _Trainer:
     def __init__(self, spec, data, config, stop, pause, request, model) -> None:
         self.t0, self.paused = time.perf_counter(), 0.0
         self.config, self.stop, self.pause, self.request = config, stop, pause, request
+        data = first_samples(data, config.train_samples)
         self.device = preflight(spec, data, config)
         torch.manual_seed(config.seed)  # dropout and anything else drawn from torch
         if model is None:
@@ -457,6 +458,14 @@ def phrase_all_frozen() -> str:
     return text({"en": "every layer is frozen: there is nothing to train — unfreeze "
                        "at least one layer with weights",
                  "zh": "所有层都已冻结，没有可训练的参数——请至少解冻一个带权重的层"})
+
+
+def first_samples(data, n: int):
+    """The data with only its first `n` training samples (0: all of them), the
+    validation set untouched: a small training set overfits in seconds, on purpose."""
+    if not n or n >= len(data.x_train):
+        return data
+    return dataclasses.replace(data, x_train=data.x_train[:n], y_train=data.y_train[:n])
 
 
 def _scheduler(opt: torch.optim.Optimizer, c: TrainConfig):
