@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from nnstudio.core.errors import ConfigError, NNStudioError
+from nnstudio.core.i18n import text
 from nnstudio.core.network.build import build_model, parameter_layers
 from nnstudio.core.network.frozen import apply_frozen, frozen_prefix, param_groups
 from nnstudio.core.network.spec import NetworkSpec
@@ -49,8 +50,15 @@ from nnstudio.core.training.events import (
     ProbeRequest,
     Started,
     Step,
+    StepDetail,
 )
-from nnstudio.core.training.probes import GradNorms, LayerParams, LossMeter, Prober
+from nnstudio.core.training.probes import (
+    GradNorms,
+    LayerParams,
+    LossMeter,
+    Prober,
+    _norms,
+)
 
 __all__ = ["LOSSES", "OPTIMIZERS", "NonFiniteLoss", "Summary", "TrainConfig", "fit",
            "preflight", "run"]
@@ -68,28 +76,36 @@ PAUSE_POLL_S = 0.02
 CACHE_FROZEN_BODY = True  # benchmarks/bench_finetune.py turns it off to compare
 CACHE_BYTES = 1 << 30  # cached body features up to 1 GB; past that, run the body
 CACHE_CHUNK = 512  # samples per no_grad pass while filling the cache
+_RESTORED = {"en": "; the weights of epoch {epoch}, the best, were kept",
+             "zh": "；已保留第 {epoch} 轮（最佳）的权重"}
 LAST_EPOCH = ("train_loss", "val_loss", "val_accuracy", "val_r2", "train_accuracy")
 
 
 def run(spec: NetworkSpec, data, config: TrainConfig, *,
         stop: threading.Event | None = None, pause: threading.Event | None = None,
         probe_request: ProbeRequest | None = None, model: torch.nn.Module | None = None,
-        on_event: Callable[[Event], None] | None = None) -> Iterator[Event]:
+        on_event: Callable[[Event], None] | None = None,
+        step: threading.Event | None = None) -> Iterator[Event]:
     """Train `spec` (or the given `model`, to continue) on `data`; yield events.
 
     `stop`/`pause` are checked before every batch. `probe_request` says which probes
     the consumer shows now (None: all). `on_event` also receives every event.
+    Setting `step` while paused runs exactly one batch (then clears it), which is
+    followed by a StepDetail, a Step and a Probe: the views move by that one step.
     """
-    for event in _events(spec, data, config, stop, pause, probe_request, model):
+    events = _events(spec, data, config, stop, pause, probe_request, model, step)
+    for event in events:
         if on_event is not None:
             on_event(event)
         yield event
 
 
-def _events(spec, data, config, stop, pause, request, model) -> Iterator[Event]:
+def _events(spec, data, config, stop, pause, request, model,
+            step=None) -> Iterator[Event]:
     trainer = None
     try:
         trainer = _Trainer(spec, data, config, stop, pause, request, model)
+        trainer.step_flag = step
         yield trainer.started()
         yield from trainer.train()
         return
@@ -155,12 +171,16 @@ class _Trainer:
         self.last: dict[str, Any] = {}
         self.grad_means: np.ndarray | None = None
         self.best, self.bad_epochs = np.inf, 0
+        self.best_state: tuple[int, dict, dict] | None = None  # early stopping's best
+        self.restored_epoch: int | None = None
         self.reason, self.message = "finished", ""
         self.last_probe = self.last_eval = -PROBE_S  # first probe after step 1
         self.last_epoch, self.probe_gap = -STEP_S, PROBE_S
         self.good_weights, self.last_snapshot = self.cpu_weights(), 0.0
         self.snapshot_gap = SNAPSHOT_S
         self.win_start = self.elapsed()  # the Step window: training time only
+        self.step_flag: threading.Event | None = None  # one batch while paused
+        self.stepping = False
 
     def _setup_optimisation(self, c: TrainConfig) -> None:
         d = self.data
@@ -240,6 +260,7 @@ class _Trainer:
                 yield from self._end_epoch(epoch)
             if self.reason != "finished":
                 break
+        self._restore_best()
         if self.prober is not None and self.step > 0:
             yield self._last_look()
         yield self._finished()
@@ -262,14 +283,23 @@ class _Trainer:
             if self._halted():
                 self.reason, self.message = "stopped", phrase("stopped")
                 return
+            if self.stepping:
+                yield from self._single_step(epoch, i + 1, order[start:start + b])
+                continue
             self._train_step(order[start:start + b])
             yield from self._throttled(epoch, i + 1)
 
     def _halted(self) -> bool:
-        """Stop requested? Waits here (cheaply) while paused."""
+        """Stop requested? Waits here (cheaply) while paused, until resumed or asked
+        for one step (`stepping` is then True for that one batch)."""
+        self.stepping = False
         if self.pause is not None and self.pause.is_set():
             t = time.perf_counter()
             while self.pause.is_set() and not (self.stop and self.stop.is_set()):
+                if self.step_flag is not None and self.step_flag.is_set():
+                    self.step_flag.clear()
+                    self.stepping = True
+                    break
                 time.sleep(PAUSE_POLL_S)
             self.paused += time.perf_counter() - t
         return self.stop is not None and self.stop.is_set()
@@ -289,6 +319,30 @@ class _Trainer:
         self.opt.step()
         one_hot = self.meter.classify and y.dim() > 1  # else y holds what meter needs
         self.meter.add(loss, out, self.data.y_train[idx] if one_hot else y)
+
+    # --- one step at a time (while paused) -------------------------------------
+    def _single_step(self, epoch: int, batch: int,
+                     idx: torch.Tensor) -> Iterator[Event]:
+        """One batch with its numbers, then a Step and a Probe whatever the clocks
+        say: each press of Step moves every view by exactly one step."""
+        params = self.lp.params
+        before = [p.detach().clone() for p in params]
+        self._train_step(idx)
+        lr = float(self.opt.param_groups[0]["lr"])
+        detail = StepDetail(self.step, epoch, batch, len(idx),
+                            float(self.meter.losses[-1]), lr, tuple(self.layers))
+        if params:
+            grads = self.lp.per_layer_norm(_norms(self.lp.grads())).cpu().double()
+            deltas = [p.detach() - b for p, b in zip(params, before, strict=True)]
+            change = self.lp.per_layer_norm(_norms(deltas)).cpu().double()
+            detail = dataclasses.replace(detail, grad_norm=grads.numpy(),
+                                         update=(lr * grads).numpy(),
+                                         change=change.numpy())
+        yield detail
+        now, progress = self.elapsed(), epoch + batch / self.steps_per_epoch
+        yield self._report(epoch, progress, now)
+        if self.prober is not None:
+            yield self.prober(self.step, progress, self.request)
 
     def _throttled(self, epoch: int, batch: int) -> Iterator[Event]:
         now = self.elapsed()
@@ -393,6 +447,9 @@ class _Trainer:
         patience = self.config.early_stopping_patience
         if val_loss < self.best:
             self.best, self.bad_epochs = val_loss, 0
+            if patience:  # a CPU copy per better epoch, only when it may be used
+                best = (self.epochs_done, self.cpu_weights(), dict(self.last))
+                self.best_state = best
             return
         self.bad_epochs += 1
         if patience and self.bad_epochs >= patience:
@@ -400,6 +457,16 @@ class _Trainer:
             self.message = phrase("early", patience=patience, best=self.best)
 
     # --- the end ------------------------------------------------------------------
+    def _restore_best(self) -> None:
+        """Early stopping hands back the best epoch's weights (and its numbers), not
+        the last epoch's, and says which epoch they came from."""
+        if self.reason != "early-stopped" or self.best_state is None:
+            return
+        epoch, weights, last = self.best_state
+        self.model.load_state_dict(weights)
+        self.last, self.restored_epoch = last, epoch
+        self.message += text(_RESTORED).format(epoch=epoch)
+
     def metrics(self) -> dict[str, Any]:
         """JSON-ready summary: the last epoch's values plus the run's figures."""
         train_time = self.train_time  # training only: no validation, no setup
@@ -410,7 +477,8 @@ class _Trainer:
                 "samples_per_s": self.meter.seen / max(train_time, 1e-9),
                 "device": str(self.device), "stopped_reason": None, "steps": self.step,
                 "elapsed": self.elapsed(), "grad_layers": list(self.layers),
-                "grad_norms": [float(g) for g in grads]}
+                "grad_norms": [float(g) for g in grads],
+                "restored_epoch": self.restored_epoch}
 
     def _finished(self) -> Finished:
         self.meter.flush()
