@@ -47,6 +47,7 @@ def family_title(family: str) -> str:
         "optimizer": tr("Optimizers"),
         "setting": tr("Settings"),
         "architecture": tr("Architectures"),
+        "diagnosis": tr("Diagnoses"),
     }.get(family, family)
 
 

@@ -9,11 +9,11 @@ import pytest
 import torch
 
 from nnstudio.core.datasets import load_dataset
+from nnstudio.core.errors import ConfigError
 from nnstudio.core.network.build import build_model
 from nnstudio.core.network.presets import PRESETS
 from nnstudio.core.training.config import TrainConfig, validate
-from nnstudio.core.errors import ConfigError
-from nnstudio.core.training.events import Epoch, Finished, Started
+from nnstudio.core.training.events import Finished, Started
 from nnstudio.core.training.loop import fit, run
 
 

@@ -56,8 +56,9 @@ JUMP_COUNT = 2  # two such jumps in the recent window: oscillating, not a blip
 LOW_DROP = 0.10  # the loss fell by under 10% of its first value...
 LOW_MIN_STEPS = 100  # ...over at least 100 steps...
 LOW_STEADY = 0.7  # ...while still falling in 70% of the epochs: the steps are small
-OVERFIT_RISE = 0.10  # validation loss 10% above its best...
-OVERFIT_EPOCHS = 3  # ...for 3 epochs since that best, the training loss still falling
+OVERFIT_RISE = 0.15  # validation loss 15% above its best in each of...
+OVERFIT_EPOCHS = 3  # ...the last 3 epochs, the training loss still falling (a
+# validation set of 50 points swings 10-15% from one epoch to the next on its own)
 OVERFIT_GAP = 0.10  # or training accuracy 10 points above validation accuracy
 MEMORISED_RATIO = 10.0  # or a validation loss 10x the training loss: the training
 # samples are learned by heart (a healthy run keeps the two within ~3x)
@@ -286,9 +287,12 @@ def _underfitting(c: Coach) -> Diagnosis | None:
     if not high:
         return None
     if against == "r2":
-        return Diagnosis("underfitting", {"loss": c.epochs[-1].train_loss,
-                                          "ref": bar, "r2": value, "gain": gain})
-    return Diagnosis("underfitting", {"loss": value, "ref": bar, "gain": gain})
+        return Diagnosis("underfitting", {"why": "r2", "ref": bar, "r2": value,
+                                          "gain": max(gain, 0.0)})
+    evidence = {"loss": value, "ref": bar, "gain": max(gain, 0.0)}
+    if against == "first":
+        evidence["why"] = "first"
+    return Diagnosis("underfitting", evidence)
 
 
 def _plateau(c: Coach) -> Diagnosis | None:
@@ -310,7 +314,7 @@ def _overfitting(c: Coach) -> Diagnosis | None:
         return None
     best = int(val.argmin())
     since = len(val) - 1 - best
-    rise = val[-1] / max(val[best], 1e-12) - 1
+    rise = val[-OVERFIT_EPOCHS:].min() / max(val[best], 1e-12) - 1
     if since >= OVERFIT_EPOCHS and rise >= OVERFIT_RISE and train[-1] < train[best]:
         return Diagnosis("overfitting", {"best_epoch": best + 1, "best": val[best],
                                          "last": val[-1], "rise": rise,
@@ -466,6 +470,15 @@ _TEXTS: dict[str, dict[str, Text]] = {
                           "{ref:.4g}) and improved only {gain:.1%} lately",
                     "zh": "训练损失一直很高（{loss:.4g}，随机猜测为 {ref:.4g}），"
                           "最近只改善了 {gain:.1%}"},
+        "because-r2": {"en": "validation R² stays at {r2:.3f} (under {ref:g}) and "
+                             "the training loss improved only {gain:.1%} lately",
+                       "zh": "验证 R² 一直只有 {r2:.3f}（低于 {ref:g}），训练损失最近"
+                             "只改善了 {gain:.1%}"},
+        "because-first": {"en": "the training loss stays high ({loss:.4g}, over half "
+                                "of the first epoch's {ref:.4g}) and improved only "
+                                "{gain:.1%} lately",
+                          "zh": "训练损失一直很高（{loss:.4g}，超过第一轮 {ref:.4g} "
+                                "的一半），最近只改善了 {gain:.1%}"},
         "try": {"en": "try a nonlinearity (ReLU) between Linear layers, a bigger "
                       "network, more epochs, or a higher learning rate",
                 "zh": "试试在全连接层之间加非线性激活（ReLU）、更大的网络、更多轮数"

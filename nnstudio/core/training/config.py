@@ -167,6 +167,23 @@ _OPTIMIZERS = (
     ),
 )
 
+# Adadelta (PyTorch's own MNIST example uses it, at lr 1.0): no hand-set step size
+# in the original; torch's `lr` scales its update, so 1.0 is the paper's rule.
+_OPTIMIZERS += (
+    OptimizerKind(
+        "adadelta",
+        {
+            "en": "Steps sized by running averages of squared gradients and of past "
+            "updates: the units work out by themselves (lr 1.0 is the paper's rule).",
+            "zh": "用平方梯度和以往更新量的滑动平均来决定步长：单位自动匹配"
+            "(学习率 1.0 即论文中的规则)。",
+        },
+        "v = ρv + (1−ρ)g²;  Δ = √(u+ε)/√(v+ε)·g;  u = ρu + (1−ρ)Δ²;  w ← w − η Δ",
+        lambda p, c: torch.optim.Adadelta(p, lr=c.lr, weight_decay=c.weight_decay),
+        "sgd-vs-adadelta",
+    ),
+)
+
 LOSSES: dict[str, LossKind] = {k.name: k for k in _LOSSES}
 OPTIMIZERS: dict[str, OptimizerKind] = {k.name: k for k in _OPTIMIZERS}
 SCHEDULES = ("none", "step", "cosine")
