@@ -65,7 +65,7 @@ class CoachBanner(QWidget):
             return
         d, language = self.current, lang()
         more = len(diagnoses) - 1
-        extra = self.tr(" (+%n more)", "", more) if more else ""
+        extra = self.tr(" (+{n} more)").format(n=more) if more else ""
         colon, stop = ("：", "。") if language == "zh" else (": ", ".")
         advice = d.advice(language)
         self.label.setText(

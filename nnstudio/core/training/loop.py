@@ -280,6 +280,11 @@ class _Trainer:
         order = order[: self.n_used].to(self.device)
         b = self.config.batch_size
         for i, start in enumerate(range(0, self.n_used, b)):
+            if self.pause is not None and self.pause.is_set() and self.meter.sizes:
+                # paused: report the steps not yet reported, so Step starts from
+                # what the views show
+                yield self._report(epoch, epoch + i / self.steps_per_epoch,
+                                   self.elapsed())
             if self._halted():
                 self.reason, self.message = "stopped", phrase("stopped")
                 return

@@ -1,0 +1,79 @@
+"""Step (F10) while paused, Train N more epochs, the coach banner in the window."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
+
+from nnstudio.core.network.presets import PRESETS
+from nnstudio.core.training.events import StepDetail
+from tests.ui.conftest import shot, wait_idle
+
+
+def test_step_runs_one_batch_and_shows_its_numbers(main_window, qtbot,
+                                                    artifacts) -> None:
+    window = main_window()
+    doc = window.document
+    doc.set_config(doc.config.with_(epochs=500), "long run")
+    run = window.training_panel.run
+    parts = run.step_controls
+    step_b = window.findChild(QPushButton, "stepButton")
+    assert step_b is parts.step_button and not step_b.isEnabled()
+    run.train_button.click()
+    ctl = window.controller
+    qtbot.waitUntil(lambda: ctl.last_step is not None, timeout=60_000)
+    run.pause_button.click()
+    qtbot.waitUntil(step_b.isEnabled, timeout=5_000)
+    qtbot.wait(300)  # a batch under way when Pause was clicked may still report
+    before = ctl.last_step.step
+    step_b.click()
+    qtbot.waitUntil(lambda: parts.table.detail is not None, timeout=10_000)
+    detail = parts.table.detail
+    assert isinstance(detail, StepDetail) and detail.step == before + 1
+    qtbot.waitUntil(lambda: ctl.last_step.step == before + 1, timeout=10_000)
+    assert parts.table.table.rowCount() == 2  # two Linear layers
+    assert "loss" in parts.table.title.text()
+    window.findChild(type(parts.step_action), "stepAction").trigger()  # F10
+    qtbot.waitUntil(lambda: parts.table.detail.step == before + 2, timeout=10_000)
+    assert parts.step_action.shortcut().toString() == "F10"
+    qtbot.wait(300)
+    assert ctl.last_step.step == before + 2  # exactly one batch per press
+    shot(window, artifacts / "main_window_step.png")
+    run.stop_button.click()
+    wait_idle(qtbot, window, 30_000)
+
+
+def test_train_more_epochs_continues_the_same_run(main_window, qtbot) -> None:
+    window = main_window()
+    doc = window.document
+    doc.set_config(doc.config.with_(epochs=3), "short")
+    parts = window.training_panel.run.step_controls
+    assert not parts.more_button.isEnabled()  # nothing trained yet
+    window.training_panel.run.train_button.click()
+    wait_idle(qtbot, window, 60_000)
+    qtbot.waitUntil(parts.more_button.isEnabled, timeout=5_000)
+    first_loss = window.controller.last_epoch.train_loss
+    parts.more_spin.setValue(2)
+    assert "2" in parts.more_button.text()
+    parts.more_button.click()
+    wait_idle(qtbot, window, 60_000)
+    history = doc.history
+    assert len(history) == 1 and history[0]["epochs_done"] == 5
+    assert [e["epoch"] for e in history[0]["epochs"]] == [1, 2, 3, 4, 5]
+    assert window.controller.last_epoch.train_loss < first_loss  # went on
+
+
+def test_the_coach_banner_shows_after_a_linear_spiral(main_window, qtbot,
+                                                      artifacts) -> None:
+    window = main_window()
+    doc = window.document
+    doc.set_spec(PRESETS["spiral-linear"].spec, "linear")
+    doc.set_config(doc.config.with_(epochs=25), "short")
+    window.training_panel.run.train_button.click()
+    wait_idle(qtbot, window, 60_000)
+    banner = window.training_panel.run.step_controls.banner
+    qtbot.waitUntil(lambda: banner.current is not None, timeout=5_000)
+    assert banner.current.code == "underfitting" and banner.isVisible()
+    shot(window, artifacts / "main_window_coach.png")
+    banner.cure_button.click()
+    assert [layer.kind for layer in doc.spec.layers] == ["Linear", "ReLU", "Linear"]
+    assert banner.isHidden()
