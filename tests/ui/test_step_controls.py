@@ -77,3 +77,19 @@ def test_the_coach_banner_shows_after_a_linear_spiral(main_window, qtbot,
     banner.cure_button.click()
     assert [layer.kind for layer in doc.spec.layers] == ["Linear", "ReLU", "Linear"]
     assert banner.isHidden()
+
+
+def test_train_samples_field_is_one_undo_step(main_window, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    window = main_window()
+    doc = window.document
+    edit = window.training_panel.form.numbers["train_samples"]
+    assert edit.objectName() == "trainSamplesEdit"
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "50")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert doc.config.train_samples == 50
+    doc.undo_stack.undo()
+    assert doc.config.train_samples == 0
