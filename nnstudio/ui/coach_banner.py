@@ -14,10 +14,10 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from nnstudio.core.i18n import lang
 from nnstudio.core.training.coach import Coach, Diagnosis
 from nnstudio.core.training.cures import cure
 from nnstudio.core.training.events import Epoch, Finished, Started
+from nnstudio.ui.messages import ui_language
 from nnstudio.ui.views.base import BANNER_STYLE
 
 
@@ -63,7 +63,7 @@ class CoachBanner(QWidget):
         if self.current is None:
             self.hide()
             return
-        d, language = self.current, lang()
+        d, language = self.current, ui_language()
         more = len(diagnoses) - 1
         extra = self.tr(" (+{n} more)").format(n=more) if more else ""
         colon, stop = ("：", "。") if language == "zh" else (": ", ".")
@@ -95,7 +95,7 @@ class CoachBanner(QWidget):
         fix = self._cure()
         if fix is None:
             return
-        label = fix.text(lang())
+        label = fix.text(ui_language())
         self.document.edit(fix.spec, fix.config, self.tr("Coach: %1").replace(
             "%1", label))
         self.sig_cured.emit(label)

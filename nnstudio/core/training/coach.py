@@ -392,6 +392,23 @@ _HIDDEN_BY["overfitting"] = {"diverged", "lr-too-high", "underfitting", "lr-too-
 _HIDDEN_BY["plateau"] = {"diverged", "lr-too-low", "underfitting"}
 
 
+# --- a note, not a problem ----------------------------------------------------------
+EPOCH_ONE_NOTE: Text = {
+    "en": "Why is epoch 1's training loss above its validation loss? The training loss "
+          "is the average over the whole epoch, while the network was still learning; "
+          "the validation loss is measured at the end, after all those steps.",
+    "zh": "为什么第 1 轮的训练损失比验证损失高？训练损失是整轮的平均值，那时网络还在"
+          "学习；验证损失是在这一轮结束、走完所有步之后才测量的。",
+}
+
+
+def epoch_one_note(train_loss: float, val_loss: float) -> bool:
+    """Show EPOCH_ONE_NOTE? (students ask when epoch 1 trains worse than it
+    validates; a later epoch doing so has other reasons, e.g. Dropout)."""
+    return math.isfinite(train_loss) and math.isfinite(val_loss) \
+        and train_loss > val_loss
+
+
 # --- the words ----------------------------------------------------------------------
 _TEXTS: dict[str, dict[str, Text]] = {
     "diverged": {
