@@ -46,6 +46,7 @@ from nnstudio.ui.messages import (
     problem_text,
 )
 from nnstudio.ui.stack_model import (
+    ClassesRole,
     LayerStackModel,
     ProblemRole,
     SeverityRole,
@@ -192,6 +193,8 @@ class CardDelegate(QStyledItemDelegate):
             text = self.tr("→ {shape}   ·   {n} params").format(
                 shape=format_shape(shape.out_shape), n=f"{shape.params:,}"
             )
+            if classes := index.data(ClassesRole):  # the output layer: class names
+                text += f"   ·   {classes}"
             painter.drawText(
                 QRect(left, top + line_h, width, line_h),
                 flags,

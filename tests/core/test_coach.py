@@ -124,3 +124,21 @@ def test_every_code_has_words_in_both_languages(too_fast) -> None:
             assert "{" not in d.sentence(language)
     assert too_fast.diagnoses()[0].title("zh") != too_fast.diagnoses()[0].title("en")
     assert len(CODES) == len(set(CODES)) == 10
+
+
+def test_relus_silent_from_the_start_are_not_called_dead() -> None:
+    """A Linear fed by non-negative inputs starts with ~half its units silent on a
+    small batch (vgg-mini's classifier): dead-relu needs them to die in training."""
+    import numpy as np
+
+    from nnstudio.core.training.events import Probe
+
+    def look(dead: float, last: bool = False) -> Probe:
+        return Probe(1, 0.1, act_layers=("1_linear", "2_relu", "3_linear"),
+                     act_dead=np.array([np.nan, dead, np.nan]), last=last)
+
+    stayed, died = Coach(), Coach()
+    for coach, end in ((stayed, 0.56), (died, 0.83)):
+        coach.feed(look(0.5 if coach is stayed else 0.05))
+        coach.feed(look(end, last=True))
+    assert stayed.codes() == [] and died.codes() == ["dead-relu"]

@@ -62,7 +62,11 @@ OVERFIT_EPOCHS = 3  # ...the last 3 epochs, the training loss still falling (a
 OVERFIT_GAP = 0.10  # or training accuracy 10 points above validation accuracy
 MEMORISED_RATIO = 10.0  # or a validation loss 10x the training loss: the training
 # samples are learned by heart (a healthy run keeps the two within ~3x)
-DEAD_SHARE = 0.5  # half of a ReLU layer's units silent on the whole probe batch
+DEAD_SHARE = 0.5  # half of a ReLU layer's units silent on the whole probe batch...
+DEAD_RISE = 0.15  # ...15 points more than at the first look: they died in training
+# (a Linear fed by non-negative inputs, e.g. after conv+ReLU, starts with ~half its
+# units silent on a 32-sample batch: that is the layer's start, not a failure; when
+# no early look exists, the run is given the diagnosis)
 SATURATED_SHARE = 0.6  # most sigmoid/tanh outputs in the flat tails (probes.SATURATED)
 
 
@@ -116,6 +120,7 @@ class Coach:
         self.grad_probes: list[np.ndarray] = []
         self.grad_epochs: list[np.ndarray] = []
         self.activation: Probe | None = None
+        self.first_activation: Probe | None = None
         self.finished: Finished | None = None
 
     def feed(self, event: Any) -> None:
@@ -145,6 +150,8 @@ class Coach:
             self.grad_probes.append(np.asarray(e.grad_norm, dtype=float))
         if e.act_dead is not None and e.act_layers:
             self.activation = e
+            if self.first_activation is None and not e.last:
+                self.first_activation = e
 
     # --- judging ----------------------------------------------------------------
     def diagnoses(self) -> list[Diagnosis]:
@@ -349,10 +356,11 @@ def _accuracy_gap(rows: list[_EpochRow]) -> float | None:
     return float(np.mean([r.train_acc - r.val_acc for r in recent]))
 
 
-def _activations(c: Coach, which: str) -> tuple[str, float] | None:
+def _activations(c: Coach, which: str,
+                 probe: Probe | None = None) -> tuple[str, float] | None:
     """The worst hidden layer by the probe's `act_dead`/`act_saturated` share (the
     last layer is the output: confident outputs are not saturation)."""
-    p = c.activation
+    p = probe or c.activation
     if p is None:
         return None
     shares = getattr(p, which)
@@ -369,6 +377,13 @@ def _dead_relu(c: Coach) -> Diagnosis | None:
     worst = _activations(c, "act_dead")
     if worst is None or worst[1] < DEAD_SHARE:
         return None
+    first = c.first_activation
+    if first is not None and first is not c.activation:
+        names = list(first.act_layers)
+        if worst[0] in names:
+            before = float(np.asarray(first.act_dead)[names.index(worst[0])])
+            if math.isfinite(before) and worst[1] - before < DEAD_RISE:
+                return None
     return Diagnosis("dead-relu", {"layer": worst[0], "share": worst[1]})
 
 
