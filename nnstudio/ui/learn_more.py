@@ -48,6 +48,7 @@ def family_title(family: str) -> str:
         "setting": tr("Settings"),
         "architecture": tr("Architectures"),
         "diagnosis": tr("Diagnoses"),
+        "init": tr("Weight init schemes"),
     }.get(family, family)
 
 

@@ -23,20 +23,19 @@ def test_step_runs_one_batch_and_shows_its_numbers(main_window, qtbot,
     qtbot.waitUntil(lambda: ctl.last_step is not None, timeout=60_000)
     run.pause_button.click()
     qtbot.waitUntil(step_b.isEnabled, timeout=5_000)
-    qtbot.wait(300)  # a batch under way when Pause was clicked may still report
-    before = ctl.last_step.step
     step_b.click()
     qtbot.waitUntil(lambda: parts.table.detail is not None, timeout=10_000)
     detail = parts.table.detail
-    assert isinstance(detail, StepDetail) and detail.step == before + 1
-    qtbot.waitUntil(lambda: ctl.last_step.step == before + 1, timeout=10_000)
+    assert isinstance(detail, StepDetail)
+    qtbot.waitUntil(lambda: ctl.last_step.step == detail.step, timeout=10_000)
     assert parts.table.table.rowCount() == 2  # two Linear layers
     assert "loss" in parts.table.title.text()
     window.findChild(type(parts.step_action), "stepAction").trigger()  # F10
-    qtbot.waitUntil(lambda: parts.table.detail.step == before + 2, timeout=10_000)
+    qtbot.waitUntil(lambda: parts.table.detail.step != detail.step, timeout=10_000)
+    assert parts.table.detail.step == detail.step + 1  # exactly one batch per press
     assert parts.step_action.shortcut().toString() == "F10"
     qtbot.wait(300)
-    assert ctl.last_step.step == before + 2  # exactly one batch per press
+    assert ctl.last_step.step == detail.step + 1  # and nothing after it
     shot(window, artifacts / "main_window_step.png")
     run.stop_button.click()
     wait_idle(qtbot, window, 30_000)
@@ -74,6 +73,13 @@ def test_the_coach_banner_shows_after_a_linear_spiral(main_window, qtbot,
     qtbot.waitUntil(lambda: banner.current is not None, timeout=5_000)
     assert banner.current.code == "underfitting" and banner.isVisible()
     shot(window, artifacts / "main_window_coach.png")
+    banner.label.linkActivated.emit("why:underfitting")  # the "Why?" link
+    dialog = window.learn_more.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    assert dialog.panel.name == "underfitting"
+    assert dialog.panel.experiment_id == "relu"  # its one-click experiment
+    shot(dialog, artifacts / "learn_more_underfitting.png")
+    dialog.close()
     banner.cure_button.click()
     assert [layer.kind for layer in doc.spec.layers] == ["Linear", "ReLU", "Linear"]
     assert banner.isHidden()

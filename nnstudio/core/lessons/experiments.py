@@ -662,11 +662,14 @@ def _declaration(name: str) -> Any:
 
 
 def topics() -> list[str]:
-    """Every name `topic()` knows: layer kinds, losses, optimizers, settings,
-    and the classic architectures of the presets."""
+    """Every name `topic()` knows: layer kinds, losses, optimizers, settings, the
+    classic architectures of the presets, weight init schemes and the coach's
+    diagnoses."""
     from nnstudio.core.lessons.architectures import ARCHITECTURES
+    from nnstudio.core.training.coach import CODES
 
-    return [*LAYER_KINDS, *LOSSES, *OPTIMIZERS, *SETTINGS, *ARCHITECTURES]
+    return [*LAYER_KINDS, *LOSSES, *OPTIMIZERS, *SETTINGS, *ARCHITECTURES,
+            *INIT_TOPICS, *CODES]
 
 
 def _architecture(name: str) -> Topic | None:
@@ -679,11 +682,44 @@ def _architecture(name: str) -> Topic | None:
     description = {k: f"{v} ({year})" for k, v in story.items()}
     return Topic(name, "architecture", description, formula, trick,
                  EXPERIMENT.get(name))
-    """Every name `topic()` knows: layer kinds, losses, optimizers, settings and the
-    coach's diagnoses."""
-    from nnstudio.core.training.coach import CODES
 
-    return [*LAYER_KINDS, *LOSSES, *OPTIMIZERS, *SETTINGS, *CODES]
+
+def _init(name: str, en: str, zh: str, formula: str, when_en: str, when_zh: str,
+          experiment: str) -> Topic:
+    return Topic(name, "init", {"en": en, "zh": zh}, formula,
+                 {"en": when_en, "zh": when_zh}, experiment)
+
+
+# Each weight init scheme (the spec's `init`), with the experiment that shows it.
+INIT_TOPICS: dict[str, Topic] = {t.name: t for t in (
+    _init("default", "PyTorch's own init: uniform, scaled by the layer's fan-in.",
+          "PyTorch 自带的初始化：均匀分布，按输入数缩放。",
+          "W ~ U(−1/√fan_in, 1/√fan_in)",
+          "A safe start for most networks.", "对大多数网络都是稳妥的起点。", "relu"),
+    _init("zeros", "Every weight starts at 0.", "所有权重从 0 开始。", "W = 0",
+          "Never for hidden layers: equal weights get equal gradients and stay equal.",
+          "隐藏层绝不能用：相同的权重得到相同的梯度，永远相同。", "zero-init"),
+    _init("normal", "Gaussian weights with a standard deviation you choose.",
+          "标准差由你选择的正态分布权重。", "W ~ N(0, σ²)",
+          "Teaching: a large σ saturates Sigmoid/Tanh units, a tiny σ stalls learning.",
+          "教学用：σ 太大会让 Sigmoid/Tanh 饱和，太小会让学习停滞。", "saturated"),
+    _init("xavier_uniform", "Glorot: keeps the signal's variance equal in and out.",
+          "Glorot：让信号方差在输入和输出两侧相同。",
+          "W ~ U(±√(6 / (fan_in + fan_out)))",
+          "Sigmoid and Tanh layers.", "Sigmoid 和 Tanh 层。", "sigmoid"),
+    _init("xavier_normal", "Glorot with a Gaussian.", "正态分布版的 Glorot。",
+          "W ~ N(0, 2 / (fan_in + fan_out))",
+          "Sigmoid and Tanh layers.", "Sigmoid 和 Tanh 层。", "sigmoid"),
+    _init("kaiming_uniform", "He: twice Glorot's variance, since ReLU zeroes half.",
+          "He：方差是 Glorot 的两倍，因为 ReLU 会把一半置零。",
+          "W ~ U(±√(6 / fan_in))",
+          "ReLU networks, especially deep ones.", "ReLU 网络，尤其是深层网络。",
+          "batchnorm"),
+    _init("kaiming_normal", "He with a Gaussian.", "正态分布版的 He。",
+          "W ~ N(0, 2 / fan_in)",
+          "ReLU networks, especially deep ones.", "ReLU 网络，尤其是深层网络。",
+          "batchnorm"),
+)}
 
 
 # Which experiment shows each of the coach's diagnoses.
@@ -730,6 +766,8 @@ def topic(name: str) -> Topic:
         return architecture
     if name in DIAGNOSIS_EXPERIMENT:
         return _diagnosis_topic(name)
+    if name in INIT_TOPICS:
+        return INIT_TOPICS[name]
     declared = _declaration(name)
     if declared is None:
         raise KeyError(name)
