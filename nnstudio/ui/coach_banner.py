@@ -18,7 +18,7 @@ from nnstudio.core.training.coach import Coach, Diagnosis
 from nnstudio.core.training.cures import cure
 from nnstudio.core.training.events import Epoch, Finished, Started
 from nnstudio.ui.messages import ui_language
-from nnstudio.ui.views.base import BANNER_STYLE
+from nnstudio.ui.provenance import BANNER_STYLE
 
 
 class CoachBanner(QWidget):
