@@ -22,7 +22,8 @@ from nnstudio.commands import add_threads_option, apply_threads
 
 NUMBER_OPTIONS = ("lr", "momentum", "weight_decay", "l1", "clip_norm")
 WHOLE_OPTIONS = {"epochs": "epochs", "batch_size": "batch_size", "seed": "seed",
-                 "patience": "early_stopping_patience", "probe_every": "probe_every"}
+                 "patience": "early_stopping_patience", "probe_every": "probe_every",
+                 "train_samples": "train_samples"}
 TEXT_OPTIONS = ("optimizer", "loss", "device", "schedule")
 BAR_S = 0.25  # progress redraws per second on a terminal
 LINE_S = 2.0  # progress lines when stderr is a file/pipe: a log, not a flood
@@ -36,7 +37,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--epochs")
     p.add_argument("--batch-size")
     p.add_argument("--lr", help="learning rate")
-    p.add_argument("--optimizer", help="sgd, adam, adamw, adagrad or rmsprop")
+    p.add_argument("--optimizer",
+                   help="sgd, adam, adamw, adagrad, rmsprop or adadelta")
     p.add_argument("--momentum")
     p.add_argument("--nesterov", action="store_true", default=None,
                    help="Nesterov momentum (SGD)")
@@ -54,8 +56,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--probe-every", help="steps between probes (0 = by time)")
     p.add_argument("--no-probes", action="store_true", help="no probes: fastest")
     p.add_argument("--mirror", metavar="URL", help="download mirror for the dataset")
+    p.add_argument("--train-samples", metavar="N",
+                   help="train on the first N training samples only (0 = all)")
+    p.add_argument("--dataset-option", metavar="KEY=VALUE", action="append",
+                   help="a dataset option, e.g. upsample=true (digits) or noise=0.3 "
+                   "(spiral); repeat for more")
     p.add_argument("--resume", action="store_true",
-                   help="continue from the weights of the project given as NET")
+                   help="continue from the weights and settings of the project given "
+                   "as NET for --epochs more epochs (the run history shows one run)")
     p.add_argument("--pretrained", metavar="SOURCE",
                    help="start from the weights of SOURCE (a .nnstudio project, a "
                    ".safetensors file or a torchvision model name): layers whose "
@@ -72,6 +80,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from nnstudio.core.datasets import load_dataset
     from nnstudio.core.network.resolve import resolve_net
+    from nnstudio.core.training.coach import Coach
     from nnstudio.core.training.evaluate import resolve_device
     from nnstudio.core.training.loop import fit, preflight
     from nnstudio.core.training.runs import RunRecorder
@@ -91,18 +100,26 @@ def run(args: argparse.Namespace) -> int:
     _warn(spec, data, config)
     recorder = RunRecorder(spec, config, name=args.net)
     progress = Progress(config.epochs, show=not args.json)
+    coach = Coach(config.loss)
 
     def on_event(event: Any) -> None:
         recorder.feed(event)
+        coach.feed(event)
         progress(event)
 
     summary = fit(spec, data, config, model=model, on_event=on_event)
     progress.close()
+    summary["diagnoses"] = coach.codes()
+    diagnoses = coach.diagnoses()
     if args.save and summary.finished.reason == "failed":
         say(f"nnstudio: {args.save} was not saved: the run failed")
     elif args.save:
-        _save(args.save, resolved, spec, config, summary, recorder.finish(), data)
+        _save(args.save, resolved, spec, config, summary, recorder.finish(), data,
+              args.resume)
     _report(_with_counts(summary, spec, transfer, data), args.json)
+    if not args.json:
+        for diagnosis in diagnoses:
+            print(f"  coach: {diagnosis.sentence()}")
     return EXIT_FAILED if summary.finished.reason == "failed" else 0
 
 
@@ -129,7 +146,45 @@ def settings(base, args: argparse.Namespace):
         changes["probes"] = False
     if args.dataset and args.dataset != base.dataset:
         changes.update(dataset=args.dataset, dataset_options={})
+    if args.dataset_option:
+        options = dict(changes.get("dataset_options", base.dataset_options))
+        changes["dataset_options"] = {**options,
+                                      **dataset_options(args.dataset_option)}
     return validate(base.with_(**changes))
+
+
+def dataset_options(pairs: list[str]) -> dict[str, Any]:
+    """`--dataset-option key=value` pairs as a dict, values read as what they look
+    like (true/false, whole numbers, numbers, else text); the loader then checks
+    each key and value against the dataset's own options, in one line."""
+    from nnstudio.core.errors import ConfigError
+    from nnstudio.core.i18n import text
+
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        key = key.strip()
+        if not sep or not key or not raw.strip():
+            raise ConfigError(text({
+                "en": f"--dataset-option wants KEY=VALUE, e.g. noise=0.3 "
+                      f"(got '{pair}')",
+                "zh": f"--dataset-option 的格式是 KEY=VALUE，例如 noise=0.3"
+                      f"(输入的是“{pair}”)"}))
+        options[key] = _option_value(raw.strip())
+    return options
+
+
+def _option_value(raw: str) -> Any:
+    words = {"true": True, "yes": True, "false": False, "no": False}
+    if raw.lower() in words:
+        return words[raw.lower()]
+    for kind in (int, float):
+        try:
+            value = kind(raw)
+        except ValueError:
+            continue
+        return value if kind is int or math.isfinite(value) else raw
+    return raw
 
 
 def _whole(raw: str, label: str) -> int:
@@ -259,17 +314,22 @@ def _resume_model(resolved, resume: bool):
     return resolved.project.model()
 
 
-def _save(path: str, resolved, spec, config, summary, record: dict, data) -> None:
+def _save(path: str, resolved, spec, config, summary, record: dict, data,
+          resume: bool = False) -> None:
     """Spec, settings, weights, this run appended to the project's history (the
     studio's run record plus the last epoch's mean gradient norm per layer), and what
-    the data was (normalization, class names) so `predict` sees what training saw."""
+    the data was (normalization, class names) so `predict` sees what training saw;
+    a resumed run joins the last entry instead, as its continuation."""
     from nnstudio.core.pretrained import adapt_data
     from nnstudio.core.project.files import Project, data_info, save_project
+    from nnstudio.core.training.runs import continue_record
 
     record["grad_norm_summary"] = dict(zip(summary["grad_layers"],
                                            summary["grad_norms"], strict=True))
     history = list(resolved.project.history) if resolved.project else []
     info = data_info(adapt_data(spec, data)) if data is not None else {}
+    if resume and history and isinstance(history[-1], dict):
+        record = continue_record(history.pop(), record)
     save_project(path, Project(spec, config.to_dict(), summary.weights,
                                [*history, json_safe(record)], info))
 

@@ -189,6 +189,10 @@ class CurvesView(Stamped, QWidget):
             self.tr("Move the mouse over a plot to read values."), self
         )
         self.readout.setObjectName("curveReadout")
+        self.epoch_one_note = QLabel(self)  # why epoch 1 trains worse than it validates
+        self.epoch_one_note.setObjectName("epochOneNote")
+        self.epoch_one_note.setWordWrap(True)
+        self.epoch_one_note.hide()
         self._build_layout()
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.scene().sigMouseMoved.connect(
@@ -217,6 +221,7 @@ class CurvesView(Stamped, QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.stale_notice)
         layout.addLayout(bar)
+        layout.addWidget(self.epoch_one_note)
         layout.addWidget(self.loss_plot, 3)
         layout.addWidget(self.accuracy_plot, 2)
 
@@ -243,6 +248,8 @@ class CurvesView(Stamped, QWidget):
         if isinstance(event, Step):
             self._add_step(event)
         elif isinstance(event, Epoch):
+            if event.epoch == 1:
+                self._note_epoch_one(event.train_loss, event.val_loss)
             self._add_epoch(
                 event.epoch,
                 event.train_loss,
@@ -252,6 +259,7 @@ class CurvesView(Stamped, QWidget):
                 event.train_accuracy,
             )
         elif isinstance(event, Started):
+            self.epoch_one_note.hide()
             self.clear()
             if self.studio is not None:
                 self.stamp(self.studio.controller.run_fingerprint)
@@ -262,6 +270,15 @@ class CurvesView(Stamped, QWidget):
             if event.metrics.get("error") == "non-finite":
                 self.mark_divergence(event.steps / self._steps_per_epoch)
             self.refresh(both=True)  # even when hidden: the plots keep the final curves
+
+    def _note_epoch_one(self, train_loss: float, val_loss: float) -> None:
+        from nnstudio.core.training.coach import EPOCH_ONE_NOTE, epoch_one_note
+        from nnstudio.ui.messages import core_text
+
+        show = epoch_one_note(train_loss, val_loss)
+        if show:
+            self.epoch_one_note.setText(core_text(EPOCH_ONE_NOTE))
+        self.epoch_one_note.setVisible(show)
 
     def mark_divergence(self, x: float) -> None:
         """A red line where the loss became NaN/Inf: the curve itself just stops."""

@@ -47,6 +47,8 @@ def family_title(family: str) -> str:
         "optimizer": tr("Optimizers"),
         "setting": tr("Settings"),
         "architecture": tr("Architectures"),
+        "diagnosis": tr("Diagnoses"),
+        "init": tr("Weight init schemes"),
     }.get(family, family)
 
 

@@ -394,16 +394,17 @@ class MainWindow(QMainWindow):
         menu.addAction(full)
 
     def _fill_presets_menu(self, menu: QMenu) -> None:
-        from nnstudio.core.network.presets import PRESETS
+        """Grouped by lesson (a section per group); each preset shows its one-line
+        description under its name."""
+        from nnstudio.core.network.presets import PRESET_GROUPS, presets_by_group
+        from nnstudio.ui.preset_menu import preset_entry
 
-        for name, preset in PRESETS.items():
-            action = self.make_action(
-                name,
-                lambda _=False, n=name: self.load_preset(n),
-                tip=core_text(preset.description),
-                name=f"preset_{name}",
-            )
-            menu.addAction(action)
+        for group, presets in presets_by_group():
+            menu.addSection(core_text(PRESET_GROUPS.get(group, group)))
+            for p in presets:
+                menu.addAction(preset_entry(
+                    menu, p.name, core_text(p.description),
+                    lambda _=False, n=p.name: self.load_preset(n), f"preset_{p.name}"))
 
     def _fill_help_menu(self, menu: QMenu) -> None:
         menu.addAction(

@@ -78,6 +78,9 @@ class RunControls(QWidget):
         self._connect()
         self.show_device(document.config)
         self.update_buttons()
+        from nnstudio.ui.step_controls import StepControls  # Step, more epochs, coach
+
+        self.step_controls = StepControls(self)
 
     def _make_run_widgets(self) -> None:
         self.train_button = QPushButton(self.tr("Train"), self)
@@ -234,6 +237,7 @@ class RunControls(QWidget):
             tip=self.tr("The next run and Predict start from untrained weights"),
         )
         menu.addActions([self.train_action, self.pause_action, self.stop_action])
+        self.step_controls.build_menu(menu, make)
         menu.addSeparator()
         menu.addAction(forget)
         self.update_buttons()

@@ -44,6 +44,7 @@ ProblemRole = Qt.ItemDataRole.UserRole + 3  # list[str], this layer's problems
 SeverityRole = Qt.ItemDataRole.UserRole + 4  # "error" | "warning" | ""
 SummaryRole = Qt.ItemDataRole.UserRole + 5  # "100 units"
 IndexRole = Qt.ItemDataRole.UserRole + 6
+ClassesRole = Qt.ItemDataRole.UserRole + 7  # the output layer's class names, or ""
 
 _ParentIndex = QModelIndex | QPersistentModelIndex
 
@@ -195,9 +196,23 @@ class LayerStackModel(QAbstractListModel):
             return key_params_text(layer)
         if role == IndexRole:
             return row
+        if role == ClassesRole:
+            return self._classes(row)
         if role == Qt.ItemDataRole.ForegroundRole and self._severity(row) == "error":
             return QBrush(QColor(ERROR_COLOR))
         return None
+
+    def _classes(self, row: int) -> str:
+        """The class names on the output layer's row ("0 T-shirt/top, 1 Trouser…"),
+        when its width is the dataset's number of classes."""
+        if row != len(self._layers) - 1:
+            return ""
+        facts = getattr(self._doc.session, "facts", None)
+        names = tuple(getattr(facts, "class_names", ()) or ())
+        shape = self.shape(row)
+        if not names or shape is None or tuple(shape.out_shape) != (len(names),):
+            return ""
+        return ", ".join(n if n == str(i) else f"{i} {n}" for i, n in enumerate(names))
 
     def _severity(self, row: int) -> str:
         severities = {p.severity for p in self.problems(row)}
@@ -230,6 +245,8 @@ class LayerStackModel(QAbstractListModel):
             )
         if layer.frozen:  # the card shows a padlock; say what it means
             lines.append(tr("Frozen: training leaves this layer's weights unchanged"))
+        if classes := self._classes(row):
+            lines.append(tr("outputs: {names}").format(names=classes))
         for message in self.data(self.index(row), ProblemRole):
             lines.append(f"<span style='color:{ERROR_COLOR}'>{message}</span>")
         return "<br>".join(lines)

@@ -46,6 +46,7 @@ from nnstudio.ui.messages import (
     problem_text,
 )
 from nnstudio.ui.stack_model import (
+    ClassesRole,
     LayerStackModel,
     ProblemRole,
     SeverityRole,
@@ -57,6 +58,8 @@ CARD_HEIGHT = 48  # two comfortable lines of text at the default font
 CARD_MARGIN = 4
 ICON = 24
 TEXT_LEFT = 12 + ICON + 10  # stripe and icon, then the text
+
+MORE_FIXES = 2  # buttons for a problem's other fixes beside the first
 
 
 # --- frozen layers (issue 15) ---------------------------------------------------------
@@ -190,6 +193,8 @@ class CardDelegate(QStyledItemDelegate):
             text = self.tr("→ {shape}   ·   {n} params").format(
                 shape=format_shape(shape.out_shape), n=f"{shape.params:,}"
             )
+            if classes := index.data(ClassesRole):  # the output layer: class names
+                text += f"   ·   {classes}"
             painter.drawText(
                 QRect(left, top + line_h, width, line_h),
                 flags,
@@ -367,6 +372,13 @@ class NetworkPanel(QWidget):
         self.fix_button.setObjectName("fixButton")
         self._fix: Any = None  # the core's one-click fix of the first error
         self.fix_button.clicked.connect(self._on_fix_clicked)
+        # the other fixes of the same problem (e.g. a kernel larger than its map:
+        # padding, a smaller kernel, one pooling layer fewer), one button each
+        self.more_fix_buttons = [QPushButton(self) for _ in range(MORE_FIXES)]
+        for n, button in enumerate(self.more_fix_buttons, start=2):
+            button.setObjectName(f"fixButton{n}")
+            button.hide()
+            button.clicked.connect(lambda _=False, i=n - 1: self._apply_fix_number(i))
         self._build_layout()
         self.actions_by_name = self._make_actions()
         document.sig_checked.connect(self._on_document_checked)
@@ -382,6 +394,8 @@ class NetworkPanel(QWidget):
         layout.addWidget(self.problem_label)
         row = QHBoxLayout()  # the fix under its problem, never squeezed beside it
         row.addWidget(self.fix_button)
+        for button in self.more_fix_buttons:
+            row.addWidget(button)
         row.addStretch(1)
         layout.addLayout(row)
 
@@ -492,7 +506,25 @@ class NetworkPanel(QWidget):
         if first is not None and self._fix is not None:
             self.fix_button.setText(core_text(self._fix.label))
             self.fix_button.setToolTip(problem_text(first))
+        self._show_more_fixes(first)
         self._update_actions()
+
+    def _all_fixes(self) -> tuple:
+        errors = [p for p in self.document.session.problems if p.severity == "error"]
+        return tuple(errors[0].fixes) if errors else ()
+
+    def _show_more_fixes(self, first: Any) -> None:
+        more = self._all_fixes()[1:] if first is not None else ()
+        for i, button in enumerate(self.more_fix_buttons):
+            button.setVisible(i < len(more))
+            if i < len(more):
+                button.setText(core_text(more[i].label))
+                button.setToolTip(problem_text(first))
+
+    def _apply_fix_number(self, i: int) -> None:
+        fixes = self._all_fixes()
+        if i < len(fixes):
+            self.document.session.apply_fix(fixes[i])
 
     def _first_fix(self) -> Any:
         """The session's one-click fix of the first error (it decides, not us)."""

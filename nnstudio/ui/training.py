@@ -102,25 +102,24 @@ class TrainingWorker(QObject):
         stop: threading.Event,
         pause: threading.Event,
         probe_request: ProbeRequest,
+        step: threading.Event | None = None,
     ) -> None:
         super().__init__()
         self._job = (spec, data, config, model)
         self._stop, self._pause, self._probe = stop, pause, probe_request
+        self._step = step  # one batch while paused (Step, F10)
 
     def _events(self) -> Any:
         from nnstudio.core.training import loop as train
 
         _leave_a_core_for_the_gui()
         spec, data, config, model = self._job
-        return train.run(
-            spec,
-            data,
-            config,
-            stop=self._stop,
-            pause=self._pause,
-            probe_request=self._probe,
-            model=model,
-        )
+        kwargs = {"stop": self._stop, "pause": self._pause,
+                  "probe_request": self._probe, "model": model}
+        try:  # binding the arguments is all a generator call does
+            return train.run(spec, data, config, step=self._step, **kwargs)
+        except TypeError:  # a stand-in loop (tests) without one-step support
+            return train.run(spec, data, config, **kwargs)
 
     @Slot()
     def run(self) -> None:
@@ -162,6 +161,7 @@ class TrainingController(QObject):
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
         self._stop, self._pause = threading.Event(), threading.Event()
+        self._step = threading.Event()  # set: run one batch while paused
         self.spec: Any = None
         self.config: Any = None  # the run's TrainConfig, as started
         self.run_fingerprint: str | None = None  # network+data of the current run
@@ -182,6 +182,7 @@ class TrainingController(QObject):
             return False
         self._stop.clear()
         self._pause.clear()
+        self._step.clear()
         self.spec, self.started, self.last_step = spec, None, None
         self.config = config
         self.run_fingerprint = (
@@ -194,7 +195,8 @@ class TrainingController(QObject):
         self._thread = QThread(self)
         self._thread.setObjectName("nnstudio-training")
         self._worker = TrainingWorker(
-            spec, data, config, model, self._stop, self._pause, self.probe_request
+            spec, data, config, model, self._stop, self._pause, self.probe_request,
+            self._step,
         )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
@@ -212,6 +214,14 @@ class TrainingController(QObject):
         else:
             self._pause.clear()
         self._set_state("paused" if paused else "running")
+
+    def step_once(self) -> bool:
+        """Run exactly one batch while paused (its StepDetail, Step and Probe follow);
+        False when not paused."""
+        if self.state != "paused":
+            return False
+        self._step.set()
+        return True
 
     def stop(self) -> None:
         """Ask the loop to stop after the current batch (it also leaves a pause)."""

@@ -35,6 +35,7 @@ NUMBER_FIELDS = (
     ("seed", "seedEdit", "int", 0, 2**31 - 1, False),
     ("clip_norm", "clipNormEdit", "float", 0.0, 1e6, False),
     ("early_stopping_patience", "patienceEdit", "int", 0, MAX_EPOCHS, False),
+    ("train_samples", "trainSamplesEdit", "int", 0, 2**31 - 1, False),
 )
 
 
@@ -91,6 +92,7 @@ class TrainingForm(QGroupBox):
             (self.tr("Weight init"), self.init_combo),
             (self.tr("Device"), self.device_combo),
             (self.tr("Seed"), self.numbers["seed"]),
+            (self.tr("Train samples"), self.numbers["train_samples"]),
         ]
         for label, widget in rows:
             form.addRow(label, widget)
@@ -140,6 +142,10 @@ class TrainingForm(QGroupBox):
             "early_stopping_patience": self.tr(
                 "Stop after this many epochs without a better validation loss "
                 "(0 = off)."
+            ),
+            "train_samples": self.tr(
+                "Train on the first N training samples only (0 = all): a small "
+                "training set overfits in seconds, on purpose."
             ),
         }
         for field, name, kind, lo, hi, excl in NUMBER_FIELDS:

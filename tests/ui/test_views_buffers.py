@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnstudio.core.training.gradient_diagnosis import diagnose
 from nnstudio.ui.views.buffers import SeriesBuffer, SnapshotBuffer
-from nnstudio.ui.views.gradient_diagnosis import diagnose
 
 
 def test_series_buffer_is_bounded_and_spread_over_the_run():

@@ -567,6 +567,7 @@ def _optimizer(c: TrainConfig) -> str:
         "adamw": "AdamW",
         "adagrad": "Adagrad",
         "rmsprop": "RMSprop",
+        "adadelta": "Adadelta",
     }
     if c.optimizer not in names:
         raise ExportError(_msg("optimizer", optimizer=c.optimizer))

@@ -416,6 +416,13 @@ _EXPERIMENTS: tuple[Experiment, ...] = (
                 "gradients: fast at first, then ever smaller steps.",
                 "Adagrad 用每个权重过去所有梯度平方和的平方根去除它的步长：开始很快，之"
                 "后步长越来越小。"),
+    _versus_sgd("adadelta", 1.0,
+                "Adadelta at lr 1.0 (PyTorch's MNIST example) sizes each weight's step "
+                "from running averages of its gradients and updates: compare its loss "
+                "curve with SGD's at 0.01.",
+                "Adadelta 在学习率 1.0(PyTorch 的 MNIST 示例)下，根据每个权重"
+                "梯度和更新量的滑动平均决定步长：把它的损失曲线与学习率 0.01 的 "
+                "SGD 对比。"),
     _versus_sgd("rmsprop", 0.01,
                 "RMSprop divides by a running average of squared gradients, so unlike "
                 "Adagrad its steps do not shrink for ever.",
@@ -483,6 +490,37 @@ _EXPERIMENTS = (
          Run("house-price", {"en": "lr 0.001", "zh": "学习率 0.001"}, {"lr": 0.001})),
         "curves"),
 )
+# The coach's diagnoses that no experiment above shows yet: a run that has it next
+# to the same run cured (the cure the coach's banner offers).
+_EXPERIMENTS += (
+    Experiment(
+        "dead-relu",
+        {"en": "Dead ReLUs after a huge step", "zh": "过大的步长让 ReLU 死亡"},
+        {"en": "Adam at lr 1.0 throws most ReLU units where they output 0 for every "
+               "sample: their gradient is 0 and they never come back (the coach says "
+               "how many). LeakyReLU keeps a small slope below 0, so its units "
+               "recover.",
+         "zh": "学习率 1.0 的 Adam 让大多数 ReLU 单元对所有样本都输出 0：梯度为 0，"
+               "再也恢复不了(教练会说出有多少)。LeakyReLU 在 0 以下保留小斜率，"
+               "单元能恢复。"},
+        (Run("spiral-relu", {"en": "ReLU, lr 1.0", "zh": "ReLU，学习率 1.0"},
+             {"lr": 1.0}),
+         Run("spiral-relu", {"en": "LeakyReLU, lr 1.0", "zh": "LeakyReLU，学习率 1.0"},
+             {"lr": 1.0}, {"layers": _spiral_with(_l("LeakyReLU"))})),
+        "activations"),
+    Experiment(
+        "saturated",
+        {"en": "Saturated Tanh units", "zh": "饱和的 Tanh 单元"},
+        {"en": "Initial weights 3.0 wide push most Tanh outputs to ±1, where the curve "
+               "is flat and the gradient almost 0: the fit stalls. The default init "
+               "keeps them in the steep middle.",
+         "zh": "标准差 3.0 的初始权重把大多数 Tanh 输出推到 ±1，那里曲线平坦、梯度几乎"
+               "为 0：拟合停滞。默认初始化让它们留在陡峭的中段。"},
+        (Run("sincos", {"en": "init N(0, 3²)", "zh": "初始化 N(0, 3²)"},
+             {"epochs": 30}, {"init": "normal", "init_std": 3.0}),
+         Run("sincos", {"en": "default init", "zh": "默认初始化"}, {"epochs": 30})),
+        "activations"),
+)
 
 from nnstudio.core.lessons.sequence_experiments import (  # noqa: E402
     SEQUENCE_EXPERIMENT_FOR,
@@ -490,6 +528,7 @@ from nnstudio.core.lessons.sequence_experiments import (  # noqa: E402
 )
 
 _EXPERIMENTS += sequence_experiments(Experiment, Run)
+
 EXPERIMENTS: dict[str, Experiment] = {e.id: e for e in _EXPERIMENTS}
 
 # Which experiment shows each layer kind, loss, optimizer and setting.
@@ -503,6 +542,7 @@ EXPERIMENT_FOR: dict[str, str] = {
     "huber": "huber", "bce-with-logits": "bce", "half-sse": "backprop",
     "sgd": "adam-vs-sgd", "adam": "adam-vs-sgd", "adamw": "sgd-vs-adamw",
     "adagrad": "sgd-vs-adagrad", "rmsprop": "sgd-vs-rmsprop",
+    "adadelta": "sgd-vs-adadelta",
     "learning-rate": "lr-too-high", "init": "zero-init",
     "DenseBlock": "dense", "Resize": "frozen-body", "ResNet18": "frozen-body",
     "ResNet34": "frozen-body", "MobileNetV3Small": "frozen-body",
@@ -562,6 +602,10 @@ _WHEN: dict[str, Text] = {
               "zh": "需要权重衰减的 Adam，例如训练 Transformer。"},
     "adagrad": {"en": "Sparse features where rare inputs need larger steps.",
                 "zh": "稀疏特征：罕见的输入需要更大的步长。"},
+    "adadelta": {"en": "When you would rather not pick a learning rate: lr 1.0 works "
+                       "for most problems (PyTorch's MNIST example).",
+                 "zh": "不想挑选学习率时：大多数问题用 1.0 即可"
+                       "(PyTorch 的 MNIST 示例)。"},
     "rmsprop": {"en": "Recurrent networks and noisy problems; an ancestor of Adam.",
                 "zh": "循环网络和噪声较大的问题；Adam 的前身之一。"},
 }
@@ -627,11 +671,14 @@ def _declaration(name: str) -> Any:
 
 
 def topics() -> list[str]:
-    """Every name `topic()` knows: layer kinds, losses, optimizers, settings,
-    and the classic architectures of the presets."""
+    """Every name `topic()` knows: layer kinds, losses, optimizers, settings, the
+    classic architectures of the presets, weight init schemes and the coach's
+    diagnoses."""
     from nnstudio.core.lessons.architectures import ARCHITECTURES
+    from nnstudio.core.training.coach import CODES
 
-    return [*LAYER_KINDS, *LOSSES, *OPTIMIZERS, *SETTINGS, *ARCHITECTURES]
+    return [*LAYER_KINDS, *LOSSES, *OPTIMIZERS, *SETTINGS, *ARCHITECTURES,
+            *INIT_TOPICS, *CODES]
 
 
 def _architecture(name: str) -> Topic | None:
@@ -646,6 +693,79 @@ def _architecture(name: str) -> Topic | None:
                  EXPERIMENT.get(name))
 
 
+def _init(name: str, en: str, zh: str, formula: str, when_en: str, when_zh: str,
+          experiment: str) -> Topic:
+    return Topic(name, "init", {"en": en, "zh": zh}, formula,
+                 {"en": when_en, "zh": when_zh}, experiment)
+
+
+# Each weight init scheme (the spec's `init`), with the experiment that shows it.
+INIT_TOPICS: dict[str, Topic] = {t.name: t for t in (
+    _init("default", "PyTorch's own init: uniform, scaled by the layer's fan-in.",
+          "PyTorch 自带的初始化：均匀分布，按输入数缩放。",
+          "W ~ U(−1/√fan_in, 1/√fan_in)",
+          "A safe start for most networks.", "对大多数网络都是稳妥的起点。", "relu"),
+    _init("zeros", "Every weight starts at 0.", "所有权重从 0 开始。", "W = 0",
+          "Never for hidden layers: equal weights get equal gradients and stay equal.",
+          "隐藏层绝不能用：相同的权重得到相同的梯度，永远相同。", "zero-init"),
+    _init("normal", "Gaussian weights with a standard deviation you choose.",
+          "标准差由你选择的正态分布权重。", "W ~ N(0, σ²)",
+          "Teaching: a large σ saturates Sigmoid/Tanh units, a tiny σ stalls learning.",
+          "教学用：σ 太大会让 Sigmoid/Tanh 饱和，太小会让学习停滞。", "saturated"),
+    _init("xavier_uniform", "Glorot: keeps the signal's variance equal in and out.",
+          "Glorot：让信号方差在输入和输出两侧相同。",
+          "W ~ U(±√(6 / (fan_in + fan_out)))",
+          "Sigmoid and Tanh layers.", "Sigmoid 和 Tanh 层。", "sigmoid"),
+    _init("xavier_normal", "Glorot with a Gaussian.", "正态分布版的 Glorot。",
+          "W ~ N(0, 2 / (fan_in + fan_out))",
+          "Sigmoid and Tanh layers.", "Sigmoid 和 Tanh 层。", "sigmoid"),
+    _init("kaiming_uniform", "He: twice Glorot's variance, since ReLU zeroes half.",
+          "He：方差是 Glorot 的两倍，因为 ReLU 会把一半置零。",
+          "W ~ U(±√(6 / fan_in))",
+          "ReLU networks, especially deep ones.", "ReLU 网络，尤其是深层网络。",
+          "batchnorm"),
+    _init("kaiming_normal", "He with a Gaussian.", "正态分布版的 He。",
+          "W ~ N(0, 2 / fan_in)",
+          "ReLU networks, especially deep ones.", "ReLU 网络，尤其是深层网络。",
+          "batchnorm"),
+)}
+
+
+# Which experiment shows each of the coach's diagnoses.
+DIAGNOSIS_EXPERIMENT = {
+    "diverged": "lr-too-high", "exploding-gradients": "batchnorm",
+    "lr-too-high": "lr-too-high", "vanishing-gradients": "sigmoid",
+    "dead-relu": "dead-relu", "saturated": "saturated", "lr-too-low": "adam-vs-sgd",
+    "underfitting": "relu", "plateau": "adam-vs-sgd", "overfitting": "dropout",
+}
+
+
+# Each diagnosis's rule as a formula (the thresholds are the coach's constants).
+DIAGNOSIS_FORMULA = {
+    "diverged": "L = NaN or ∞",
+    "exploding-gradients": "max‖g‖ now / at the start > 100,  or ‖g‖ > 10⁶",
+    "lr-too-high": "L_train > 3 · log C,  or ↑ ×1.5 in 2 recent epochs",
+    "vanishing-gradients": "‖g_first layer‖ / ‖g_last layer‖ < 0.01",
+    "dead-relu": "ReLU(z) = 0 on the whole probe batch for ≥ 50% of a layer",
+    "saturated": "σ(z) < 0.02 or > 0.98 (tanh: |z| > 0.96) for ≥ 60% of a layer",
+    "lr-too-low": "(L₀ − L_now) / L₀ < 10% after ≥ 100 steps, still falling",
+    "underfitting": "L_train ≥ ½ log C and the best L_train improved < 3% lately",
+    "plateau": "best L_train improved < 3% over the last third, accuracy < 95%",
+    "overfitting": "L_val ≥ 1.15 · min L_val while L_train falls,  or L_val ≥ 10 · "
+                   "L_train,  or acc_train − acc_val ≥ 10%",
+}
+
+
+def _diagnosis_topic(code: str) -> Topic:
+    """A diagnosis as Learn more shows it: what it is, what to try, a run with it."""
+    from nnstudio.core.training.coach import _TEXTS
+
+    words = _TEXTS[code]
+    description = {lang: f"{words['title'][lang]}." for lang in ("en", "zh")}
+    return Topic(code, "diagnosis", description, DIAGNOSIS_FORMULA[code], words["try"],
+                 DIAGNOSIS_EXPERIMENT.get(code))
+
+
 def topic(name: str) -> Topic:
     """What "Learn more" shows about `name`; raises KeyError for an unknown name."""
     if name in SETTINGS:
@@ -653,6 +773,10 @@ def topic(name: str) -> Topic:
     architecture = _architecture(name)
     if architecture is not None:
         return architecture
+    if name in DIAGNOSIS_EXPERIMENT:
+        return _diagnosis_topic(name)
+    if name in INIT_TOPICS:
+        return INIT_TOPICS[name]
     declared = _declaration(name)
     if declared is None:
         raise KeyError(name)

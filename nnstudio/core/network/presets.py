@@ -6,6 +6,7 @@ this registry.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ class Preset:
     description: Text
     config: Mapping[str, Any] = field(default_factory=dict)
     view: str = "curves"  # the view the studio opens on
+    group: str = "basics"  # the lesson it belongs to: a key of PRESET_GROUPS
 
     def train_config(self, **overrides: Any) -> TrainConfig:
         return TrainConfig(**{"dataset": self.dataset, **self.config, **overrides})
@@ -449,7 +451,36 @@ _PRESETS = (
 from nnstudio.core.network.sequence_presets import sequence_presets  # noqa: E402
 
 _PRESETS += sequence_presets(Preset)
+
+# The lessons the presets belong to, in the order the Presets menu shows them.
+PRESET_GROUPS: dict[str, Text] = {
+    "basics": {"en": "Basics", "zh": "基础"},
+    "images": {"en": "Images", "zh": "图像"},
+    "gradients": {"en": "Gradients", "zh": "梯度"},
+    "sequences": {"en": "Sequences", "zh": "序列"},
+    "fine-tuning": {"en": "Fine-tuning", "zh": "微调"},
+}
+_GROUP_OF = {
+    "mlp-fashion": "images", "cnn-mnist": "images", "lenet5": "images",
+    "vgg-mini": "images", "resnet-mini": "images",
+    "deep-sigmoid": "gradients", "deep-relu-bn": "gradients",
+    "alexnet-mini": "images", "densenet-mini": "images",
+    "resnet34-finetune": "fine-tuning",
+    "rnn-parity": "sequences", "lstm-parity": "sequences", "lstm-sine": "sequences",
+    "gru-adding": "sequences", "attention-reverse": "sequences",
+    "transformer-reverse": "sequences",
+}
+_PRESETS = tuple(dataclasses.replace(p, group=_GROUP_OF[p.name])
+                 if p.name in _GROUP_OF else p for p in _PRESETS)
+
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESETS}
+
+
+def presets_by_group() -> list[tuple[str, list[Preset]]]:
+    """(group, its presets) in PRESET_GROUPS order, then any unknown group."""
+    order = [*PRESET_GROUPS, *sorted({p.group for p in _PRESETS} - set(PRESET_GROUPS))]
+    grouped = [(g, [p for p in _PRESETS if p.group == g]) for g in order]
+    return [(g, ps) for g, ps in grouped if ps]
 
 # What an unknown name is told as, in both languages (the CLI and the window say the
 # same sentence); `_msg()` picks the user's language when the error is raised.

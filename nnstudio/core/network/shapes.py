@@ -480,6 +480,8 @@ _FIX_LABELS: dict[str, Text] = {
 
 def fixes_for(spec: NetworkSpec, problem: Problem) -> tuple[Fix, ...]:
     """Every obvious one-click fix of `problem`, best first (often none)."""
+    if problem.code == "kernel-too-large":
+        return _window_fixes(spec, problem)
     fixed = _fixed_spec(spec, problem)
     if fixed is None:
         return ()
@@ -512,3 +514,33 @@ def _fixed_spec(spec: NetworkSpec, problem: Problem) -> NetworkSpec | None:
             len(spec.layers) - 1, last.with_params(out_features=want)
         )
     return None
+
+
+POOLS = ("MaxPool2d", "AvgPool2d")
+
+
+def _window_fixes(spec: NetworkSpec, problem: Problem) -> tuple[Fix, ...]:
+    """A kernel larger than its feature map: pad the map up to the kernel, shrink
+    the kernel down to the map, or drop the last pooling layer before it (the map
+    it shrank is then twice as big)."""
+    i = problem.index
+    if i is None or not 0 <= i < len(spec.layers):
+        return ()
+    layer, (k, h, w) = spec.layers[i], (problem.data[x] for x in ("k", "h", "w"))
+    fixes: list[Fix] = []
+    if "padding" in layer.params:
+        pad = -(-(k - min(h, w)) // 2)
+        fixes.append(Fix({"en": f"Padding {pad}", "zh": f"补零 {pad}"},
+                         spec.replace_layer(i, layer.with_params(padding=pad))))
+    small = min(h, w)
+    if small >= 1:
+        params = {"kernel_size": small}
+        if "stride" in layer.params and layer.params.get("stride") in (None, k):
+            params["stride"] = small  # a pool whose stride follows its kernel
+        fixes.append(Fix({"en": f"Kernel {small}x{small}", "zh": f"卷积核 {small}x{small}"},
+                         spec.replace_layer(i, layer.with_params(**params))))
+    pools = [j for j in range(i) if spec.layers[j].kind in POOLS]
+    if pools:
+        fixes.append(Fix({"en": "One pooling layer fewer", "zh": "少一个池化层"},
+                         spec.remove(pools[-1])))
+    return tuple(fixes)

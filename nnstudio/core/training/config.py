@@ -167,6 +167,23 @@ _OPTIMIZERS = (
     ),
 )
 
+# Adadelta (PyTorch's own MNIST example uses it, at lr 1.0): no hand-set step size
+# in the original; torch's `lr` scales its update, so 1.0 is the paper's rule.
+_OPTIMIZERS += (
+    OptimizerKind(
+        "adadelta",
+        {
+            "en": "Steps sized by running averages of squared gradients and of past "
+            "updates: the units work out by themselves (lr 1.0 is the paper's rule).",
+            "zh": "用平方梯度和以往更新量的滑动平均来决定步长：单位自动匹配"
+            "(学习率 1.0 即论文中的规则)。",
+        },
+        "v = ρv + (1−ρ)g²;  Δ = √(u+ε)/√(v+ε)·g;  u = ρu + (1−ρ)Δ²;  w ← w − η Δ",
+        lambda p, c: torch.optim.Adadelta(p, lr=c.lr, weight_decay=c.weight_decay),
+        "sgd-vs-adadelta",
+    ),
+)
+
 LOSSES: dict[str, LossKind] = {k.name: k for k in _LOSSES}
 OPTIMIZERS: dict[str, OptimizerKind] = {k.name: k for k in _OPTIMIZERS}
 SCHEDULES = ("none", "step", "cosine")
@@ -196,6 +213,7 @@ class TrainConfig:
     probe_every: int = 0  # steps between probes; 0 = by time (about 3 per second)
     probes: bool = True
     dataset_options: Mapping[str, Any] = field(default_factory=dict)
+    train_samples: int = 0  # train on the first N training samples only; 0 = all
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -281,6 +299,10 @@ _MESSAGES: dict[str, Text] = {
         "en": "probe interval must be 0 (automatic) or a positive whole number of steps",
         "zh": "探测间隔必须为 0（自动）或正整数步数",
     },
+    "train_samples": {
+        "en": "train samples must be 0 (all) or a positive whole number (got {value})",
+        "zh": "训练样本数必须为 0（全部）或正整数（当前为 {value}）",
+    },
     "not-number": {"en": "'{raw}' is not a number", "zh": "“{raw}”不是数字"},
 }
 # The lists and limits some messages name (format ignores the ones a message lacks).
@@ -332,6 +354,11 @@ def _problems(c: TrainConfig) -> list[str]:
         ),
         (_whole(c.seed) and -SEED_LIMIT <= c.seed < SEED_LIMIT, "seed", c.seed),
         (_whole(c.probe_every) and c.probe_every >= 0, "probe_every", c.probe_every),
+        (
+            _whole(c.train_samples) and c.train_samples >= 0,
+            "train_samples",
+            c.train_samples,
+        ),
     ]
     return [_msg(key, value=_quoted(value), **_NAMED) for ok, key, value in checks
             if not ok]

@@ -150,4 +150,24 @@ class Finished:
     weights: dict[str, Any] | None = None  # CPU state_dict of the weights to keep
 
 
-Event = Started | Step | Epoch | Probe | EpochEval | Finished
+@dataclass(frozen=True)
+class StepDetail:
+    """The numbers of one batch run with Step while paused (the step-by-step table).
+
+    Per parameter layer, input side first: the gradient norm, the update size the
+    rule suggests (lr x gradient norm) and the change the optimizer really made
+    (norm of the weights after minus before; Adam's differs from lr x gradient)."""
+
+    step: int  # 1-based global step
+    epoch: int  # 0-based epoch
+    batch: int  # 1-based batch within the epoch
+    batch_size: int
+    loss: float
+    lr: float
+    layers: tuple[str, ...] = ()
+    grad_norm: np.ndarray | None = None
+    update: np.ndarray | None = None  # lr x grad_norm
+    change: np.ndarray | None = None  # ||w_after - w_before||
+
+
+Event = Started | Step | Epoch | Probe | EpochEval | Finished | StepDetail

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from nnstudio.core.errors import ConfigError, NNStudioError
+from nnstudio.core.i18n import text
 from nnstudio.core.network.build import build_model, parameter_layers
 from nnstudio.core.network.frozen import apply_frozen, frozen_prefix, param_groups
 from nnstudio.core.network.spec import NetworkSpec
@@ -49,8 +50,15 @@ from nnstudio.core.training.events import (
     ProbeRequest,
     Started,
     Step,
+    StepDetail,
 )
-from nnstudio.core.training.probes import GradNorms, LayerParams, LossMeter, Prober
+from nnstudio.core.training.probes import (
+    GradNorms,
+    LayerParams,
+    LossMeter,
+    Prober,
+    _norms,
+)
 from nnstudio.core.training.sequence_probes import (
     PerStepLoss,
     SequenceProber,
@@ -73,28 +81,36 @@ PAUSE_POLL_S = 0.02
 CACHE_FROZEN_BODY = True  # benchmarks/bench_finetune.py turns it off to compare
 CACHE_BYTES = 1 << 30  # cached body features up to 1 GB; past that, run the body
 CACHE_CHUNK = 512  # samples per no_grad pass while filling the cache
+_RESTORED = {"en": "; the weights of epoch {epoch}, the best, were kept",
+             "zh": "；已保留第 {epoch} 轮（最佳）的权重"}
 LAST_EPOCH = ("train_loss", "val_loss", "val_accuracy", "val_r2", "train_accuracy")
 
 
 def run(spec: NetworkSpec, data, config: TrainConfig, *,
         stop: threading.Event | None = None, pause: threading.Event | None = None,
         probe_request: ProbeRequest | None = None, model: torch.nn.Module | None = None,
-        on_event: Callable[[Event], None] | None = None) -> Iterator[Event]:
+        on_event: Callable[[Event], None] | None = None,
+        step: threading.Event | None = None) -> Iterator[Event]:
     """Train `spec` (or the given `model`, to continue) on `data`; yield events.
 
     `stop`/`pause` are checked before every batch. `probe_request` says which probes
     the consumer shows now (None: all). `on_event` also receives every event.
+    Setting `step` while paused runs exactly one batch (then clears it), which is
+    followed by a StepDetail, a Step and a Probe: the views move by that one step.
     """
-    for event in _events(spec, data, config, stop, pause, probe_request, model):
+    events = _events(spec, data, config, stop, pause, probe_request, model, step)
+    for event in events:
         if on_event is not None:
             on_event(event)
         yield event
 
 
-def _events(spec, data, config, stop, pause, request, model) -> Iterator[Event]:
+def _events(spec, data, config, stop, pause, request, model,
+            step=None) -> Iterator[Event]:
     trainer = None
     try:
         trainer = _Trainer(spec, data, config, stop, pause, request, model)
+        trainer.step_flag = step
         yield trainer.started()
         yield from trainer.train()
         return
@@ -138,6 +154,7 @@ class _Trainer:
     def __init__(self, spec, data, config, stop, pause, request, model) -> None:
         self.t0, self.paused = time.perf_counter(), 0.0
         self.config, self.stop, self.pause, self.request = config, stop, pause, request
+        data = first_samples(data, config.train_samples)
         self.device = preflight(spec, data, config)
         torch.manual_seed(config.seed)  # dropout and anything else drawn from torch
         if model is None:
@@ -160,12 +177,16 @@ class _Trainer:
         self.last: dict[str, Any] = {}
         self.grad_means: np.ndarray | None = None
         self.best, self.bad_epochs = np.inf, 0
+        self.best_state: tuple[int, dict, dict] | None = None  # early stopping's best
+        self.restored_epoch: int | None = None
         self.reason, self.message = "finished", ""
         self.last_probe = self.last_eval = -PROBE_S  # first probe after step 1
         self.last_epoch, self.probe_gap = -STEP_S, PROBE_S
         self.good_weights, self.last_snapshot = self.cpu_weights(), 0.0
         self.snapshot_gap = SNAPSHOT_S
         self.win_start = self.elapsed()  # the Step window: training time only
+        self.step_flag: threading.Event | None = None  # one batch while paused
+        self.stepping = False
 
     def _sequence_prober(self, kinds: list[str]) -> SequenceProber | None:
         """Attention, gradients through time and hidden states (sequence nets)."""
@@ -262,6 +283,7 @@ class _Trainer:
                 yield from self._end_epoch(epoch)
             if self.reason != "finished":
                 break
+        self._restore_best()
         if self.prober is not None and self.step > 0:
             yield self._last_look()
         yield self._finished()
@@ -283,17 +305,31 @@ class _Trainer:
         order = order[: self.n_used].to(self.device)
         b = self.config.batch_size
         for i, start in enumerate(range(0, self.n_used, b)):
+            if self.pause is not None and self.pause.is_set() and self.meter.sizes:
+                # paused: report the steps not yet reported, so Step starts from
+                # what the views show
+                yield self._report(epoch, epoch + i / self.steps_per_epoch,
+                                   self.elapsed())
             if self._halted():
                 self.reason, self.message = "stopped", phrase("stopped")
                 return
+            if self.stepping:
+                yield from self._single_step(epoch, i + 1, order[start:start + b])
+                continue
             self._train_step(order[start:start + b])
             yield from self._throttled(epoch, i + 1)
 
     def _halted(self) -> bool:
-        """Stop requested? Waits here (cheaply) while paused."""
+        """Stop requested? Waits here (cheaply) while paused, until resumed or asked
+        for one step (`stepping` is then True for that one batch)."""
+        self.stepping = False
         if self.pause is not None and self.pause.is_set():
             t = time.perf_counter()
             while self.pause.is_set() and not (self.stop and self.stop.is_set()):
+                if self.step_flag is not None and self.step_flag.is_set():
+                    self.step_flag.clear()
+                    self.stepping = True
+                    break
                 time.sleep(PAUSE_POLL_S)
             self.paused += time.perf_counter() - t
         return self.stop is not None and self.stop.is_set()
@@ -313,6 +349,30 @@ class _Trainer:
         self.opt.step()
         one_hot = self.meter.classify and y.dim() > 1  # else y holds what meter needs
         self.meter.add(loss, out, self.data.y_train[idx] if one_hot else y)
+
+    # --- one step at a time (while paused) -------------------------------------
+    def _single_step(self, epoch: int, batch: int,
+                     idx: torch.Tensor) -> Iterator[Event]:
+        """One batch with its numbers, then a Step and a Probe whatever the clocks
+        say: each press of Step moves every view by exactly one step."""
+        params = self.lp.params
+        before = [p.detach().clone() for p in params]
+        self._train_step(idx)
+        lr = float(self.opt.param_groups[0]["lr"])
+        detail = StepDetail(self.step, epoch, batch, len(idx),
+                            float(self.meter.losses[-1]), lr, tuple(self.layers))
+        if params:
+            grads = self.lp.per_layer_norm(_norms(self.lp.grads())).cpu().double()
+            deltas = [p.detach() - b for p, b in zip(params, before, strict=True)]
+            change = self.lp.per_layer_norm(_norms(deltas)).cpu().double()
+            detail = dataclasses.replace(detail, grad_norm=grads.numpy(),
+                                         update=(lr * grads).numpy(),
+                                         change=change.numpy())
+        yield detail
+        now, progress = self.elapsed(), epoch + batch / self.steps_per_epoch
+        yield self._report(epoch, progress, now)
+        if self.prober is not None:
+            yield self.prober(self.step, progress, self.request)
 
     def _throttled(self, epoch: int, batch: int) -> Iterator[Event]:
         now = self.elapsed()
@@ -417,6 +477,9 @@ class _Trainer:
         patience = self.config.early_stopping_patience
         if val_loss < self.best:
             self.best, self.bad_epochs = val_loss, 0
+            if patience:  # a CPU copy per better epoch, only when it may be used
+                best = (self.epochs_done, self.cpu_weights(), dict(self.last))
+                self.best_state = best
             return
         self.bad_epochs += 1
         if patience and self.bad_epochs >= patience:
@@ -424,6 +487,16 @@ class _Trainer:
             self.message = phrase("early", patience=patience, best=self.best)
 
     # --- the end ------------------------------------------------------------------
+    def _restore_best(self) -> None:
+        """Early stopping hands back the best epoch's weights (and its numbers), not
+        the last epoch's, and says which epoch they came from."""
+        if self.reason != "early-stopped" or self.best_state is None:
+            return
+        epoch, weights, last = self.best_state
+        self.model.load_state_dict(weights)
+        self.last, self.restored_epoch = last, epoch
+        self.message += text(_RESTORED).format(epoch=epoch)
+
     def metrics(self) -> dict[str, Any]:
         """JSON-ready summary: the last epoch's values plus the run's figures."""
         train_time = self.train_time  # training only: no validation, no setup
@@ -434,7 +507,8 @@ class _Trainer:
                 "samples_per_s": self.meter.seen / max(train_time, 1e-9),
                 "device": str(self.device), "stopped_reason": None, "steps": self.step,
                 "elapsed": self.elapsed(), "grad_layers": list(self.layers),
-                "grad_norms": [float(g) for g in grads]}
+                "grad_norms": [float(g) for g in grads],
+                "restored_epoch": self.restored_epoch}
 
     def _finished(self) -> Finished:
         self.meter.flush()
@@ -484,6 +558,14 @@ def phrase_all_frozen() -> str:
     return text({"en": "every layer is frozen: there is nothing to train — unfreeze "
                        "at least one layer with weights",
                  "zh": "所有层都已冻结，没有可训练的参数——请至少解冻一个带权重的层"})
+
+
+def first_samples(data, n: int):
+    """The data with only its first `n` training samples (0: all of them), the
+    validation set untouched: a small training set overfits in seconds, on purpose."""
+    if not n or n >= len(data.x_train):
+        return data
+    return dataclasses.replace(data, x_train=data.x_train[:n], y_train=data.y_train[:n])
 
 
 def _scheduler(opt: torch.optim.Optimizer, c: TrainConfig):

@@ -209,6 +209,42 @@ def from_history_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
     return record
 
 
+def continue_record(previous: Mapping[str, Any],
+                    more: Mapping[str, Any]) -> dict[str, Any]:
+    """One record for a run and its continuation ("Train N more epochs",
+    `train --resume`): the new epochs and steps are numbered after the old ones, the
+    end is the continuation's, and `continued_at` lists the epochs it resumed at."""
+    old = from_history_entry(previous)
+    done, steps_done = int(old.get("epochs_done") or 0), int(old.get("steps_done") or 0)
+    if not done and old.get("epochs"):
+        done = int(old["epochs"][-1].get("epoch") or 0)
+    merged = dict(old)
+    merged["epochs"] = [*old.get("epochs", []),
+                        *({**e, "epoch": e["epoch"] + done} for e in more["epochs"])]
+    s_old, s_new = old.get("steps") or {}, more["steps"]
+    merged["steps"] = {
+        "step": [*s_old.get("step", []), *(s + steps_done for s in s_new["step"])],
+        "progress": [*s_old.get("progress", []),
+                     *(None if p is None else p + done for p in s_new["progress"])],
+        "loss": [*s_old.get("loss", []), *s_new["loss"]],
+    }
+    g_old, g_new = old.get("grad_norms") or {}, more["grad_norms"]
+    merged["grad_norms"] = {
+        "layers": g_new.get("layers") or g_old.get("layers", []),
+        "step": [*g_old.get("step", []), *(s + steps_done for s in g_new["step"])],
+        "values": [*g_old.get("values", []), *g_new["values"]],
+    }
+    for key in ("stopped_reason", "message", "final", "per_class_accuracy",
+                "grad_norm_summary"):
+        if key in more:
+            merged[key] = more[key]
+    merged["elapsed"] = (old.get("elapsed") or 0.0) + (more.get("elapsed") or 0.0)
+    merged["steps_done"] = steps_done + int(more.get("steps_done") or 0)
+    merged["epochs_done"] = done + int(more.get("epochs_done") or 0)
+    merged["continued_at"] = [*old.get("continued_at", []), done]
+    return merged
+
+
 def run_label(record: Mapping[str, Any], index: int | None = None) -> str:
     """A short name for a run in a list: its name, else when and the key settings."""
     if record.get("name"):
@@ -236,6 +272,7 @@ OPTIMIZER_NAMES = {
     "adamw": "AdamW",
     "adagrad": "Adagrad",
     "rmsprop": "RMSprop",
+    "adadelta": "Adadelta",
 }
 INIT_NAMES = {
     "kaiming_normal": "He",

@@ -13,10 +13,10 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from nnstudio.core.training.events import Epoch, Probe, Started
+from nnstudio.core.training.gradient_diagnosis import MIN_PROBES, Diagnosis, diagnose
 from nnstudio.ui.provenance import banner
 from nnstudio.ui.views.base import EPS, View, depth_colors, layer_label
 from nnstudio.ui.views.buffers import SeriesBuffer
-from nnstudio.ui.views.gradient_diagnosis import MIN_PROBES, Diagnosis, diagnose
 
 
 class GradientsView(View):

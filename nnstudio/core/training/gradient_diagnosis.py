@@ -1,6 +1,7 @@
 """Is something wrong with the gradients? Decided from numbers only (no Qt).
 
-The views show a banner when this says so; keeping the rule here lets tests check it
+The Gradients view and the coach (core/training/coach.py) show a banner when this
+says so; keeping the rule here lets tests and the command line check it
 with plain arrays, and the wording stays in the widget where it can be translated.
 """
 
