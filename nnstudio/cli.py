@@ -108,7 +108,15 @@ def _silence_stdout() -> None:
 
 
 def _run_command(args: list[str]) -> int:
-    parsed = build_parser().parse_args(args)
+    parser = build_parser()
+    parsed, extra = parser.parse_known_args(args)
+    # `predict P --json a.png b.png`: a list positional may follow the options
+    # (argparse gives an optional list its empty match before them)
+    late = getattr(parsed, "late_positionals", None)
+    if extra and late and not any(e.startswith("-") for e in extra):
+        setattr(parsed, late, [*getattr(parsed, late), *extra])
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return int(_module(parsed.command).run(parsed) or 0)
 
 

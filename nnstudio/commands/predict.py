@@ -23,6 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="one JSON object per image: file, prediction, probabilities",
     )
+    p.set_defaults(late_positionals="images")  # images may come after --json
 
 
 def run(args: argparse.Namespace) -> int:

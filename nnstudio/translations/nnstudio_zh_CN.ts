@@ -136,7 +136,7 @@
         </message>
         <message>
             <location filename="../ui/data_box.py" line="205" />
-            <location filename="../ui/main_window.py" line="522" />
+            <location filename="../ui/main_window.py" line="523" />
             <source>The dataset could not be loaded: {m}</source>
             <translation>无法加载数据集：{m}</translation>
         </message>
@@ -283,7 +283,7 @@
         </message>
         <message>
             <location filename="../ui/layer_editor.py" line="267" />
-            <location filename="../ui/stack_model.py" line="225" />
+            <location filename="../ui/stack_model.py" line="240" />
             <source>in {a} → out {b}, {n} parameters</source>
             <translation>输入 {a} → 输出 {b}，{n} 个参数</translation>
         </message>
@@ -313,57 +313,67 @@
             <translation>经典架构</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="55" />
+            <location filename="../ui/learn_more.py" line="50" />
+            <source>Diagnoses</source>
+            <translation>诊断</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="51" />
+            <source>Weight init schemes</source>
+            <translation>权重初始化方式</translation>
+        </message>
+        <message>
+            <location filename="../ui/learn_more.py" line="57" />
             <source>Learning rate</source>
             <translation>学习率</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="55" />
+            <location filename="../ui/learn_more.py" line="57" />
             <source>Weight init</source>
             <translation>权重初始化</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="80" />
+            <location filename="../ui/learn_more.py" line="82" />
             <source>Right-click: Learn more</source>
             <translation>右键单击：了解更多</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="274" />
+            <location filename="../ui/learn_more.py" line="276" />
             <source>Stop the training before starting an experiment.</source>
             <translation>请先停止训练，再开始实验。</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="281" />
+            <location filename="../ui/learn_more.py" line="283" />
             <source>Experiment: {title}. {text}</source>
             <translation>实验：{title}。{text}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="291" />
+            <location filename="../ui/learn_more.py" line="293" />
             <source>Experiment: {title} ({run})</source>
             <translation>实验：{title}({run})</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="312" />
+            <location filename="../ui/learn_more.py" line="314" />
             <source>The experiment could not start: {why}</source>
             <translation>实验无法开始：{why}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="331" />
+            <location filename="../ui/learn_more.py" line="333" />
             <source>loading was cancelled</source>
             <translation>加载已取消</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="400" />
+            <location filename="../ui/learn_more.py" line="402" />
             <source>Learn more about {name}…</source>
             <translation>了解 {name} 的更多信息…</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="428" />
+            <location filename="../ui/learn_more.py" line="430" />
             <source>&amp;Learn More…</source>
             <translation>了解更多(&amp;L)…</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="430" />
+            <location filename="../ui/learn_more.py" line="432" />
             <source>Formulas, advice and one-click experiments</source>
             <translation>公式、使用建议和一键实验</translation>
         </message>
@@ -444,74 +454,79 @@
             <translation>稍后</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="170" />
-            <location filename="../ui/run_controls.py" line="175" />
-            <location filename="../ui/run_controls.py" line="198" />
+            <location filename="../ui/run_controls.py" line="173" />
+            <location filename="../ui/run_controls.py" line="178" />
+            <location filename="../ui/run_controls.py" line="201" />
             <source>Can't train: {why}</source>
             <translation>无法训练：{why}</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="61" />
+            <location filename="../ui/stack_model.py" line="62" />
             <source>{n} units</source>
             <translation>{n} 个单元</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="64" />
+            <location filename="../ui/stack_model.py" line="65" />
             <source>{n} channels</source>
             <translation>{n} 个通道</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="64" />
+            <location filename="../ui/stack_model.py" line="65" />
             <source>same width</source>
             <translation>宽度不变</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="69" />
+            <location filename="../ui/stack_model.py" line="70" />
             <source>stride {n}</source>
             <translation>步长 {n}</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="71" />
+            <location filename="../ui/stack_model.py" line="72" />
             <source>ImageNet weights</source>
             <translation>ImageNet 权重</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="72" />
+            <location filename="../ui/stack_model.py" line="73" />
             <source>random weights</source>
             <translation>随机权重</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="211" />
+            <location filename="../ui/stack_model.py" line="226" />
             <source>{n} params</source>
             <translation>{n} 个参数</translation>
         </message>
         <message>
-            <location filename="../ui/stack_model.py" line="232" />
+            <location filename="../ui/stack_model.py" line="247" />
             <source>Frozen: training leaves this layer's weights unchanged</source>
             <translation>已冻结：训练不会改变这一层的权重</translation>
         </message>
         <message>
-            <location filename="../ui/training.py" line="465" />
+            <location filename="../ui/stack_model.py" line="249" />
+            <source>outputs: {names}</source>
+            <translation>输出：{names}</translation>
+        </message>
+        <message>
+            <location filename="../ui/training.py" line="475" />
             <source>loading was cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="45" />
+            <location filename="../ui/training_form.py" line="46" />
             <source>Automatic (best available)</source>
             <translation>自动(选最好的可用设备)</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="51" />
+            <location filename="../ui/training_form.py" line="52" />
             <source>Apple GPU (MPS)</source>
             <translation>Apple GPU (MPS)</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="183" />
+            <location filename="../ui/training_form.py" line="189" />
             <source>Set {field}</source>
             <translation>设置 {field}</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="207" />
+            <location filename="../ui/training_form.py" line="213" />
             <source>{device} (not on this machine)</source>
             <translation>{device}(本机没有)</translation>
         </message>
@@ -621,9 +636,27 @@
     <context>
         <name>CardDelegate</name>
         <message>
-            <location filename="../ui/stack_view.py" line="190" />
+            <location filename="../ui/stack_view.py" line="193" />
             <source>→ {shape}   ·   {n} params</source>
             <translation>→ {shape}   ·   {n} 个参数</translation>
+        </message>
+    </context>
+    <context>
+        <name>CoachBanner</name>
+        <message>
+            <location filename="../ui/coach_banner.py" line="41" />
+            <source>Try the cure</source>
+            <translation>试试这个办法</translation>
+        </message>
+        <message>
+            <location filename="../ui/coach_banner.py" line="68" />
+            <source> (+{n} more)</source>
+            <translation>（另有 {n} 条）</translation>
+        </message>
+        <message>
+            <location filename="../ui/coach_banner.py" line="99" />
+            <source>Coach: %1</source>
+            <translation>教练：%1</translation>
         </message>
     </context>
     <context>
@@ -645,13 +678,13 @@
         </message>
         <message>
             <location filename="../ui/curves.py" line="158" />
-            <location filename="../ui/curves.py" line="347" />
+            <location filename="../ui/curves.py" line="364" />
             <source>Validation accuracy</source>
             <translation>验证准确率</translation>
         </message>
         <message>
             <location filename="../ui/curves.py" line="158" />
-            <location filename="../ui/curves.py" line="348" />
+            <location filename="../ui/curves.py" line="365" />
             <source>accuracy %</source>
             <translation>准确率 %</translation>
         </message>
@@ -686,47 +719,47 @@
             <translation>把鼠标移到图上即可读取数值。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="203" />
+            <location filename="../ui/curves.py" line="207" />
             <source>batch (raw)</source>
             <translation>批次(原始)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="204" />
+            <location filename="../ui/curves.py" line="208" />
             <source>batch (smoothed)</source>
             <translation>批次(平滑)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="205" />
+            <location filename="../ui/curves.py" line="209" />
             <source>train / epoch</source>
             <translation>训练 / 每轮</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="206" />
+            <location filename="../ui/curves.py" line="210" />
             <source>validation / epoch</source>
             <translation>验证 / 每轮</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="207" />
+            <location filename="../ui/curves.py" line="211" />
             <source>validation</source>
             <translation>验证</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="208" />
+            <location filename="../ui/curves.py" line="212" />
             <source>train</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="274" />
+            <location filename="../ui/curves.py" line="291" />
             <source>loss became NaN/Inf</source>
             <translation>损失变成了 NaN/Inf</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="343" />
+            <location filename="../ui/curves.py" line="360" />
             <source>Validation R² (1 = perfect fit)</source>
             <translation>验证 R²(1 表示完美拟合)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="433" />
+            <location filename="../ui/curves.py" line="450" />
             <source>epoch {x}</source>
             <translation>第 {x} 轮</translation>
         </message>
@@ -1531,7 +1564,7 @@
     <context>
         <name>LearnMoreDialog</name>
         <message>
-            <location filename="../ui/learn_more.py" line="192" />
+            <location filename="../ui/learn_more.py" line="194" />
             <source>Learn More</source>
             <translation>了解更多</translation>
         </message>
@@ -1539,37 +1572,37 @@
     <context>
         <name>LearnMorePanel</name>
         <message>
-            <location filename="../ui/learn_more.py" line="114" />
+            <location filename="../ui/learn_more.py" line="116" />
             <source>Try it</source>
             <translation>动手试试</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="118" />
+            <location filename="../ui/learn_more.py" line="120" />
             <source>Run the experiment</source>
             <translation>运行实验</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="121" />
+            <location filename="../ui/learn_more.py" line="123" />
             <source>Loads the experiment into the studio and trains it</source>
             <translation>把实验加载到工作室并开始训练</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="138" />
+            <location filename="../ui/learn_more.py" line="140" />
             <source>What it computes</source>
             <translation>计算内容</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="139" />
+            <location filename="../ui/learn_more.py" line="141" />
             <source>When to use it</source>
             <translation>何时使用</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="174" />
+            <location filename="../ui/learn_more.py" line="176" />
             <source>{a} vs {b}</source>
             <translation>{a} 对比 {b}</translation>
         </message>
         <message>
-            <location filename="../ui/learn_more.py" line="176" />
+            <location filename="../ui/learn_more.py" line="178" />
             <source>Runs: {runs}</source>
             <translation>训练方案：{runs}</translation>
         </message>
@@ -1693,47 +1726,47 @@
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="411" />
+            <location filename="../ui/main_window.py" line="412" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="454" />
+            <location filename="../ui/main_window.py" line="455" />
             <source>Stop the training before importing weights.</source>
             <translation>请先停止训练，再导入权重。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="460" />
+            <location filename="../ui/main_window.py" line="461" />
             <source>Import weights</source>
             <translation>导入权重</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="462" />
+            <location filename="../ui/main_window.py" line="463" />
             <source>Weights (*.pt *.pth *.safetensors)</source>
             <translation>权重 (*.pt *.pth *.safetensors)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="474" />
+            <location filename="../ui/main_window.py" line="475" />
             <source>Imported the weights of {name}.</source>
             <translation>已导入 {name} 的权重。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="483" />
+            <location filename="../ui/main_window.py" line="484" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="504" />
+            <location filename="../ui/main_window.py" line="505" />
             <source>Autosave failed: {reason}. Your work is still open; save it with File &gt; Save.</source>
             <translation>自动保存失败：{reason}。你的工作仍然打开着，请用“文件 &gt; 保存”保存它。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="596" />
+            <location filename="../ui/main_window.py" line="597" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="598" />
+            <location filename="../ui/main_window.py" line="599" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
@@ -1749,7 +1782,7 @@
     <context>
         <name>NetworkEditor</name>
         <message>
-            <location filename="../ui/stack_view.py" line="240" />
+            <location filename="../ui/stack_view.py" line="245" />
             <source>The network, input at the top. Drag layers here from the palette, drag cards to reorder them, Delete removes the selected one, Ctrl+D duplicates it.</source>
             <translation>网络，输入在最上方。从层面板把层拖到这里，拖动卡片可调整顺序，Delete 删除选中的层，Ctrl+D 复制它。</translation>
         </message>
@@ -1757,72 +1790,72 @@
     <context>
         <name>NetworkPanel</name>
         <message>
-            <location filename="../ui/stack_view.py" line="354" />
+            <location filename="../ui/stack_view.py" line="359" />
             <source>The shape of one sample of the dataset; it changes with the dataset.</source>
             <translation>数据集中单个样本的形状；随数据集变化。</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="360" />
+            <location filename="../ui/stack_view.py" line="365" />
             <source>Weights and biases the optimizer adjusts.</source>
             <translation>由优化器调整的权重和偏置。</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="391" />
+            <location filename="../ui/stack_view.py" line="405" />
             <source>&amp;Delete Layer</source>
             <translation>删除层(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="396" />
+            <location filename="../ui/stack_view.py" line="410" />
             <source>D&amp;uplicate Layer</source>
             <translation>复制层(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="401" />
+            <location filename="../ui/stack_view.py" line="415" />
             <source>Move Layer &amp;Up</source>
             <translation>上移层(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="406" />
+            <location filename="../ui/stack_view.py" line="420" />
             <source>Apply the Suggested &amp;Fix</source>
             <translation>应用建议的修正(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="411" />
+            <location filename="../ui/stack_view.py" line="425" />
             <source>Move Layer Do&amp;wn</source>
             <translation>下移层(&amp;W)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="429" />
+            <location filename="../ui/stack_view.py" line="443" />
             <source>&amp;Undo</source>
             <translation>撤销(&amp;U)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="431" />
+            <location filename="../ui/stack_view.py" line="445" />
             <source>&amp;Redo</source>
             <translation>重做(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="440" />
+            <location filename="../ui/stack_view.py" line="454" />
             <source>&amp;Insert Layer</source>
             <translation>插入层(&amp;I)</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="466" />
+            <location filename="../ui/stack_view.py" line="480" />
             <source>{t} trainable, {f} frozen</source>
             <translation>{t} 个可训练，{f} 个冻结</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="472" />
+            <location filename="../ui/stack_view.py" line="486" />
             <source>Input  {shape}   ({dataset})</source>
             <translation>输入  {shape}   ({dataset})</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="480" />
+            <location filename="../ui/stack_view.py" line="494" />
             <source>Total  {n} parameters</source>
             <translation>共  {n} 个参数</translation>
         </message>
         <message>
-            <location filename="../ui/stack_view.py" line="483" />
+            <location filename="../ui/stack_view.py" line="497" />
             <source>Total  – (the network has a problem)</source>
             <translation>共  –(网络有问题)</translation>
         </message>
@@ -2022,111 +2055,111 @@
     <context>
         <name>RunControls</name>
         <message>
-            <location filename="../ui/run_controls.py" line="83" />
+            <location filename="../ui/run_controls.py" line="86" />
             <source>Train</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="85" />
-            <location filename="../ui/run_controls.py" line="248" />
-            <location filename="../ui/run_controls.py" line="266" />
+            <location filename="../ui/run_controls.py" line="88" />
+            <location filename="../ui/run_controls.py" line="252" />
+            <location filename="../ui/run_controls.py" line="270" />
             <source>Pause</source>
             <translation>暂停</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="89" />
+            <location filename="../ui/run_controls.py" line="92" />
             <source>Pause after this batch; click again to go on (F6)</source>
             <translation>在本批次后暂停；再次点击继续(F6)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="91" />
+            <location filename="../ui/run_controls.py" line="94" />
             <source>Stop</source>
             <translation>停止</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="94" />
+            <location filename="../ui/run_controls.py" line="97" />
             <source>Stop after this batch and keep the weights (Shift+F5)</source>
             <translation>在本批次后停止并保留权重(Shift+F5)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="101" />
+            <location filename="../ui/run_controls.py" line="104" />
             <source>Not trained yet</source>
             <translation>尚未训练</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="109" />
-            <location filename="../ui/run_controls.py" line="257" />
+            <location filename="../ui/run_controls.py" line="112" />
+            <location filename="../ui/run_controls.py" line="261" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="130" />
-            <location filename="../ui/run_controls.py" line="273" />
+            <location filename="../ui/run_controls.py" line="133" />
+            <location filename="../ui/run_controls.py" line="277" />
             <source>Device: {d}</source>
             <translation>设备：{d}</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="145" />
+            <location filename="../ui/run_controls.py" line="148" />
             <source>Not trained yet: the last run was of another network or data</source>
             <translation>尚未训练：上一次训练的是另一个网络或另一份数据</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="172" />
+            <location filename="../ui/run_controls.py" line="175" />
             <source>Train the network from fresh weights (F5)</source>
             <translation>从新的初始权重开始训练网络(F5)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="202" />
+            <location filename="../ui/run_controls.py" line="205" />
             <source>Starting…</source>
             <translation>正在启动…</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="219" />
+            <location filename="../ui/run_controls.py" line="222" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="222" />
+            <location filename="../ui/run_controls.py" line="225" />
             <source>&amp;Pause / Resume</source>
             <translation>暂停 / 继续(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="228" />
+            <location filename="../ui/run_controls.py" line="231" />
             <source>&amp;Stop</source>
             <translation>停止(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="231" />
+            <location filename="../ui/run_controls.py" line="234" />
             <source>&amp;Forget Trained Weights</source>
             <translation>丢弃已训练的权重(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="234" />
+            <location filename="../ui/run_controls.py" line="237" />
             <source>The next run and Predict start from untrained weights</source>
             <translation>下一次训练和预测都将从未训练的权重开始</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="248" />
+            <location filename="../ui/run_controls.py" line="252" />
             <source>Resume</source>
             <translation>继续</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="258" />
+            <location filename="../ui/run_controls.py" line="262" />
             <source>Training</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="259" />
+            <location filename="../ui/run_controls.py" line="263" />
             <source>Paused</source>
             <translation>已暂停</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="260" />
+            <location filename="../ui/run_controls.py" line="264" />
             <source>Stopping…</source>
             <translation>正在停止…</translation>
         </message>
         <message>
-            <location filename="../ui/run_controls.py" line="291" />
+            <location filename="../ui/run_controls.py" line="295" />
             <source>epoch {e}/{n} · {s} samples/s · ETA {t}</source>
             <translation>第 {e}/{n} 轮 · {s} 样本/秒 · 剩余 {t}</translation>
         </message>
@@ -2295,6 +2328,72 @@
         </message>
     </context>
     <context>
+        <name>StepControls</name>
+        <message>
+            <location filename="../ui/step_controls.py" line="43" />
+            <source>Step</source>
+            <translation>单步</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_controls.py" line="46" />
+            <source>While paused: run exactly one batch and show its numbers (F10)</source>
+            <translation>暂停时：只运行一个批次并显示它的数值（F10）</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_controls.py" line="54" />
+            <source>Go on from the trained weights with the current settings; Train starts from scratch</source>
+            <translation>用当前设置从已训练的权重继续；“训练”则从头开始</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_controls.py" line="85" />
+            <source>S&amp;tep One Batch</source>
+            <translation>单步运行一个批次(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_controls.py" line="87" />
+            <source>Train &amp;More Epochs</source>
+            <translation>继续训练更多轮(&amp;M)</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_controls.py" line="95" />
+            <source>Train {n} more epochs</source>
+            <translation>再训练 {n} 轮</translation>
+        </message>
+    </context>
+    <context>
+        <name>StepTable</name>
+        <message>
+            <location filename="../ui/step_table.py" line="37" />
+            <source>layer</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_table.py" line="37" />
+            <source>gradient norm</source>
+            <translation>梯度范数</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_table.py" line="37" />
+            <source>lr × gradient</source>
+            <translation>学习率 × 梯度</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_table.py" line="38" />
+            <source>weight change</source>
+            <translation>权重变化</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_table.py" line="44" />
+            <source>lr × gradient is the step plain SGD takes; the weight change is what the optimizer really did (momentum and Adam differ)</source>
+            <translation>学习率 × 梯度是普通 SGD 走的一步；权重变化是优化器实际做的（动量和 Adam 会不同）</translation>
+        </message>
+        <message>
+            <location filename="../ui/step_table.py" line="56" />
+            <source>Step {s}: batch {b} of epoch {e} ({n} samples), loss {l}, lr {lr}</source>
+            <translation>第 {s} 步：第 {e} 轮的第 {b} 个批次（{n} 个样本），损失 {l}，学习率 {lr}</translation>
+        </message>
+    </context>
+    <context>
         <name>ThroughTimeView</name>
         <message>
             <location filename="../ui/views/through_time.py" line="54" />
@@ -2335,139 +2434,149 @@
     <context>
         <name>TrainingForm</name>
         <message>
-            <location filename="../ui/training_form.py" line="75" />
+            <location filename="../ui/training_form.py" line="76" />
             <source>Training</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="81" />
+            <location filename="../ui/training_form.py" line="82" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="82" />
+            <location filename="../ui/training_form.py" line="83" />
             <source>Optimizer</source>
             <translation>优化器</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="83" />
+            <location filename="../ui/training_form.py" line="84" />
             <source>Learning rate</source>
             <translation>学习率</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="84" />
+            <location filename="../ui/training_form.py" line="85" />
             <source>Momentum</source>
             <translation>动量</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="85" />
+            <location filename="../ui/training_form.py" line="86" />
             <source>Weight decay</source>
             <translation>权重衰减</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="86" />
+            <location filename="../ui/training_form.py" line="87" />
             <source>Batch size</source>
             <translation>批大小</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="87" />
+            <location filename="../ui/training_form.py" line="88" />
             <source>Epochs</source>
             <translation>轮数</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="88" />
+            <location filename="../ui/training_form.py" line="89" />
             <source>LR schedule</source>
             <translation>学习率调度</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="89" />
+            <location filename="../ui/training_form.py" line="90" />
             <source>Clip gradients</source>
             <translation>梯度裁剪</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="90" />
+            <location filename="../ui/training_form.py" line="91" />
             <source>Early stopping</source>
             <translation>提前停止</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="91" />
+            <location filename="../ui/training_form.py" line="92" />
             <source>Weight init</source>
             <translation>权重初始化</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="92" />
+            <location filename="../ui/training_form.py" line="93" />
             <source>Device</source>
             <translation>设备</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="93" />
+            <location filename="../ui/training_form.py" line="94" />
             <source>Seed</source>
             <translation>随机种子</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="104" />
+            <location filename="../ui/training_form.py" line="95" />
+            <source>Train samples</source>
+            <translation>训练样本数</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_form.py" line="106" />
             <source>What the network minimises: how wrong its outputs are.</source>
             <translation>网络要最小化的量：衡量输出错得有多离谱。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="109" />
+            <location filename="../ui/training_form.py" line="111" />
             <source>How the weights move downhill on the loss.</source>
             <translation>权重如何沿损失下坡移动。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="115" />
+            <location filename="../ui/training_form.py" line="117" />
             <source>How the weights start before training (default: PyTorch's own).</source>
             <translation>训练开始前权重的初始值(default：PyTorch 自带的初始化)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="122" />
+            <location filename="../ui/training_form.py" line="124" />
             <source>How the learning rate changes: constant, step decay or cosine.</source>
             <translation>学习率如何变化：保持不变、阶梯衰减或余弦退火。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="129" />
+            <location filename="../ui/training_form.py" line="131" />
             <source>Where the training runs: the CPU or a GPU.</source>
             <translation>在哪里训练：CPU 还是 GPU。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="133" />
+            <location filename="../ui/training_form.py" line="135" />
             <source>Learning rate: the size of each step (e.g. 0.01).</source>
             <translation>学习率：每一步的步长(例如 0.01)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="134" />
+            <location filename="../ui/training_form.py" line="136" />
             <source>Keeps a share of the previous step (SGD, RMSprop).</source>
             <translation>保留上一步的一部分(SGD、RMSprop)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="135" />
+            <location filename="../ui/training_form.py" line="137" />
             <source>L2 penalty pulling weights towards zero.</source>
             <translation>把权重拉向零的 L2 惩罚。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="136" />
+            <location filename="../ui/training_form.py" line="138" />
             <source>Samples per step.</source>
             <translation>每一步使用的样本数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="137" />
+            <location filename="../ui/training_form.py" line="139" />
             <source>Passes over the whole training set.</source>
             <translation>遍历整个训练集的次数。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="138" />
+            <location filename="../ui/training_form.py" line="140" />
             <source>Same seed, same run: initial weights and batch order.</source>
             <translation>种子相同，训练过程就相同：初始权重和批次顺序都一样。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="139" />
+            <location filename="../ui/training_form.py" line="141" />
             <source>Scale gradients down to this norm (0 = off).</source>
             <translation>把梯度缩小到不超过这个范数(0 表示关闭)。</translation>
         </message>
         <message>
-            <location filename="../ui/training_form.py" line="141" />
+            <location filename="../ui/training_form.py" line="143" />
             <source>Stop after this many epochs without a better validation loss (0 = off).</source>
             <translation>验证损失连续这么多轮没有改善就停止训练(0 表示关闭)。</translation>
+        </message>
+        <message>
+            <location filename="../ui/training_form.py" line="147" />
+            <source>Train on the first N training samples only (0 = all): a small training set overfits in seconds, on purpose.</source>
+            <translation>只用前 N 个训练样本训练（0 = 全部）：训练集小，几秒钟就会过拟合，这是有意的。</translation>
         </message>
     </context>
     <context>

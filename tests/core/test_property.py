@@ -4,6 +4,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nnstudio.core.export.formats import token_count
 from nnstudio.core.network.build import build_model
 from nnstudio.core.network.layers import LAYER_KINDS, LayerSpec
 from nnstudio.core.network.shapes import check
@@ -42,7 +43,13 @@ def test_random_stacks_build_or_are_refused(shape, stack) -> None:
         assert report.errors and all(p.message() for p in report.errors)
         return
     model = build_model(spec, seed=0).eval()
+    tokens = token_count(spec)  # an Embedding first takes token ids, not floats
+    x = (
+        torch.randn(2, *shape)
+        if tokens is None
+        else torch.randint(0, tokens, (2, *shape))
+    )
     with torch.no_grad():
-        out = model(torch.randn(2, *shape))
+        out = model(x)
     assert tuple(out.shape[1:]) == report.output_shape
     assert sum(p.numel() for p in model.parameters()) == report.total_params

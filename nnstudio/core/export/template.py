@@ -329,6 +329,7 @@ def main() -> None:
         torch.save(net.state_dict(), args.save)
         print(f"saved the weights to {{args.save}}")
     if distributed:
+        dist.barrier()  # leave together: gloo can abort a rank that tears down early
         dist.destroy_process_group()
 
 
