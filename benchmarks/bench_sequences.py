@@ -29,7 +29,8 @@ GOAL = 0.9  # the issue: the trainer at 90% of a plain loop's speed or better
 def plain_epoch_seconds(spec, data, config, epochs: int) -> list[float]:
     """Seconds per epoch of the textbook loop on the same model and tensors."""
     from nnstudio.core.network.build import build_model
-    from nnstudio.core.training.config import LOSSES, OPTIMIZERS
+    from nnstudio.core.training.losses import LOSSES
+    from nnstudio.core.training.optimizers import OPTIMIZERS
     from nnstudio.core.training.sequence_probes import PerStepLoss
 
     torch.manual_seed(config.seed)

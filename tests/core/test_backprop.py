@@ -12,7 +12,7 @@ from nnstudio.core.errors import SpecError
 from nnstudio.core.lessons.backprop import LabNetwork, describe
 from nnstudio.core.network.build import build_model
 from nnstudio.core.network.presets import PRESETS
-from nnstudio.core.training.config import LOSSES
+from nnstudio.core.training.losses import LOSSES
 
 
 @pytest.fixture

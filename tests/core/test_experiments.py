@@ -22,8 +22,10 @@ from nnstudio.core.lessons.experiments import (
     topics,
 )
 from nnstudio.core.network.layers import LAYER_KINDS
-from nnstudio.core.training.config import LOSSES, OPTIMIZERS, validate
+from nnstudio.core.training.config import validate
 from nnstudio.core.training.loop import fit, preflight
+from nnstudio.core.training.losses import LOSSES
+from nnstudio.core.training.optimizers import OPTIMIZERS
 
 RUNS = [(e.id, i) for e in EXPERIMENTS.values() for i in range(len(e.runs))]
 

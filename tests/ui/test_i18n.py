@@ -152,7 +152,8 @@ def _zh_texts():
     from nnstudio.core.lessons.experiments import EXPERIMENTS
     from nnstudio.core.network.layers import LAYER_KINDS
     from nnstudio.core.network.presets import PRESETS
-    from nnstudio.core.training.config import LOSSES, OPTIMIZERS
+    from nnstudio.core.training.losses import LOSSES
+    from nnstudio.core.training.optimizers import OPTIMIZERS
 
     for k in LAYER_KINDS.values():
         yield f"layer {k.kind}", k.description

@@ -32,7 +32,8 @@ from nnstudio.core.network.build import require_valid
 from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.modules import ResidualBlock, SharedBiasLinear
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.training.config import HalfSumSquares, TrainConfig
+from nnstudio.core.training.config import TrainConfig
+from nnstudio.core.training.losses import HalfSumSquares
 
 LOSS_CODE = {
     "cross-entropy": "nn.CrossEntropyLoss()",

@@ -23,7 +23,9 @@ from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.network.build import build_model
 from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
+from nnstudio.core.training.config import TrainConfig
+from nnstudio.core.training.losses import LOSSES
+from nnstudio.core.training.optimizers import OPTIMIZERS
 
 MAX_LAYERS = 4  # weight layers: beyond this a hand-worked step no longer fits a screen
 MAX_UNITS = 8  # per layer (inputs included), same reason

@@ -22,7 +22,9 @@ from nnstudio.core.i18n import Text, formatter
 from nnstudio.core.network.layers import LAYER_KINDS, LayerSpec
 from nnstudio.core.network.presets import PRESETS
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
+from nnstudio.core.training.config import TrainConfig
+from nnstudio.core.training.losses import LOSSES
+from nnstudio.core.training.optimizers import OPTIMIZERS
 
 
 @dataclass(frozen=True)

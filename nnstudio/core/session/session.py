@@ -38,7 +38,8 @@ from nnstudio.core.session.facts import (
 )
 from nnstudio.core.session.text import BLOCKERS, step_name
 from nnstudio.core.session.undo import Step, UndoHistory
-from nnstudio.core.training.config import LOSSES, TrainConfig
+from nnstudio.core.training.config import TrainConfig
+from nnstudio.core.training.losses import LOSSES
 
 UNTITLED = "untitled"
 # what listeners are told; the Qt Document maps each to a signal

@@ -27,10 +27,12 @@ from nnstudio.core.datasets import Data
 from nnstudio.core.network.build import build_model
 from nnstudio.core.network.presets import PRESETS
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
+from nnstudio.core.training.config import TrainConfig
 from nnstudio.core.training.evaluate import resolve_device
 from nnstudio.core.training.events import Started, Step
 from nnstudio.core.training.loop import run
+from nnstudio.core.training.losses import LOSSES
+from nnstudio.core.training.optimizers import OPTIMIZERS
 
 MODELS = ("mlp-fashion", "cnn-mnist")
 LOOPS = ("plain", "trainer", "trainer_probes", "textbook")

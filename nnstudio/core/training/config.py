@@ -1,4 +1,4 @@
-"""Training settings, the loss and optimizer registries, and their validation.
+"""Training settings (TrainConfig) and their validation against the registries.
 
 Everything is checked before any work starts so a typo costs nothing: the CLI exits 2
 with one line, the window explains the disabled Train button.
@@ -17,6 +17,8 @@ from torch import nn
 
 from nnstudio.core.errors import ConfigError
 from nnstudio.core.i18n import Text, formatter, shown
+from nnstudio.core.training.losses import LOSSES
+from nnstudio.core.training.optimizers import OPTIMIZERS
 
 
 class HalfSumSquares(nn.Module):
@@ -184,8 +186,6 @@ _OPTIMIZERS += (
     ),
 )
 
-LOSSES: dict[str, LossKind] = {k.name: k for k in _LOSSES}
-OPTIMIZERS: dict[str, OptimizerKind] = {k.name: k for k in _OPTIMIZERS}
 SCHEDULES = ("none", "step", "cosine")
 MAX_EPOCHS = 1_000_000
 SEED_LIMIT = 2**63  # torch's generators take a signed 64-bit seed, no more

@@ -16,8 +16,9 @@ from nnstudio.core.errors import ConfigError, SpecError
 from nnstudio.core.i18n import Text, text
 from nnstudio.core.network.build import require_valid
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.training.config import LOSSES, TrainConfig, validate
+from nnstudio.core.training.config import TrainConfig, validate
 from nnstudio.core.training.events import EpochEval
+from nnstudio.core.training.losses import LOSSES
 
 BN_KINDS = ("BatchNorm", "Residual")  # layers that need 2+ samples per batch
 CHUNK = 2048  # samples per forward when scoring: bounded memory on any device

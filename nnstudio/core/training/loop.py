@@ -28,7 +28,7 @@ from nnstudio.core.network.build import build_model, parameter_layers
 from nnstudio.core.network.frozen import apply_frozen, frozen_prefix, param_groups
 from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.pretrained import adapt_data, load_backbones
-from nnstudio.core.training.config import LOSSES, OPTIMIZERS, TrainConfig
+from nnstudio.core.training.config import TrainConfig
 from nnstudio.core.training.evaluate import (
     NonFiniteLoss,
     Scorer,
@@ -52,6 +52,8 @@ from nnstudio.core.training.events import (
     Step,
     StepDetail,
 )
+from nnstudio.core.training.losses import LOSSES
+from nnstudio.core.training.optimizers import OPTIMIZERS
 from nnstudio.core.training.probes import (
     GradNorms,
     LayerParams,
