@@ -350,7 +350,7 @@ class ExperimentRunner(QObject):
         view = self.experiment.compare_view
         if view:
             self.window.select_view(view)
-        runs_view = getattr(self.window, "views", {}).get("runs")
+        runs_view = self.window.views.get("runs")
         history = self.window.document.history[-count:]
         ids = [h.get("id") for h in history if isinstance(h, dict) and h.get("id")]
         if count > 1 and runs_view is not None and hasattr(runs_view, "select_runs"):
@@ -422,7 +422,7 @@ def install_learn_more(window: Any) -> LearnMore:
     """Help > Learn More…, right-click on the palette and on the loss and optimizer
     boxes, and `window.learn_more` (call after the window's menus are filled).
     Idempotent: a second call returns the first one's object."""
-    existing = getattr(window, "learn_more", None)
+    existing = window.learn_more
     if isinstance(existing, LearnMore):
         return existing
     learn = LearnMore(window)
@@ -434,7 +434,7 @@ def install_learn_more(window: Any) -> LearnMore:
     help_menu = window.menus["help"]
     first = help_menu.actions()[0] if help_menu.actions() else None
     help_menu.insertAction(first, action)
-    palette = getattr(getattr(window, "palette_panel", None), "palette", None)
+    palette = window.palette_panel.palette
     default = Qt.ContextMenuPolicy.DefaultContextMenu
     if palette is not None and palette.contextMenuPolicy() == default:
         learn.context_menu(palette, _palette_kind_at(palette))

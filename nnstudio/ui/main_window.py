@@ -56,6 +56,9 @@ class MainWindow(QMainWindow):
     """The studio; implements `ui.studio.Studio`, the context views are bound to."""
 
     sig_ready = Signal()  # the core is loaded and the panels are in place
+    # installed once the menus are filled (install_learn_more / install_preferences)
+    learn_more: Any = None
+    preferences: Any = None
 
     def __init__(
         self,

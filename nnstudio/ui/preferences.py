@@ -263,7 +263,7 @@ def language_changed(choice: str) -> bool:
 def install_preferences(window: Any) -> Preferences:
     """Add Edit > Preferences… to the main window (after the Edit menu is filled).
     Idempotent: a second call returns the first one's action."""
-    existing = getattr(window, "preferences", None)
+    existing = window.preferences
     if isinstance(existing, Preferences):
         return existing
     action = Preferences(window)

@@ -146,6 +146,6 @@ class StepControls(QObject):
 
     @Slot(str)
     def _on_banner_why(self, code: str) -> None:
-        learn = getattr(self.controls.window(), "learn_more", None)
+        learn = getattr(self.controls.window(), "learn_more", None)  # not in tests
         if learn is not None:
             learn.show(code)
