@@ -1,6 +1,6 @@
 """What a view or panel may use of the studio: a small typed context, not the window.
 
-Views used to reach into the main window by attribute name (a getattr with a default), so a
+Views used to reach into the main window by attribute name (getattr, a default), so a
 renamed attribute made a view silently show nothing. They now get a `Studio` at
 `bind(studio)`: the document (network, settings, weights, history and their
 signals), the training controller, the data source, the frame clock, and the two
