@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nnstudio.core.errors import NNStudioError
-from nnstudio.core.i18n import Text, text
+from nnstudio.core.i18n import Text
 from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.presets import DEFAULT_PRESET, get_preset
 from nnstudio.core.network.shapes import Fix, ShapeReport, check, fixes_for
@@ -36,10 +36,10 @@ from nnstudio.core.session.facts import (
     facts_from_data,
     facts_from_registry,
 )
-from nnstudio.core.session.text import BLOCKERS, step_name
+from nnstudio.core.session.rules import blocker, fitted, inverse, is_quick
+from nnstudio.core.session.text import step_name
 from nnstudio.core.session.undo import Step, UndoHistory
 from nnstudio.core.training.config import TrainConfig
-from nnstudio.core.training.losses import LOSSES
 
 UNTITLED = "untitled"
 # what listeners are told; the Qt Document maps each to a signal
@@ -217,12 +217,12 @@ class Session:
         config = self.config.with_(dataset=name_or_path, dataset_options=options or {})
         facts = facts_from_registry(name_or_path)
         # options can change the shape (digits' upsample): a quick set is loaded
-        shaped = bool(options) and _is_quick(name_or_path)
+        shaped = bool(options) and is_quick(name_or_path)
         if inspect and (facts is None or shaped):
             facts = self._inspect(name_or_path, config)
         if facts is not None:
             self._facts[self._data_key(config)] = facts
-        after = self._fitted(self.spec, config, facts)
+        after = fitted(self.spec, config, facts)
         self.edit(after.spec, after.config, step_name("dataset", name=name_or_path))
         self._tell("dataset")
 
@@ -235,21 +235,6 @@ class Session:
             return DatasetFacts(name, "failed", error=str(exc))
         self.data = data
         return facts_from_data(name, data)
-
-    @staticmethod
-    def _fitted(
-        spec: NetworkSpec, config: TrainConfig, facts: DatasetFacts | None
-    ) -> State:
-        """The network and settings made to fit a dataset's facts."""
-        if facts is None or not facts.usable:
-            return State(spec, config)
-        if facts.input_shape:
-            spec = spec.with_input_shape(facts.input_shape)
-        task = facts.task
-        if task and LOSSES[config.loss].task not in ("any", task):
-            loss = "mse" if task == "regression" else "cross-entropy"
-            config = config.with_(loss=loss)
-        return State(spec, config)
 
     # --- what the data loaders report -------------------------------------------------
     def dataset_loading(self, name: str, options: Mapping[str, Any] | None = None):
@@ -268,7 +253,7 @@ class Session:
         if name != self.dataset:
             return
         self.data = data
-        after = self._fitted(self.spec, self.config, self.facts)
+        after = fitted(self.spec, self.config, self.facts)
         if after == self._state:
             self._refresh("dataset")
             return
@@ -315,7 +300,7 @@ class Session:
     def undo(self) -> bool:
         step = self.history.undo()
         if step is not None:
-            self._apply(step.before, _inverse(step.hint))
+            self._apply(step.before, inverse(step.hint))
         return step is not None
 
     def redo(self) -> bool:
@@ -336,15 +321,15 @@ class Session:
     ) -> Blocker | None:
         """Why training cannot start now; None when it can."""
         if running:
-            return _blocker("running")
+            return blocker("running")
         if data is None and loading:
-            return _blocker("loading")
+            return blocker("loading")
         facts = self.facts
         if data is None and facts.status == "failed":
             return Blocker("data-failed", facts.error or "", {"error": facts.error})
         data = data if data is not None else self.data
         if data is None:
-            return _blocker("no-data")
+            return blocker("no-data")
         if spec is None and self._report.errors:
             first = self._report.errors[0]
             return Blocker("problem", first.message(), {"problem": first})
@@ -483,28 +468,3 @@ class Session:
     @staticmethod
     def _data_key(config: TrainConfig) -> str:
         return data_fingerprint(config.dataset, config.dataset_options)
-
-
-def _is_quick(name: str) -> bool:
-    """A registry dataset made or read in a moment (generated, scikit-learn)."""
-    from nnstudio.core.datasets import DATASETS
-
-    info = DATASETS.get(name)
-    return info is not None and info.source in ("generated", "sklearn")
-
-
-def _inverse(hint: tuple | None) -> tuple | None:
-    """The structural change that undoes `hint` (insert <-> remove, move back)."""
-    if not hint:
-        return None
-    if hint[0] == "insert":
-        return ("remove", hint[1])
-    if hint[0] == "remove":
-        return ("insert", hint[1])
-    if hint[0] == "move":
-        return ("move", hint[2], hint[1])
-    return None
-
-
-def _blocker(code: str) -> Blocker:
-    return Blocker(code, text(BLOCKERS[code]))
