@@ -191,7 +191,9 @@ def run_app(file: str | None = None, self_test: bool = False) -> int:
     window = launch(file)
     code = app.exec()
     window.shutdown()
-    return int(code)
+    from nnstudio.ui.training import exit_process
+
+    return exit_process(int(code))  # ends the process at once if a batch still runs
 
 
 def launch(file: str | None = None) -> Any:

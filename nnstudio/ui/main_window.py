@@ -626,15 +626,20 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop and join every worker, autosave, remember the layout. Idempotent."""
+        """Stop the workers, autosave, remember the layout. Idempotent.
+
+        Bounded so closing takes under a second whatever the batch: a worker still
+        busy after CLOSE_JOIN_MS is abandoned (ui/training.py `exit_process`)."""
+        from nnstudio.ui.training import CLOSE_JOIN_MS
+
         if self._closed:
             return
         self._closed = True
         self.frame_clock.stop()
-        if self.controller is not None and not self.controller.shutdown():
+        if self.controller is not None and not self.controller.shutdown(CLOSE_JOIN_MS):
             log.warning("the training thread did not stop in time")
         if self.data_source is not None:
-            self.data_source.shutdown()
+            self.data_source.shutdown(CLOSE_JOIN_MS // 2)
         autosaver = getattr(self, "autosaver", None)
         if autosaver is not None:
             autosaver.end_session()

@@ -7,7 +7,9 @@ which lives in the GUI thread, re-emits it there. Stop and pause are
 becomes a `Finished(reason="failed")` event with one plain sentence.
 
 Shutdown (DESIGN.md §3): set stop, clear pause, `thread.quit()` directly, then a
-bounded `wait()`; `worker.finished` is never connected to `thread.quit`.
+bounded `wait()`; `worker.finished` is never connected to `thread.quit`. Closing the
+window waits at most `CLOSE_JOIN_MS`; a batch that outlasts it is abandoned and the
+process leaves through `exit_process` (see there why).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from nnstudio.core.training.events import Epoch, Finished, ProbeRequest, Started
 from nnstudio.core.training.runs import RunRecorder
 
 log = logging.getLogger(__name__)
-JOIN_MS = 5000  # longest a close waits for the worker; one batch is far shorter
+JOIN_MS = 5000  # longest an ordinary stop waits for the worker thread to end
+CLOSE_JOIN_MS = 400  # closing waits this long for the batch: the close stays < 1 s
 
 
 def failure_text(exc: BaseException) -> str:
@@ -69,6 +72,41 @@ def abandon(thread: QThread, worker: QObject | None) -> None:
         thread.setParent(app.thread())
     _ABANDONED.append((thread, worker))
     log.warning("a worker thread did not stop in time; it is left to end by itself")
+
+
+def abandoned_running() -> int:
+    """How many abandoned worker threads are still inside their batch or read."""
+    return sum(1 for thread, _ in _ABANDONED if thread.isRunning())
+
+
+def exit_process(code: int) -> int:
+    """Return `code` when no abandoned worker is left; otherwise end the process now.
+
+    Why `os._exit` and not a plain daemon `threading.Thread` for the worker: a
+    thread still inside a long torch op when the interpreter exits cannot be made
+    safe from Python. Qt aborts when a running QThread is destroyed ("QThread:
+    Destroyed while thread is still running"); a daemon Python thread that comes back
+    from the op after finalization started is ended with `pthread_exit`, whose
+    forced unwinding through torch's C++ frames calls `std::terminate` ("terminate
+    called without an active exception", the SIGABRT seen in 5 of 8 closes); and
+    torch's static destructors may run under the op. Skipping finalization is the
+    one exit that races with none of them. Everything worth keeping is already on
+    disk by then (the autosave and the settings were written and synced in the
+    window's close), so only the standard streams and the log need a flush.
+    """
+    if abandoned_running() == 0:
+        return code
+    import os
+    import sys
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # closed or a broken pipe: nothing to keep
+                pass
+    os._exit(code)
 
 
 def _leave_a_core_for_the_gui() -> None:
@@ -423,12 +461,14 @@ class DataSource(QObject):
             self.sig_loading.emit("")
 
     def shutdown(self, timeout_ms: int = JOIN_MS) -> bool:
+        """Cancel every load and join their threads within `timeout_ms` in all."""
         self.cancel()
-        ok = True
+        ok, deadline = True, time.monotonic() + timeout_ms / 1000
         for worker, (thread, cancel) in list(self._jobs.items()):
             cancel.set()
             thread.quit()
-            if not thread.wait(timeout_ms):  # a download stalled in a socket read
+            left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+            if not thread.wait(left_ms):  # a download stalled in a socket read
                 abandon(thread, worker)
                 ok = False
             self._jobs.pop(worker, None)
