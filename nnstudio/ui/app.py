@@ -263,8 +263,10 @@ class _LaunchProbe(QObject):
     @Slot()
     def _on_window_ready(self) -> None:
         print(f"ready-s {time.time() - self.t0:.3f}", flush=True)
-        panel = getattr(self.parent(), "training_panel", None)
-        enabled = panel is not None and panel.train_button.isEnabled()
+        from PySide6.QtWidgets import QPushButton
+
+        button = self.parent().findChild(QPushButton, "trainButton")
+        enabled = button is not None and button.isEnabled()
         print(f"train-enabled {int(enabled)}", flush=True)
         QTimer.singleShot(0, QApplication.instance().quit)
 

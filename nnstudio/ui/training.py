@@ -394,6 +394,7 @@ class DataSource(QObject):
         self.key: tuple | None = None
         self.loading_key: tuple | None = None
         self.error = ""
+        self.failed_key: tuple | None = None  # a load that failed: not retried alone
         self._jobs: dict[DatasetWorker, tuple[QThread, threading.Event]] = {}
         self._current: DatasetWorker | None = None
 
@@ -406,6 +407,12 @@ class DataSource(QObject):
         key = (name, seed, tuple(sorted(options.items(), key=lambda kv: kv[0])))
         if (key == self.key and self.data is not None) or key == self.loading_key:
             return
+        if key == self.failed_key:
+            # the same dataset failed to load (a download with no connection): every
+            # settings change used to start that download again. Choosing another
+            # dataset and this one again, or `reload()`, retries.
+            return
+        self.failed_key = None
         self.cancel()
         self.error, self.data, self.key = "", None, key
         self.sig_data_changed.emit(None)
@@ -415,7 +422,8 @@ class DataSource(QObject):
             self._load_async(key)
 
     def reload(self) -> None:
-        key, self.key = self.key, None
+        """Load the current dataset again, also after a failure (a Retry)."""
+        key, self.key, self.failed_key = self.key, None, None
         if key is not None:
             self.request(key[0], key[1], dict(key[2]))
 
@@ -494,6 +502,8 @@ class DataSource(QObject):
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
         if self.sender() is self._current:
+            if message:  # a failure, not a cancel: wait for reload() to try again
+                self.failed_key = self.loading_key
             self._current, self.loading_key = None, None
             self.sig_loading.emit("")
             self._fail(message or tr_cancelled())
