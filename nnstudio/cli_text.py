@@ -108,6 +108,16 @@ HELP_ZH: dict[str, str] = {
     "fewer samples and one round: rough figures in seconds": (
         "更少的样本、只测一轮：几秒内得到粗略的数字"
     ),
+    "put the weights of a .pt/.pth or .safetensors file into a project": (
+        "把 .pt/.pth 或 .safetensors 文件中的权重放进项目"
+    ),
+    "a .nnstudio project": ".nnstudio 项目",
+    "a state_dict .pt/.pth, or a .safetensors file": (
+        "state_dict 的 .pt/.pth 文件，或 .safetensors 文件"
+    ),
+    "write the result here instead of over PROJECT": (
+        "把结果写到这里，而不是覆盖 PROJECT"
+    ),
     "Open the studio.": "打开工作室。",
     "a .nnstudio project to open": "要打开的 .nnstudio 项目",
     "open the window offscreen, train a few batches, save and reload a project, "

@@ -250,7 +250,8 @@ def write_graph(writer: Any, spec: Mapping[str, Any]) -> None:
     """Trace the network on an example batch into the writer's Graphs tab."""
     import warnings
 
-    from nnstudio.core.export.formats import example_input
+    import torch
+
     from nnstudio.core.network.build import build_model
     from nnstudio.core.network.spec import NetworkSpec
 
@@ -259,7 +260,10 @@ def write_graph(writer: Any, spec: Mapping[str, Any]) -> None:
         model = build_model(network, seed=0).eval()
         with warnings.catch_warnings():  # tracing warns torch developers, not users
             warnings.simplefilter("ignore")
-            writer.add_graph(model, example_input(network, batch=1))
+            example = torch.randn(
+                (1, *network.input_shape), generator=torch.Generator().manual_seed(0)
+            )
+            writer.add_graph(model, example)
     except Exception as exc:  # tracing raises many kinds; the user needs one line
         detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise NNStudioError(_msg("graph", detail=detail), "tensorboard") from None
