@@ -118,6 +118,35 @@ HELP_ZH: dict[str, str] = {
     "write the result here instead of over PROJECT": (
         "把结果写到这里，而不是覆盖 PROJECT"
     ),
+    "pretrained backbones: list, download, import a hand-downloaded weights file": (
+        "预训练骨干网络：列出、下载、导入手动下载的权重文件"
+    ),
+    "start from the weights of SOURCE (a .nnstudio project, a .safetensors file or "
+    "a torchvision model name): layers whose shapes match take them, the rest start "
+    "fresh": (
+        "从 SOURCE(.nnstudio 项目、.safetensors 文件或 torchvision 模型名)的权重开始："
+        "形状相符的层使用这些权重，其余的层重新初始化"
+    ),
+    "freeze layers 1..N (stack positions): their weights stay as they are": (
+        "冻结第 1..N 层(按层栈位置)：它们的权重保持不变"
+    ),
+    "CPU threads for torch (default: all cores but one, so a busy machine does not "
+    "stall every step)": (
+        "torch 使用的 CPU 线程数(默认：除一个核心外的全部核心，"
+        "这样繁忙的机器不会拖慢每一步)"
+    ),
+    "the backbones and whether their weights are in the cache": (
+        "列出骨干网络及其权重是否已在缓存中"
+    ),
+    "fetch a backbone's weights once": "下载一次骨干网络的权重",
+    "check and cache a weights file you downloaded by hand": (
+        "检查并缓存你手动下载的权重文件"
+    ),
+    "e.g. resnet34": "例如 resnet34",
+    "a folder URL with the same file names (or set NNSTUDIO_MIRROR)": (
+        "文件名相同的文件夹 URL(或设置 NNSTUDIO_MIRROR)"
+    ),
+    "which backbone (default: from the file name)": "哪个骨干网络(默认：根据文件名)",
     "Open the studio.": "打开工作室。",
     "a .nnstudio project to open": "要打开的 .nnstudio 项目",
     "open the window offscreen, train a few batches, save and reload a project, "
