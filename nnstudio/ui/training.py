@@ -14,7 +14,9 @@ process leaves through `exit_process` (see there why).
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 import threading
 import time
 from typing import Any
@@ -151,6 +153,9 @@ class TrainingWorker(QObject):
         from nnstudio.core.training import loop as train
 
         _leave_a_core_for_the_gui()
+        from nnstudio.core.network.shapes import warm_torch_imports
+
+        warm_torch_imports()  # before the optimizer imports it here, GC running
         spec, data, config, model = self._job
         kwargs = {"stop": self._stop, "pause": self._pause,
                   "probe_request": self._probe, "model": model}
@@ -221,6 +226,9 @@ class TrainingController(QObject):
         self._stop.clear()
         self._pause.clear()
         self._step.clear()
+        if "torch._dynamo" not in sys.modules:
+            # Qt garbage is freed here, in the GUI thread (warm_torch_imports says why)
+            gc.collect()
         self.spec, self.started, self.last_step = spec, None, None
         self.config = config
         self.run_fingerprint = (

@@ -26,6 +26,7 @@ DRY_BATCH = 2  # BatchNorm needs more than one value per channel in training mod
 CPU_DRY_ELEMENTS = 4_000_000  # weights or activations: at most 16 MB each
 CPU_DRY_MACS = 50_000_000  # multiply-adds of the pass: ~10-20 ms on one core
 _META_FIRST_USE = threading.Lock()  # one thread pays the meta first-use import
+_WARM_LOCK = threading.Lock()  # one thread imports torch._dynamo
 _meta_warm = False
 
 _MESSAGES: dict[str, Text] = {
@@ -427,6 +428,7 @@ def _meta_forward(
     it (`warm_up_meta`), so a check never races another thread's import."""
     global _meta_warm
     if not _meta_warm:
+        warm_torch_imports()
         with _META_FIRST_USE:
             with torch.device("meta"):
                 out = module(torch.zeros((DRY_BATCH, *shape), dtype=dtype))
@@ -434,6 +436,35 @@ def _meta_forward(
             return out
     with torch.device("meta"):
         return module(torch.zeros((DRY_BATCH, *shape), dtype=dtype))
+
+
+def warm_torch_imports() -> None:
+    """Import torch._dynamo (and sympy, which it pulls in) once, with Python's
+    cyclic garbage collector paused. Safe from any thread; a no-op once done.
+
+    torch imports them on first use (the first optimizer, the first meta-device op),
+    which can be in the training thread. Done there while the GUI thread painted,
+    it hung the process with the GIL held (1 run in 3 of tests/ui/test_training.py;
+    the stacks: the worker inside this import, the GUI thread in a paintEvent).
+    The likely cause: the import allocates enough for a full collection in the
+    worker, which frees Qt objects of closed windows outside the GUI thread. With
+    collection paused during the import, that run passed 8 times in 8.
+    """
+    import gc
+    import sys
+
+    if "torch._dynamo" in sys.modules:
+        return
+    with _WARM_LOCK:
+        if "torch._dynamo" in sys.modules:
+            return
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            import torch._dynamo  # noqa: F401
+        finally:
+            if enabled:
+                gc.enable()
 
 
 def warm_up_meta() -> None:
