@@ -79,3 +79,13 @@ def test_a_big_layer_still_goes_to_the_meta_device(monkeypatch) -> None:
     monkeypatch.setattr(shapes, "_meta_forward", lambda *a: used.append(1) or real(*a))
     report = shapes.check(spec)
     assert used and report.total_params == 4096 * 4096 + 4096
+
+
+def test_a_check_leaves_the_random_stream_alone() -> None:
+    import torch
+
+    torch.manual_seed(3)
+    expected = torch.rand(4)
+    torch.manual_seed(3)
+    shapes.check(PRESETS["cnn-mnist"].spec)  # layers built for real on the CPU
+    assert torch.equal(torch.rand(4), expected)

@@ -509,7 +509,9 @@ def _small_cpu_forward(
     ):
         return None
     try:
-        with torch.no_grad():
+        # the real init draws from the global RNG: a check must not change what a
+        # seeded run draws next (weights, dropout masks)
+        with torch.random.fork_rng(devices=[]), torch.no_grad():
             real = declared.make(shape, params)
             return real(torch.zeros((DRY_BATCH, *shape), dtype=dtype))
     except Exception:  # noqa: BLE001 - worded by the meta pass
