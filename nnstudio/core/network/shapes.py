@@ -494,18 +494,11 @@ def _small_cpu_forward(
     exactly as before.
     """
     weights = sum(p.numel() for p in module.parameters())
-    inputs = math.prod(shape)
-    spatial = 1
-    if len(shape) == 3:
-        pad = params.get("padding", 0)
-        size = max(params.get("output_size", 0), params.get("size", 0))
-        spatial = max(shape[1] + 2 * pad, size) * max(shape[2] + 2 * pad, size)
-    widest = max(inputs, _channels_bound(params, shape, weights) * spatial)
-    widest = max(widest, params.get("out_features") or 0)
+    steps, width = _output_bound(declared, params, shape, weights)
     if (
         weights > CPU_DRY_ELEMENTS
-        or DRY_BATCH * widest > CPU_DRY_ELEMENTS
-        or DRY_BATCH * weights * spatial > CPU_DRY_MACS
+        or DRY_BATCH * max(math.prod(shape), steps * width) > CPU_DRY_ELEMENTS
+        or DRY_BATCH * weights * steps > CPU_DRY_MACS
     ):
         return None
     try:
@@ -518,12 +511,29 @@ def _small_cpu_forward(
         return None
 
 
+def _output_bound(
+    declared: LayerKind, params: dict[str, Any], shape: Shape, weights: int
+) -> tuple[int, int]:
+    """(positions, values per position) that bound one sample's output: pixels
+    (padding and sizes included) or time steps, times channels or features. An
+    output channel or feature needs a weight, so input width + weights bounds
+    them where the parameters do not say."""
+    if len(shape) == 3:
+        pad = params.get("padding", 0)
+        size = max(params.get("output_size", 0), params.get("size", 0))
+        area = max(shape[1] + 2 * pad, size) * max(shape[2] + 2 * pad, size)
+        return area, _channels_bound(params, shape, weights)
+    if len(shape) == 2:  # (time, features)
+        return shape[0], shape[1] + weights
+    if declared.tokens:  # (time,) token ids
+        return shape[0], max(1, weights)
+    return 1, max(shape[0] if shape else 1, params.get("out_features") or 0)
+
+
 def _channels_bound(params: dict[str, Any], shape: Shape, weights: int) -> int:
     """At least the output channels of an image layer: the declared ones (Conv2d,
     Residual, DenseBlock's growth), else input channels + weights (an output
     channel needs a weight), which sends an unknown big layer to the meta pass."""
-    if len(shape) != 3:
-        return 0
     if "out_channels" in params or "growth_rate" in params:
         grown = params.get("growth_rate", 0) * params.get("layers", 0)
         return shape[0] + (params.get("out_channels") or 0) + grown
