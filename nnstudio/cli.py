@@ -119,7 +119,7 @@ def _run_command(args: list[str]) -> int:
     if extra and late and not any(e.startswith("-") for e in extra):
         setattr(parsed, late, [*getattr(parsed, late), *extra])
     elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        parser.error(argparse._("unrecognized arguments: %s") % " ".join(extra))
     return int(_module(parsed.command).run(parsed) or 0)
 
 

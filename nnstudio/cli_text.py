@@ -147,6 +147,26 @@ HELP_ZH: dict[str, str] = {
         "文件名相同的文件夹 URL(或设置 NNSTUDIO_MIRROR)"
     ),
     "which backbone (default: from the file name)": "哪个骨干网络(默认：根据文件名)",
+    "predict image files or a typed sequence with a trained project": (
+        "用训练好的项目预测图片文件或输入的序列"
+    ),
+    "sgd, adam, adamw, adagrad, rmsprop or adadelta": (
+        "sgd、adam、adamw、adagrad、rmsprop 或 adadelta"
+    ),
+    "train on the first N training samples only (0 = all)": (
+        "只用前 N 个训练样本训练(0 = 全部)"
+    ),
+    "a dataset option, e.g. upsample=true (digits) or noise=0.3 (spiral); repeat "
+    "for more": (
+        "数据集选项，例如 upsample=true(digits)或 noise=0.3(spiral)；可重复给出"
+    ),
+    "continue from the weights and settings of the project given as NET for "
+    "--epochs more epochs (the run history shows one run)": (
+        "从 NET 所指项目的权重和设置继续训练 --epochs 轮(训练记录中显示为一次训练)"
+    ),
+    "a sequence to predict: token ids or numbers, separated by spaces or commas": (
+        "要预测的序列：词元编号或数字，用空格或逗号分隔"
+    ),
     "Open the studio.": "打开工作室。",
     "a .nnstudio project to open": "要打开的 .nnstudio 项目",
     "open the window offscreen, train a few batches, save and reload a project, "
