@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nnstudio import __version__
+from nnstudio.cli_text import install_argparse_hook, localize
 from nnstudio.core.errors import NNStudioError
 from nnstudio.core.i18n import lang
 
@@ -47,6 +48,7 @@ def say(message: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    install_argparse_hook()
     parser = argparse.ArgumentParser(
         prog="nnstudio",
         description="Build, train and look inside neural networks. With no command, "
@@ -58,10 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         _module(name).add_parser(sub)
-    return parser
+    return localize(parser)
 
 
 def build_gui_parser() -> argparse.ArgumentParser:
+    install_argparse_hook()
     parser = argparse.ArgumentParser(prog="nnstudio", description="Open the studio.")
     parser.add_argument("file", nargs="?", help="a .nnstudio project to open")
     parser.add_argument(
@@ -74,7 +77,7 @@ def build_gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version", action="version", version=f"nnstudio {__version__}"
     )
-    return parser
+    return localize(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,7 +119,7 @@ def _run_command(args: list[str]) -> int:
     if extra and late and not any(e.startswith("-") for e in extra):
         setattr(parsed, late, [*getattr(parsed, late), *extra])
     elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        parser.error(argparse._("unrecognized arguments: %s") % " ".join(extra))
     return int(_module(parsed.command).run(parsed) or 0)
 
 

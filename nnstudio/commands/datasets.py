@@ -5,6 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 
+TASKS = {  # the task column in the user's language (--json keeps the key)
+    "classification": {"en": "classification", "zh": "分类"},
+    "regression": {"en": "regression", "zh": "回归"},
+}
+
+
+def pad(value: str, width: int) -> str:
+    """Left-justify to `width` terminal columns (a CJK character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in value)
+    return value + " " * max(1, width - used)
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("datasets", help="list the datasets")
@@ -34,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
             )
             continue
         where = offline[0] if info.offline else offline[1]
+        task = text(TASKS.get(info.task, info.task))
         print(
-            f"{info.name:<17} {info.task:<15} {shape:<9} {where:<9} "
+            f"{pad(info.name, 18)}{pad(task, 16)}{pad(shape, 10)}{pad(where, 10)}"
             f"{text(info.description)}"
         )
     return 0

@@ -128,15 +128,29 @@ def _dark_palette() -> QPalette:
 
 
 class CoreLoader(QObject):
-    """Imports torch and the core in a background thread; `sig_loaded(devices)`."""
+    """Imports torch and the core in a background thread; `sig_loaded(devices)`.
+
+    Only what the window needs to be ready to train is imported before
+    `sig_loaded`. The rest (scipy for the canvas, the meta device's first use, which
+    imports torch._dynamo: 2-3 s together) is paid in the same thread once the
+    window says it is ready (`window_ready`), so it never competes with filling
+    the window in. The meta warm-up holds shapes' first-use lock: a check of a big
+    layer meanwhile waits for it instead of importing torch._dynamo in a second
+    thread (two threads doing that first use at once hung a test sequence).
+    """
 
     sig_loaded = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._ready = threading.Event()
 
     def start(self) -> None:
         threading.Thread(target=self._run, name="nnstudio-import", daemon=True).start()
+
+    @Slot()
+    def window_ready(self) -> None:
+        self._ready.set()
 
     def _run(self) -> None:
         devices = None
@@ -153,13 +167,24 @@ class CoreLoader(QObject):
                 "nnstudio.core.training.evaluate",
                 "nnstudio.core.training.probes",
             ):
-                _import_quietly(name)  # plain Python (scipy...), no Qt: safe here
-
+                _import_quietly(name)  # plain Python, no Qt: safe here
             devices = available_devices()
-            warm_up()
         except Exception:  # noqa: BLE001 - finish_loading reports the import error itself
             log.exception("importing the core failed")
         self.sig_loaded.emit(devices)
+        if self._ready.wait(WARM_UP_AFTER_S):
+            _after_ready()
+
+
+WARM_UP_AFTER_S = 120.0  # a window that never gets ready (a failed import) skips it
+
+
+def _after_ready() -> None:
+    """One-time costs the first minutes may need, paid off the GUI thread."""
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - a later check pays it, and says what failed
+        log.exception("warming up torch failed")
 
 
 def _import_quietly(name: str) -> None:
@@ -173,12 +198,14 @@ def _import_quietly(name: str) -> None:
 
 
 def warm_up() -> None:
-    """Pay torch's one-time costs here, off the GUI thread: the first meta-device
-    Linear imports torch._dynamo (seconds), which the first shape check would hit."""
-    from nnstudio.core.network.presets import PRESETS
-    from nnstudio.core.network.shapes import check
+    """scipy.ndimage (the canvas's preprocessing) and the meta device's first use
+    (shape checks of big layers), both seconds on a small machine."""
+    from nnstudio.core.network.shapes import warm_torch_imports, warm_up_meta
+    from nnstudio.core.predict import preprocess
 
-    check(PRESETS["cnn-mnist"].spec)
+    preprocess._ndimage()
+    warm_torch_imports()  # torch._dynamo with the GC paused (shapes.py says why)
+    warm_up_meta()
 
 
 def run_app(file: str | None = None, self_test: bool = False) -> int:
@@ -191,7 +218,9 @@ def run_app(file: str | None = None, self_test: bool = False) -> int:
     window = launch(file)
     code = app.exec()
     window.shutdown()
-    return int(code)
+    from nnstudio.ui.training import exit_process
+
+    return exit_process(int(code))  # ends the process at once if a batch still runs
 
 
 def launch(file: str | None = None) -> Any:
@@ -212,6 +241,7 @@ def launch(file: str | None = None) -> Any:
     window.show()
     loader = CoreLoader(window)
     loader.sig_loaded.connect(window.on_core_loaded)  # a slot: runs in the GUI thread
+    window.sig_ready.connect(loader.window_ready)
     loader.start()
     return window
 
@@ -234,6 +264,11 @@ class _LaunchProbe(QObject):
     @Slot()
     def _on_window_ready(self) -> None:
         print(f"ready-s {time.time() - self.t0:.3f}", flush=True)
+        from PySide6.QtWidgets import QPushButton
+
+        button = self.parent().findChild(QPushButton, "trainButton")
+        enabled = button is not None and button.isEnabled()
+        print(f"train-enabled {int(enabled)}", flush=True)
         QTimer.singleShot(0, QApplication.instance().quit)
 
 

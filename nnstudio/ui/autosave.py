@@ -84,7 +84,11 @@ class AutoSaver(QObject):
         return self.folder / "session.lock"
 
     def start(self) -> None:
-        """Begin the session: take the lock and start the minute timer."""
+        """Begin the session: take the lock and start the minute timer.
+
+        The document as it is now needs no autosave (it is the default, a file or
+        a restore): only what changes after this is written."""
+        self._saved_revision = self.document.revision
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             self.lock_path.write_text(str(os.getpid()), encoding="utf-8")
@@ -134,9 +138,14 @@ class AutoSaver(QObject):
         return True
 
     def end_session(self) -> None:
-        """Clean close: save once more and release the lock."""
+        """Clean close: save what changed since the last autosave, release the lock.
+
+        Bounded: nothing is written when nothing changed or everything is saved in
+        the project's own file, and weights are stored uncompressed (a close once
+        spent 76 s compressing 800 MB)."""
         self._timer.stop()
-        self.save_now(force=True)
+        if getattr(self.document, "dirty", True):
+            self.save_now()
         with contextlib.suppress(OSError):
             self.lock_path.unlink()
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnstudio.core.training.events import Epoch, Finished, Started, Step
+from nnstudio.ui.plot_style import TidyLogAxis
 from nnstudio.ui.provenance import Stamped
 from nnstudio.ui.studio import Studio
 from nnstudio.ui.views.buffers import SeriesBuffer
@@ -84,6 +85,7 @@ def _plot(name: str, title: str, left: str, bottom: str) -> pg.PlotWidget:
     widget = pg.PlotWidget()
     widget.setObjectName(name)
     item = widget.getPlotItem()
+    item.setAxisItems({"left": TidyLogAxis("left")})  # the loss may go log scale
     item.setTitle(title)
     item.setLabel("left", left)
     item.setLabel("bottom", bottom)

@@ -98,12 +98,15 @@ class DataPreview(QWidget):
         x = data.x_train[:MAX_SCATTER].numpy()
         y = data.y_train[:MAX_SCATTER].numpy()
         self.plot.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        # 2-D points keep their shape (a spiral stays round); a curve fills the box
+        self.plot.getPlotItem().setAspectLocked(self.kind == "points", ratio=1.0)
         if self.kind == "curve":
             self.scatter.setData(
                 x[:, 0], y.reshape(len(y), -1)[:, 0], brush=pg.mkBrush(CLASS_COLORS[0])
             )
             return
-        brushes = [pg.mkBrush(CLASS_COLORS[int(c) % len(CLASS_COLORS)]) for c in y]
+        palette = [pg.mkBrush(c) for c in CLASS_COLORS]  # one brush per class
+        brushes = [palette[int(c) % len(palette)] for c in y]
         self.scatter.setData(
             x[:, 0], x[:, 1] if x.shape[1] > 1 else np.zeros(len(x)), brush=brushes
         )

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -171,6 +172,12 @@ class LayerEditor(QWidget):
         self.description.setWordWrap(True)
         self.formula = WrapLabel(parent=self)
         self.formula.setWordWrap(True)
+        # plain text in the label's own monospace font: WrapLabel measures its
+        # height with that font, so a <code> span (wider) lost its second line
+        self.formula.setTextFormat(Qt.TextFormat.PlainText)
+        self.formula.setFont(
+            QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        )
         self.formula.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
@@ -257,7 +264,7 @@ class LayerEditor(QWidget):
         declared = LAYER_KINDS.get(layer.kind)
         self.title.setText(f"<b>{self.row + 1}. {layer.kind}</b>")
         self.description.setText(core_text(declared.description) if declared else "")
-        self.formula.setText(f"<code>{declared.formula}</code>" if declared else "")
+        self.formula.setText(declared.formula if declared else "")
         for name, editor in self.editors.items():
             self._show_value(editor, layer.params.get(name))
         shape = next(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -35,6 +35,7 @@ from nnstudio.ui.settings import Settings
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1440, 900)
+FRAME_ALLOWANCE = (16, 40)  # title bar and borders the window manager adds around us
 STATUS_CHARS = 100  # the status bar repeats a message briefly; the bar holds it all
 MIN_WIDTHS = (190, 330, 190, 330)  # names, cards and form labels readable, no clipping
 # Used where the platform theme defines no standard key (e.g. Quit on some desktops)
@@ -175,9 +176,24 @@ class MainWindow(QMainWindow):
         geometry, state = self.settings.window_geometry(), self.settings.window_state()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(*DEFAULT_SIZE)
+        self._fit_screen()
         self._default_state = self.saveState()
         if state is not None:
             self.restoreState(state)
+
+    def _fit_screen(self) -> None:
+        """Never larger than the screen's free area (a 1366x768 laptop had Train
+        and the status bar off screen), whatever the default or the saved size."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width, height = fit_size(
+            (self.width(), self.height()), (area.width(), area.height())
+        )
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+            self.move(area.topLeft())
 
     def restore_default_layout(self) -> None:
         for dock in self.docks.values():
@@ -250,7 +266,7 @@ class MainWindow(QMainWindow):
             self.training_panel,
         )
         for widget, width in zip(widgets, MIN_WIDTHS, strict=True):
-            widget.setMinimumWidth(width)
+            widget.setMinimumWidth(max(width, widget.minimumSizeHint().width()))
         properties = QScrollArea(self)  # a long description never pushes the dock
         properties.setWidgetResizable(True)
         properties.setFrameShape(QFrame.Shape.NoFrame)
@@ -626,15 +642,20 @@ class MainWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop and join every worker, autosave, remember the layout. Idempotent."""
+        """Stop the workers, autosave, remember the layout. Idempotent.
+
+        Bounded so closing takes under a second whatever the batch: a worker still
+        busy after CLOSE_JOIN_MS is abandoned (ui/training.py `exit_process`)."""
+        from nnstudio.ui.training import CLOSE_JOIN_MS
+
         if self._closed:
             return
         self._closed = True
         self.frame_clock.stop()
-        if self.controller is not None and not self.controller.shutdown():
+        if self.controller is not None and not self.controller.shutdown(CLOSE_JOIN_MS):
             log.warning("the training thread did not stop in time")
         if self.data_source is not None:
-            self.data_source.shutdown()
+            self.data_source.shutdown(CLOSE_JOIN_MS // 2)
         autosaver = getattr(self, "autosaver", None)
         if autosaver is not None:
             autosaver.end_session()
@@ -656,6 +677,16 @@ class MainWindow(QMainWindow):
             action.setObjectName(name)
         action.triggered.connect(slot)
         return action
+
+
+def fit_size(wanted: tuple[int, int], available: tuple[int, int]) -> tuple[int, int]:
+    """The window size: `wanted`, shrunk to the available screen area less the frame
+    the window manager adds (title bar, borders)."""
+    frame_w, frame_h = FRAME_ALLOWANCE
+    return (
+        max(1, min(wanted[0], available[0] - frame_w)),
+        max(1, min(wanted[1], available[1] - frame_h)),
+    )
 
 
 def _all_actions(menu: QMenu) -> list[QAction]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt, Signal, Slot
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
+    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -24,6 +25,8 @@ from nnstudio.core.network.layers import CATEGORIES, LAYER_KINDS, LayerKind
 from nnstudio.ui.icons import layer_icon
 from nnstudio.ui.messages import core_text
 from nnstudio.ui.stack_model import LAYER_MIME, kind_mime
+
+ITEM_PADDING_PX = 26  # gap after the icon, the item's margins, focus frame, air
 
 KindRole = Qt.ItemDataRole.UserRole + 1
 
@@ -86,6 +89,32 @@ class LayerPalette(QTreeWidget):
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Wide enough for the longest name ("AdaptiveAvgPool2d" was clipped to
+        "AdaptiveAvgP…"): indentation, icon, text, the scroll bar and the frame."""
+        hint = super().minimumSizeHint()
+        names = self.kinds() + [
+            self.topLevelItem(i).text(0) for i in range(self.topLevelItemCount())
+        ]
+        text = max((self.fontMetrics().horizontalAdvance(n) for n in names), default=0)
+        width = (
+            2 * self.indentation()
+            + self._icon_px()
+            + text
+            + ITEM_PADDING_PX
+            + self.verticalScrollBar().sizeHint().width()
+            + 2 * self.frameWidth()
+        )
+        return QSize(max(hint.width(), width), hint.height())
+
+    def _icon_px(self) -> int:
+        size = self.iconSize().width()  # -1 until set: then the style's small icon
+        return (
+            size
+            if size > 0
+            else self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         )
 
     def kind_tooltip(self, declared: LayerKind) -> str:

@@ -1,4 +1,5 @@
-"""Preferences in QSettings: window geometry and dock layout, recent files, theme.
+"""Preferences in QSettings: window geometry and dock layout, recent files, imported
+dataset folders, theme.
 
 INI format everywhere (not the Windows registry) so tests can redirect it with
 `QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, tmp)` and a user can
@@ -14,6 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings
 ORGANIZATION = "nnstudio"
 APPLICATION = "nnstudio"
 MAX_RECENT = 8  # what fits a menu without scrolling
+MAX_DATASET_FOLDERS = 8  # imported datasets offered in the dataset list
 LAYOUT_VERSION = 1  # bump when dock objectNames change so old layouts are ignored
 
 
@@ -65,6 +67,33 @@ class Settings:
 
     def set_last_folder(self, folder: str) -> None:
         self._q.setValue("files/last_folder", folder)
+
+    # --- imported datasets ------------------------------------------------------------
+    def dataset_folders(self) -> list[str]:
+        """Folders (or files) the user imported as datasets, newest first; the ones
+        that no longer exist are left out."""
+        value = self._q.value("datasets/imported", [])
+        if isinstance(value, str):  # QSettings gives a str for a one-item list
+            value = [value]
+        return [str(p) for p in (value or []) if Path(str(p)).exists()][
+            :MAX_DATASET_FOLDERS
+        ]
+
+    def add_dataset_folder(self, path: str) -> None:
+        """Remember an imported dataset; its parent is where the next import starts."""
+        path = str(Path(path).resolve())
+        folders = [p for p in self.dataset_folders() if p != path]
+        self._q.setValue("datasets/imported", [path, *folders][:MAX_DATASET_FOLDERS])
+        self._q.setValue("datasets/last_folder", str(Path(path).parent))
+
+    def forget_dataset_folder(self, path: str) -> None:
+        folders = [p for p in self.dataset_folders() if p != str(Path(path).resolve())]
+        self._q.setValue("datasets/imported", folders)
+
+    def dataset_start_folder(self) -> str:
+        """Where the import dialog opens: beside the last import, else home."""
+        folder = str(self._q.value("datasets/last_folder", "", type=str))
+        return folder if folder and Path(folder).is_dir() else str(Path.home())
 
     # --- appearance -------------------------------------------------------------------
     def theme(self) -> str:

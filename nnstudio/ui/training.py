@@ -7,12 +7,16 @@ which lives in the GUI thread, re-emits it there. Stop and pause are
 becomes a `Finished(reason="failed")` event with one plain sentence.
 
 Shutdown (DESIGN.md §3): set stop, clear pause, `thread.quit()` directly, then a
-bounded `wait()`; `worker.finished` is never connected to `thread.quit`.
+bounded `wait()`; `worker.finished` is never connected to `thread.quit`. Closing the
+window waits at most `CLOSE_JOIN_MS`; a batch that outlasts it is abandoned and the
+process leaves through `exit_process` (see there why).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 import threading
 import time
 from typing import Any
@@ -24,7 +28,8 @@ from nnstudio.core.training.events import Epoch, Finished, ProbeRequest, Started
 from nnstudio.core.training.runs import RunRecorder
 
 log = logging.getLogger(__name__)
-JOIN_MS = 5000  # longest a close waits for the worker; one batch is far shorter
+JOIN_MS = 5000  # longest an ordinary stop waits for the worker thread to end
+CLOSE_JOIN_MS = 400  # closing waits this long for the batch: the close stays < 1 s
 
 
 def failure_text(exc: BaseException) -> str:
@@ -71,6 +76,41 @@ def abandon(thread: QThread, worker: QObject | None) -> None:
     log.warning("a worker thread did not stop in time; it is left to end by itself")
 
 
+def abandoned_running() -> int:
+    """How many abandoned worker threads are still inside their batch or read."""
+    return sum(1 for thread, _ in _ABANDONED if thread.isRunning())
+
+
+def exit_process(code: int) -> int:
+    """Return `code` when no abandoned worker is left; otherwise end the process now.
+
+    Why `os._exit` and not a plain daemon `threading.Thread` for the worker: a
+    thread still inside a long torch op when the interpreter exits cannot be made
+    safe from Python. Qt aborts when a running QThread is destroyed ("QThread:
+    Destroyed while thread is still running"); a daemon Python thread that comes back
+    from the op after finalization started is ended with `pthread_exit`, whose
+    forced unwinding through torch's C++ frames calls `std::terminate` ("terminate
+    called without an active exception", the SIGABRT seen in 5 of 8 closes); and
+    torch's static destructors may run under the op. Skipping finalization is the
+    one exit that races with none of them. Everything worth keeping is already on
+    disk by then (the autosave and the settings were written and synced in the
+    window's close), so only the standard streams and the log need a flush.
+    """
+    if abandoned_running() == 0:
+        return code
+    import os
+    import sys
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # closed or a broken pipe: nothing to keep
+                pass
+    os._exit(code)
+
+
 def _leave_a_core_for_the_gui() -> None:
     """Torch's CPU threads default to one per core; on a 2-core laptop they starve the
     GUI thread (and each other: measured 100x slower on a busy machine). Keep one
@@ -113,6 +153,9 @@ class TrainingWorker(QObject):
         from nnstudio.core.training import loop as train
 
         _leave_a_core_for_the_gui()
+        from nnstudio.core.network.shapes import warm_torch_imports
+
+        warm_torch_imports()  # before the optimizer imports it here, GC running
         spec, data, config, model = self._job
         kwargs = {"stop": self._stop, "pause": self._pause,
                   "probe_request": self._probe, "model": model}
@@ -183,6 +226,9 @@ class TrainingController(QObject):
         self._stop.clear()
         self._pause.clear()
         self._step.clear()
+        if "torch._dynamo" not in sys.modules:
+            # Qt garbage is freed here, in the GUI thread (warm_torch_imports says why)
+            gc.collect()
         self.spec, self.started, self.last_step = spec, None, None
         self.config = config
         self.run_fingerprint = (
@@ -356,6 +402,7 @@ class DataSource(QObject):
         self.key: tuple | None = None
         self.loading_key: tuple | None = None
         self.error = ""
+        self.failed_key: tuple | None = None  # a load that failed: not retried alone
         self._jobs: dict[DatasetWorker, tuple[QThread, threading.Event]] = {}
         self._current: DatasetWorker | None = None
 
@@ -368,6 +415,12 @@ class DataSource(QObject):
         key = (name, seed, tuple(sorted(options.items(), key=lambda kv: kv[0])))
         if (key == self.key and self.data is not None) or key == self.loading_key:
             return
+        if key == self.failed_key:
+            # the same dataset failed to load (a download with no connection): every
+            # settings change used to start that download again. Choosing another
+            # dataset and this one again, or `reload()`, retries.
+            return
+        self.failed_key = None
         self.cancel()
         self.error, self.data, self.key = "", None, key
         self.sig_data_changed.emit(None)
@@ -377,7 +430,8 @@ class DataSource(QObject):
             self._load_async(key)
 
     def reload(self) -> None:
-        key, self.key = self.key, None
+        """Load the current dataset again, also after a failure (a Retry)."""
+        key, self.key, self.failed_key = self.key, None, None
         if key is not None:
             self.request(key[0], key[1], dict(key[2]))
 
@@ -423,12 +477,14 @@ class DataSource(QObject):
             self.sig_loading.emit("")
 
     def shutdown(self, timeout_ms: int = JOIN_MS) -> bool:
+        """Cancel every load and join their threads within `timeout_ms` in all."""
         self.cancel()
-        ok = True
+        ok, deadline = True, time.monotonic() + timeout_ms / 1000
         for worker, (thread, cancel) in list(self._jobs.items()):
             cancel.set()
             thread.quit()
-            if not thread.wait(timeout_ms):  # a download stalled in a socket read
+            left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+            if not thread.wait(left_ms):  # a download stalled in a socket read
                 abandon(thread, worker)
                 ok = False
             self._jobs.pop(worker, None)
@@ -454,6 +510,8 @@ class DataSource(QObject):
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
         if self.sender() is self._current:
+            if message:  # a failure, not a cancel: wait for reload() to try again
+                self.failed_key = self.loading_key
             self._current, self.loading_key = None, None
             self.sig_loading.emit("")
             self._fail(message or tr_cancelled())

@@ -34,8 +34,8 @@ def load_path(path: Path, req: Request) -> Data:
             return _load_folder(path, req)
         if path.is_file():
             return _load_file(path, req)
-    except PermissionError as exc:
-        fail("bad_path", path=str(path), reason=exc.strerror or "permission denied")
+    except PermissionError:
+        fail("bad_path", path=str(path), reason=say("r_permission"))
     # a FIFO or a device exists but would block (or never end) when read
     reason = say("r_not_regular" if path.exists() else "r_not_found")
     fail("bad_path", path=str(path), reason=reason)

@@ -223,6 +223,7 @@ MESSAGES: dict[str, Text] = {
         "zh": "服务器对 {file} 返回了 HTTP {status}",
     },
     "r_other": {"en": "{detail}", "zh": "{detail}"},
+    "r_permission": {"en": "permission denied", "zh": "没有权限"},
 }
 
 

@@ -26,10 +26,11 @@ OPSET = 18  # the exporter's default in torch 2.x; Netron and onnxruntime read i
 _MESSAGES: dict[str, Text] = {
     "failed": {"en": "ONNX export failed: {detail}", "zh": "ONNX 导出失败：{detail}"},
     "missing": {
-        "en": "ONNX export needs the Python package(s) {missing} — install them with: "
-        "pip install {packages}",
-        "zh": "ONNX 导出需要 Python 包 {missing}——请用以下命令安装："
-        "pip install {packages}",
+        "en": "ONNX export needs the Python package(s) {missing} — install the "
+        "export extras with \"pip install -e '.[export]'\" in the nnstudio folder "
+        "(or: pip install {packages})",
+        "zh": "ONNX 导出需要 Python 包 {missing}——请在 nnstudio 文件夹中运行 "
+        "\"pip install -e '.[export]'\" 安装导出扩展(或：pip install {packages})",
     },
 }
 

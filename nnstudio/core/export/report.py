@@ -38,10 +38,16 @@ _SETTINGS = (  # (config key, label)
 # says it); `_msg()` picks the user's language when the error is raised.
 _MESSAGES: dict[str, Text] = {
     "tensorboard": {
-        "en": "TensorBoard files need the 'tensorboard' package: install it with "
-        "'pip install tensorboard' and export again",
-        "zh": "导出 TensorBoard 文件需要 'tensorboard' 包：请用 "
-        "'pip install tensorboard' 安装后再导出",
+        "en": "TensorBoard files need the 'tensorboard' package: install the export "
+        "extras with \"pip install -e '.[export]'\" in the nnstudio folder (or "
+        "'pip install tensorboard') and export again",
+        "zh": "导出 TensorBoard 文件需要 'tensorboard' 包：请在 nnstudio 文件夹中运行 "
+        "\"pip install -e '.[export]'\" 安装导出扩展(或 'pip install tensorboard')，"
+        "然后再导出",
+    },
+    "graph": {
+        "en": "TensorBoard could not trace the network's graph: {detail}",
+        "zh": "TensorBoard 无法追踪网络的计算图：{detail}",
     },
     "no-folder": {
         "en": "cannot create the folder {folder}: {reason}",
@@ -194,26 +200,73 @@ def tensorboard_available() -> bool:
     return True
 
 
-def write_tensorboard(run: Mapping[str, Any], folder: str | Path) -> Path:
+def write_tensorboard(
+    run: Mapping[str, Any], folder: str | Path, graph: bool = True
+) -> Path:
     """Write the run as TensorBoard event files under folder/<run id>.
 
+    With `graph`, the network the run trained (rebuilt from its spec; the structure
+    does not depend on the weights) goes in too, for TensorBoard's Graphs tab.
     Raises NNStudioError (code "tensorboard-missing") with an install hint when the
     package is absent.
     """
-    try:
-        from torch.utils.tensorboard import SummaryWriter
-    except Exception:
-        raise NNStudioError(_msg("tensorboard"), "tensorboard-missing") from None
-    logdir = Path(folder) / _slug(str(run.get("id") or "run"))
-    writer = SummaryWriter(log_dir=str(logdir))
+    writer_class = _summary_writer()
+    logdir = Path(folder) / _slug(str(run.get("id") or run.get("name") or "run"))
+    writer = writer_class(log_dir=str(logdir))
     try:
         _write_scalars(writer, run)
         settings = run.get("settings", {})
         writer.add_text("settings", "\n".join(settings_table(run)))
         writer.add_text("network", settings.get("spec_summary", ""))
+        if graph and settings.get("spec"):
+            write_graph(writer, settings["spec"])
     finally:
         writer.close()
     return logdir
+
+
+def write_network_tensorboard(
+    spec: Mapping[str, Any], folder: str | Path, name: str = "network"
+) -> Path:
+    """The graph alone (a network with no runs yet) under folder/<name>."""
+    logdir = Path(folder) / _slug(name)
+    writer = _summary_writer()(log_dir=str(logdir))
+    try:
+        write_graph(writer, spec)
+    finally:
+        writer.close()
+    return logdir
+
+
+def _summary_writer() -> Any:
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except Exception:
+        raise NNStudioError(_msg("tensorboard"), "tensorboard-missing") from None
+    return SummaryWriter
+
+
+def write_graph(writer: Any, spec: Mapping[str, Any]) -> None:
+    """Trace the network on an example batch into the writer's Graphs tab."""
+    import warnings
+
+    import torch
+
+    from nnstudio.core.network.build import build_model
+    from nnstudio.core.network.spec import NetworkSpec
+
+    network = NetworkSpec.from_dict(spec)
+    try:
+        model = build_model(network, seed=0).eval()
+        with warnings.catch_warnings():  # tracing warns torch developers, not users
+            warnings.simplefilter("ignore")
+            example = torch.randn(
+                (1, *network.input_shape), generator=torch.Generator().manual_seed(0)
+            )
+            writer.add_graph(model, example)
+    except Exception as exc:  # tracing raises many kinds; the user needs one line
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise NNStudioError(_msg("graph", detail=detail), "tensorboard") from None
 
 
 def _write_scalars(writer: Any, run: Mapping[str, Any]) -> None:

@@ -729,8 +729,9 @@ def _local_derivative(out: torch.Tensor, net: torch.Tensor) -> torch.Tensor:
     """dout/dnet per unit: elementwise activations make the Jacobian diagonal."""
     if out is net:  # no activation: out = net
         return torch.ones_like(net)
-    ones = torch.ones_like(out)
-    return torch.autograd.grad(out, net, ones, retain_graph=True)[0].detach()
+    # the gradient of the sum is the same diagonal; passing `grad_outputs` instead
+    # makes torch import sympy (1.5 s) on first use, while the window opens
+    return torch.autograd.grad(out.sum(), net, retain_graph=True)[0].detach()
 
 
 @contextmanager

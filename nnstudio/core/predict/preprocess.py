@@ -19,14 +19,21 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps
 
-try:  # scipy ships with scikit-learn; the numpy fallbacks only keep this importable
-    from scipy import ndimage
-except ImportError:  # pragma: no cover
-    ndimage = None
-
 from nnstudio.core.errors import PredictError
 from nnstudio.core.i18n import formatter
 from nnstudio.core.userfiles import UserFileError, open_image
+
+
+def _ndimage() -> Any:
+    """scipy.ndimage, imported on first use (0.7 s: kept off the window's start);
+    None without scipy (it ships with scikit-learn; the numpy fallbacks only keep
+    this importable)."""
+    try:
+        from scipy import ndimage
+    except ImportError:  # pragma: no cover
+        return None
+    return ndimage
+
 
 MAX_SIDE = 1024  # files are decoded/shrunk to this first: an 8000 px photo stays small
 BOX_FRACTION = 20 / 28  # MNIST fits each digit in 20x20 of its 28x28 field
@@ -152,6 +159,7 @@ def _ink(gray: np.ndarray) -> np.ndarray | None:
 
 def _drop_specks(ink: np.ndarray) -> np.ndarray:
     """Remove dust and stray taps far smaller than the drawing (keeps the largest)."""
+    ndimage = _ndimage()
     if ndimage is None:
         return ink
     labels, n = ndimage.label(ink > INK_LEVEL)
@@ -228,6 +236,7 @@ def _morph(ink: np.ndarray, radius: int, *, grow: bool) -> np.ndarray:
     ink = np.pad(ink, radius) if grow else ink
     yy, xx = np.mgrid[-radius : radius + 1, -radius : radius + 1]
     disk = xx * xx + yy * yy <= radius * radius + radius
+    ndimage = _ndimage()
     if ndimage is not None:
         op = ndimage.grey_dilation if grow else ndimage.grey_erosion
         return op(ink, footprint=disk, mode="constant", cval=0.0).astype(np.float32)
@@ -268,6 +277,7 @@ def _centre_of_mass(img: np.ndarray) -> tuple[float, float]:
     total = float(img.sum())
     if total <= 0:
         return _mid(img.shape)
+    ndimage = _ndimage()
     if ndimage is not None:
         cy, cx = ndimage.center_of_mass(img)
         return float(cy), float(cx)

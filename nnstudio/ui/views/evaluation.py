@@ -124,16 +124,24 @@ class EvaluationView(View):
             self.select_cell(*self.cell)
         else:
             self._summarize(cm)
+            self._list_samples(self.worst_mistakes())
 
     def _summarize(self, cm: np.ndarray) -> None:
-        """Until a cell is picked: how many are right, and what clicking does."""
+        """Until a cell is picked: how many are right, and the most confident
+        mistakes of every cell below (they were there only after a click)."""
         right, total = int(np.trace(cm)), int(cm.sum())
         self.caption.setText(
             self.tr(
-                "{right} of {total} validation samples classified correctly. Click a "
-                "cell to see its samples; the cells off the diagonal are the mistakes."
+                "{right} of {total} validation samples classified correctly. The most "
+                "confident mistakes are listed below; click a cell to see its samples."
             ).format(right=f"{right:,}", total=f"{total:,}")
         )
+
+    def worst_mistakes(self) -> list[tuple[int, int, int, float]]:
+        """Every mistake the run sent, most confident first."""
+        if self.latest is None:
+            return []
+        return sorted(self.latest.mistakes, key=lambda m: -m[3])[:MAX_LISTED]
 
     def _draw_counts(self, cm: np.ndarray) -> None:
         n = cm.shape[0]
@@ -200,6 +208,13 @@ class EvaluationView(View):
                 "the {k} most confident mistakes first:"
             ).format(n=count, t=names[true], p=names[pred], k=len(listed))
         )
+        self._list_samples(listed)
+
+    def _list_samples(self, listed: list[tuple[int, int, int, float]]) -> None:
+        self.samples.clear()
+        if self.latest is None:
+            return
+        names = self._names(len(self.latest.confusion))
         for index, t, p, conf in listed:
             text = self.tr("#{i}  true: {t}  predicted: {p} ({c})").format(
                 i=index, t=names[t], p=names[p], c=f"{conf:.0%}"

@@ -7,6 +7,8 @@ the early layers stop learning (vanishing) or the norms run away (exploding).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
@@ -14,6 +16,12 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from nnstudio.core.training.events import Epoch, Probe, Started
 from nnstudio.core.training.gradient_diagnosis import MIN_PROBES, Diagnosis, diagnose
+from nnstudio.ui.plot_style import (
+    fit_legend_columns,
+    legend_below,
+    thinned_ticks,
+    use_tidy_log_axis,
+)
 from nnstudio.ui.provenance import banner
 from nnstudio.ui.views.base import EPS, View, depth_colors, layer_label
 from nnstudio.ui.views.buffers import SeriesBuffer
@@ -40,17 +48,15 @@ class GradientsView(View):
     def _build(self) -> None:
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("gradientPlot")
-        self.plot.setLogMode(y=True)
+        use_tidy_log_axis(self.plot)
         self.plot.setLabel("left", self.tr("gradient norm (log scale)"))
         self.plot.setLabel("bottom", self.tr("training step"))
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(
-            offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(0, 0, 0, 160)
-        )
+        self.legend = legend_below(self.plot)
         self.bars = pg.PlotWidget()
         self.bars.setObjectName("gradientBars")
         self.bars.setTitle(self.tr("latest gradient norm per layer"))
-        self.bars.setLogMode(y=True)  # bars carry log10 values; the axis labels match
+        use_tidy_log_axis(self.bars)  # bars carry log10 values; the labels match
         self.bar_item = pg.BarGraphItem(x=[], height=[], width=0.7)
         self.bars.addItem(self.bar_item)
         self.heat = pg.PlotWidget()
@@ -129,8 +135,9 @@ class GradientsView(View):
         self._curves = []
         for name, color in zip(self.layers, colors, strict=True):
             curve = self.plot.plot(
-                pen=pg.mkPen(color, width=2), name=layer_label(name, self.frozen),
-                connect="finite"
+                pen=pg.mkPen(color, width=2),
+                name=layer_label(name, self.frozen),
+                connect="finite",
             )
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
@@ -140,13 +147,24 @@ class GradientsView(View):
             height=np.zeros(len(colors)),
             brushes=[pg.mkBrush(c) for c in colors],
         )
-        numbers = [n.split("_")[0] for n in self.layers]  # as the legend and stack
-        self.bars.getAxis("bottom").setTicks([list(enumerate(numbers))])
-        self.heat.getAxis("left").setTicks(
-            [[(i + 0.5, number) for i, number in enumerate(numbers)]]
-        )
+        self._layout_labels()
         self.heat_item.clear()
         self._show_banner()
+
+    def _layout_labels(self) -> None:
+        """Layer numbers under the bars and beside the heat map, thinned when they
+        would overprint (31 layers); legend entries side by side as width allows."""
+        numbers = [n.split("_")[0] for n in self.layers]  # as the legend and stack
+        self.bars.getAxis("bottom").setTicks(
+            [thinned_ticks(numbers, self.bars.width() * 0.85)]
+        )
+        rows = thinned_ticks(numbers, self.heat.height() * 0.6, per_label_px=14)
+        self.heat.getAxis("left").setTicks([[(i + 0.5, t) for i, t in rows]])
+        fit_legend_columns(self.legend, self.plot.width() * 0.9)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._layout_labels()
 
     def draw(self) -> None:
         xs, ys = self.series()

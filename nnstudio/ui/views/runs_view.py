@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -32,6 +33,11 @@ from nnstudio.core.errors import NNStudioError
 from nnstudio.core.export import report
 from nnstudio.core.training import runs
 from nnstudio.core.training.events import Finished, Started
+from nnstudio.ui.plot_style import (
+    fit_legend_columns,
+    legend_below,
+    use_tidy_log_axis,
+)
 from nnstudio.ui.studio import Studio
 from nnstudio.ui.views.base import EPS, View, class_color
 from nnstudio.ui.views.export import png_bytes, render_views
@@ -90,6 +96,12 @@ class RunsView(View):
         box.addWidget(self.status)
         self.difference = QLabel()
         self.difference.setObjectName("runsDifference")
+        # wraps, and never asks for width: a long difference grew the window from
+        # 1440 to 1794 px (wider than the screen) and it never shrank back
+        self.difference.setWordWrap(True)
+        self.difference.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
         self.loss_plot = self._plot("runsLossPlot", self.tr("training loss"), log=True)
         self.acc_plot = self._plot("runsAccuracyPlot", self.tr("validation accuracy"))
         self.grad_plot = self._plot(
@@ -111,12 +123,11 @@ class RunsView(View):
     def _plot(self, name: str, title: str, log: bool = False) -> pg.PlotWidget:
         plot = pg.PlotWidget(title=title)
         plot.setObjectName(name)
-        plot.setLogMode(y=log)
+        if log:
+            use_tidy_log_axis(plot)
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.setLabel("bottom", self.tr("epochs"))
-        plot.addLegend(
-            offset=(-10, 10), labelTextSize="8pt", brush=pg.mkBrush(0, 0, 0, 160)
-        )
+        legend_below(plot)
         return plot
 
     # --- records ----------------------------------------------------------------------
@@ -135,7 +146,9 @@ class RunsView(View):
     def load_history(self, history: list[dict[str, Any]]) -> None:
         """Show the runs of a project's history (ours, or the trainer's summaries)."""
         self.runs = [runs.from_history_entry(h) for h in history if isinstance(h, dict)]
-        self.checked = {r["id"] for r in self.runs[-2:] if r.get("id")}
+        last = self.runs[-1:] and dataset_of(self.runs[-1])
+        same = [r for r in self.runs if dataset_of(r) == last]
+        self.checked = {r["id"] for r in same[-2:] if r.get("id")}
         self._fill_list()
         self.dirty = True
 
@@ -143,6 +156,12 @@ class RunsView(View):
         self.recorder = runs.RunRecorder(*self._run_settings())
         self.recorder.feed(e)
         self.runs.append(self.recorder.record)
+        # overlay only runs on the same data: other datasets' losses are not
+        # comparable on one axis (tick them to overlay them anyway)
+        dataset = dataset_of(self.recorder.record)
+        self.checked = {
+            r.get("id") for r in self.runs if dataset_of(r) == dataset
+        } & self.checked
         self.checked.add(e.run_id)
         self._fill_list()
 
@@ -198,7 +217,7 @@ class RunsView(View):
         self.run_list.blockSignals(True)
         self.run_list.clear()
         for i, r in enumerate(self.runs):
-            text = runs.run_label(r, i)
+            text = f"{runs.run_label(r, i)} · {dataset_of(r)}"
             if not r.get("stopped_reason"):
                 text += self.tr(" (running)")
             item = QListWidgetItem(text)
@@ -242,11 +261,7 @@ class RunsView(View):
     # --- drawing ----------------------------------------------------------------------
     def draw(self) -> None:
         chosen = self.selected()
-        labels = (
-            runs.difference_labels(chosen)
-            if len(chosen) > 1
-            else [runs.run_label(r) for r in chosen]
-        )
+        labels = self.curve_labels(chosen)
         key = tuple(
             (r.get("id"), label) for r, label in zip(chosen, labels, strict=True)
         )
@@ -256,6 +271,25 @@ class RunsView(View):
         for i, r in enumerate(chosen):
             self._set_curves(i, r)
         self.difference.setText(self._difference_text(chosen, labels))
+
+    def curve_labels(self, chosen: list[dict[str, Any]]) -> list[str]:
+        """One distinct name per run: what sets it apart ("ReLU+BatchNorm"), with
+        its dataset when the runs' datasets differ and its number when two names
+        would still be the same ("#3 20 epochs", not "20 epochs" five times)."""
+        what = (
+            runs.difference_labels(chosen)
+            if len(chosen) > 1
+            else [runs.run_label(r) for r in chosen]
+        )
+        if len({dataset_of(r) for r in chosen}) > 1:
+            what = [f"{dataset_of(r)}: {w}" for r, w in zip(chosen, what, strict=True)]
+        if len(set(what)) < len(what):
+            index = {id(r): i for i, r in enumerate(self.runs)}
+            what = [
+                f"#{index.get(id(r), 0) + 1} {w}"
+                for r, w in zip(chosen, what, strict=True)
+            ]
+        return what
 
     def _difference_text(self, chosen: list[dict], labels: list[str]) -> str:
         if len(chosen) == 2:
@@ -292,6 +326,8 @@ class RunsView(View):
                     self.grad_plot.plot(pen=dashed, connect="finite"),
                 )
             )
+        for plot in (self.loss_plot, self.acc_plot, self.grad_plot):
+            fit_legend_columns(plot.plotItem.legend, plot.width() * 0.9)
 
     def _set_curves(self, i: int, r: dict[str, Any]) -> None:
         loss, acc, first, last = self.curves[i]
@@ -375,6 +411,13 @@ class RunsView(View):
                 self.status.setText(self.status.text() + "\n" + str(exc))
         self.sig_report_written.emit(str(path))
         return path
+
+
+def dataset_of(run: dict[str, Any]) -> str:
+    """The dataset a run trained on, as the list shows it (a path by its name)."""
+    config = (run.get("settings") or {}).get("config") or {}
+    name = str(config.get("dataset") or "?")
+    return Path(name).name if ("/" in name or "\\" in name) else name
 
 
 def _folder_name(run: dict[str, Any]) -> str:

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from nnstudio.core.training.events import Probe, Started
-from nnstudio.ui.views.base import View, short_layer
+from nnstudio.ui.studio import Studio
+from nnstudio.ui.views.base import ProbeDemand, View, short_layer
 from nnstudio.ui.views.buffers import SnapshotBuffer
 from nnstudio.ui.views.miniplot import MiniPlot
 from nnstudio.ui.views.tiles import TileGrid
@@ -65,6 +66,14 @@ class WeightsView(View):
             )
         )
         layout.addWidget(split, 1)
+
+    def bind(self, studio: Studio, demand: ProbeDemand | None = None) -> None:
+        super().bind(studio, demand)
+        # the weights probe samples a bounded number of weights: cheap enough to
+        # ask for always, so the history is there when the tab is opened after
+        # training (it was empty unless the tab had been open all along)
+        if self._demand is not None:
+            self._demand.want("weights-history", self.PROBES)
 
     def reset(self, started: Started | None = None) -> None:
         self._set_layers(tuple(started.param_layers) if started else ())
