@@ -4,139 +4,144 @@
     <context>
         <name>nnstudio</name>
         <message>
-            <location filename="../ui/autosave.py" line="179" />
+            <location filename="../ui/autosave.py" line="188" />
             <source>Stop the training before opening a project.</source>
             <translation>请先停止训练，再打开项目。</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="204" />
+            <location filename="../ui/autosave.py" line="213" />
             <source>Saved {path}</source>
             <translation>已保存 {path}</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="215" />
+            <location filename="../ui/autosave.py" line="224" />
             <source>Save project</source>
             <translation>保存项目</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="228" />
+            <location filename="../ui/autosave.py" line="237" />
             <source>Open project</source>
             <translation>打开项目</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="240" />
+            <location filename="../ui/autosave.py" line="249" />
             <source>Stop the training before starting a new project.</source>
             <translation>请先停止训练，再新建项目。</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="267" />
+            <location filename="../ui/autosave.py" line="276" />
             <source>Unsaved changes</source>
             <translation>未保存的更改</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="268" />
+            <location filename="../ui/autosave.py" line="277" />
             <source>{name} has unsaved changes. Save them?</source>
             <translation>{name} 有未保存的更改。要保存吗？</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="284" />
+            <location filename="../ui/autosave.py" line="293" />
             <source>&amp;New</source>
             <translation>新建(&amp;N)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="286" />
+            <location filename="../ui/autosave.py" line="295" />
             <source>&amp;Open…</source>
             <translation>打开(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="288" />
+            <location filename="../ui/autosave.py" line="297" />
             <source>Open &amp;Recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="292" />
+            <location filename="../ui/autosave.py" line="301" />
             <source>&amp;Save</source>
             <translation>保存(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="295" />
+            <location filename="../ui/autosave.py" line="304" />
             <source>Save &amp;As…</source>
             <translation>另存为(&amp;A)…</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="299" />
+            <location filename="../ui/autosave.py" line="308" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="314" />
+            <location filename="../ui/autosave.py" line="323" />
             <source>(none yet)</source>
             <translation>(暂无)</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="318" />
+            <location filename="../ui/autosave.py" line="327" />
             <source>Clear the list</source>
             <translation>清空列表</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="334" />
+            <location filename="../ui/autosave.py" line="343" />
             <source>nnstudio did not close properly last time. Restore the autosaved project?</source>
             <translation>nnstudio 上次没有正常关闭。要恢复自动保存的项目吗？</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="339" />
+            <location filename="../ui/autosave.py" line="348" />
             <source>Restore</source>
             <translation>恢复</translation>
         </message>
         <message>
-            <location filename="../ui/autosave.py" line="340" />
+            <location filename="../ui/autosave.py" line="349" />
             <source>Discard</source>
             <translation>丢弃</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="70" />
+            <location filename="../ui/data_box.py" line="72" />
             <source>{name} (download)</source>
             <translation>{name}(需下载)</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="92" />
+            <location filename="../ui/data_box.py" line="94" />
+            <source>{name} (imported)</source>
+            <translation>{name}(已导入)</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_box.py" line="100" />
             <source>{name} (drawn)</source>
             <translation>{name}(手绘)</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="149" />
+            <location filename="../ui/data_box.py" line="161" />
             <source>{n} training / {m} validation samples</source>
             <translation>{n} 个训练样本 / {m} 个验证样本</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="153" />
+            <location filename="../ui/data_box.py" line="165" />
             <source>, {k} classes</source>
             <translation>，{k} 个类别</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="155" />
+            <location filename="../ui/data_box.py" line="167" />
             <source>, regression</source>
             <translation>，回归</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="165" />
-            <location filename="../ui/data_box.py" line="167" />
+            <location filename="../ui/data_box.py" line="177" />
+            <location filename="../ui/data_box.py" line="179" />
             <source>Loading {name}…</source>
             <translation>正在加载 {name}…</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="194" />
+            <location filename="../ui/data_box.py" line="206" />
             <source>Loading cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="201" />
+            <location filename="../ui/data_box.py" line="213" />
             <source>Could not load this dataset (see the message above).</source>
             <translation>无法加载这个数据集(见上方消息)。</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="205" />
-            <location filename="../ui/main_window.py" line="523" />
+            <location filename="../ui/data_box.py" line="217" />
+            <location filename="../ui/main_window.py" line="545" />
             <source>The dataset could not be loaded: {m}</source>
             <translation>无法加载数据集：{m}</translation>
         </message>
@@ -262,27 +267,27 @@
             <translation>{title} 的权重已核对，可以使用：{path}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="76" />
+            <location filename="../ui/layer_editor.py" line="77" />
             <source>from {lo} to {hi}</source>
             <translation>范围 {lo} 到 {hi}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="77" />
+            <location filename="../ui/layer_editor.py" line="78" />
             <source> (not included)</source>
             <translation>(不含)</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="100" />
+            <location filename="../ui/layer_editor.py" line="101" />
             <source>'{raw}' is not a whole number</source>
             <translation>“{raw}”不是整数</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="108" />
+            <location filename="../ui/layer_editor.py" line="109" />
             <source>{value} is outside the range {range}</source>
             <translation>{value} 超出范围：{range}</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="267" />
+            <location filename="../ui/layer_editor.py" line="274" />
             <location filename="../ui/stack_model.py" line="240" />
             <source>in {a} → out {b}, {n} parameters</source>
             <translation>输入 {a} → 输出 {b}，{n} 个参数</translation>
@@ -506,7 +511,7 @@
             <translation>输出：{names}</translation>
         </message>
         <message>
-            <location filename="../ui/training.py" line="475" />
+            <location filename="../ui/training.py" line="533" />
             <source>loading was cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
@@ -662,104 +667,104 @@
     <context>
         <name>CurvesView</name>
         <message>
-            <location filename="../ui/curves.py" line="155" />
+            <location filename="../ui/curves.py" line="157" />
             <source>epoch</source>
             <translation>轮次</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="156" />
+            <location filename="../ui/curves.py" line="158" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="156" />
+            <location filename="../ui/curves.py" line="158" />
             <source>loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="158" />
-            <location filename="../ui/curves.py" line="364" />
+            <location filename="../ui/curves.py" line="160" />
+            <location filename="../ui/curves.py" line="366" />
             <source>Validation accuracy</source>
             <translation>验证准确率</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="158" />
-            <location filename="../ui/curves.py" line="365" />
+            <location filename="../ui/curves.py" line="160" />
+            <location filename="../ui/curves.py" line="367" />
             <source>accuracy %</source>
             <translation>准确率 %</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="162" />
+            <location filename="../ui/curves.py" line="164" />
             <source>Training loss per batch (faint: raw, solid: smoothed) and per epoch, validation loss per epoch. Lower is better.</source>
             <translation>每批次的训练损失(淡色：原始值，实线：平滑后)和每轮的训练损失，以及每轮的验证损失。越低越好。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="169" />
+            <location filename="../ui/curves.py" line="171" />
             <source>Share of validation samples classified correctly after each epoch.</source>
             <translation>每轮结束后被正确分类的验证样本所占比例。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="173" />
+            <location filename="../ui/curves.py" line="175" />
             <source>Log scale</source>
             <translation>对数坐标</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="177" />
+            <location filename="../ui/curves.py" line="179" />
             <source>Show the loss on a logarithmic axis: small late improvements become visible.</source>
             <translation>用对数坐标轴显示损失：后期的微小改进也能看清。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="182" />
+            <location filename="../ui/curves.py" line="184" />
             <source>&amp;Log-Scale Loss</source>
             <translation>对数坐标显示损失(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="189" />
+            <location filename="../ui/curves.py" line="191" />
             <source>Move the mouse over a plot to read values.</source>
             <translation>把鼠标移到图上即可读取数值。</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="207" />
+            <location filename="../ui/curves.py" line="209" />
             <source>batch (raw)</source>
             <translation>批次(原始)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="208" />
+            <location filename="../ui/curves.py" line="210" />
             <source>batch (smoothed)</source>
             <translation>批次(平滑)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="209" />
+            <location filename="../ui/curves.py" line="211" />
             <source>train / epoch</source>
             <translation>训练 / 每轮</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="210" />
+            <location filename="../ui/curves.py" line="212" />
             <source>validation / epoch</source>
             <translation>验证 / 每轮</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="211" />
+            <location filename="../ui/curves.py" line="213" />
             <source>validation</source>
             <translation>验证</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="212" />
+            <location filename="../ui/curves.py" line="214" />
             <source>train</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="291" />
+            <location filename="../ui/curves.py" line="293" />
             <source>loss became NaN/Inf</source>
             <translation>损失变成了 NaN/Inf</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="360" />
+            <location filename="../ui/curves.py" line="362" />
             <source>Validation R² (1 = perfect fit)</source>
             <translation>验证 R²(1 表示完美拟合)</translation>
         </message>
         <message>
-            <location filename="../ui/curves.py" line="450" />
+            <location filename="../ui/curves.py" line="452" />
             <source>epoch {x}</source>
             <translation>第 {x} 轮</translation>
         </message>
@@ -767,42 +772,42 @@
     <context>
         <name>DataBox</name>
         <message>
-            <location filename="../ui/data_box.py" line="44" />
+            <location filename="../ui/data_box.py" line="46" />
             <source>Data</source>
             <translation>数据</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="79" />
+            <location filename="../ui/data_box.py" line="81" />
             <source>The data to learn from; its input shape becomes the network's input.</source>
             <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="87" />
+            <location filename="../ui/data_box.py" line="89" />
             <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
             <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="96" />
+            <location filename="../ui/data_box.py" line="104" />
             <source>Draw…</source>
             <translation>手绘…</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="98" />
+            <location filename="../ui/data_box.py" line="106" />
             <source>New drawn dataset…: name classes and draw examples of each</source>
             <translation>新建手绘数据集…：给类别命名并为每个类别画出样例</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="127" />
+            <location filename="../ui/data_box.py" line="137" />
             <source>Choose a data folder</source>
             <translation>选择数据文件夹</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="167" />
+            <location filename="../ui/data_box.py" line="179" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="170" />
+            <location filename="../ui/data_box.py" line="182" />
             <source>Dataset</source>
             <translation>数据集</translation>
         </message>
@@ -810,7 +815,7 @@
     <context>
         <name>DataPreview</name>
         <message>
-            <location filename="../ui/data_preview.py" line="110" />
+            <location filename="../ui/data_preview.py" line="113" />
             <source>Training points; colour = class</source>
             <translation>训练点；颜色表示类别</translation>
         </message>
@@ -998,22 +1003,22 @@
             <translation>第一轮结束后会显示混淆矩阵。点击单元格可查看其中的样本。</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="133" />
-            <source>{right} of {total} validation samples classified correctly. Click a cell to see its samples; the cells off the diagonal are the mistakes.</source>
-            <translation>{total} 个验证样本中有 {right} 个分类正确。点击一个格子查看其中的样本；对角线以外的格子就是分错的样本。</translation>
+            <location filename="../ui/views/evaluation.py" line="135" />
+            <source>{right} of {total} validation samples classified correctly. The most confident mistakes are listed below; click a cell to see its samples.</source>
+            <translation>{total} 个验证样本中有 {right} 个分类正确。下面列出最有把握的错误；点击一个格子可查看其中的样本。</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="191" />
+            <location filename="../ui/views/evaluation.py" line="199" />
             <source>{n} samples of {name} classified correctly.</source>
             <translation>{n} 个 {name} 样本被正确分类。</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="199" />
+            <location filename="../ui/views/evaluation.py" line="207" />
             <source>{n} samples of {t} taken for {p}; the {k} most confident mistakes first:</source>
             <translation>{n} 个 {t} 样本被误判为 {p}；最有把握的 {k} 个错误排在前面：</translation>
         </message>
         <message>
-            <location filename="../ui/views/evaluation.py" line="204" />
+            <location filename="../ui/views/evaluation.py" line="219" />
             <source>#{i}  true: {t}  predicted: {p} ({c})</source>
             <translation>#{i}  真实：{t}  预测：{p} ({c})</translation>
         </message>
@@ -1069,33 +1074,33 @@
     <context>
         <name>GradientsView</name>
         <message>
-            <location filename="../ui/views/gradients.py" line="44" />
+            <location filename="../ui/views/gradients.py" line="52" />
             <source>gradient norm (log scale)</source>
             <translation>梯度范数(对数坐标)</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="45" />
-            <location filename="../ui/views/gradients.py" line="59" />
+            <location filename="../ui/views/gradients.py" line="53" />
+            <location filename="../ui/views/gradients.py" line="65" />
             <source>training step</source>
             <translation>训练步</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="52" />
+            <location filename="../ui/views/gradients.py" line="58" />
             <source>latest gradient norm per layer</source>
             <translation>各层最新的梯度范数</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="58" />
+            <location filename="../ui/views/gradients.py" line="64" />
             <source>log10 gradient norm: layer x time</source>
             <translation>log10 梯度范数：层 × 时间</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="195" />
+            <location filename="../ui/views/gradients.py" line="213" />
             <source>The early layers are barely learning: the first layer's gradient is {ratio} of the last layer's (under 1/100). This is the vanishing-gradient problem: each Sigmoid or Tanh layer shrinks the gradient on its way back. Cures: ReLU activations, He initialisation, BatchNorm, residual connections.</source>
             <translation>前面的层几乎没有在学习：第一层的梯度只有最后一层的 {ratio}(不到 1/100)。这就是梯度消失问题：梯度在反向传播时每经过一个 Sigmoid 或 Tanh 层都会变小。解决办法：ReLU 激活函数、He 初始化、批归一化(BatchNorm)、残差连接。</translation>
         </message>
         <message>
-            <location filename="../ui/views/gradients.py" line="203" />
+            <location filename="../ui/views/gradients.py" line="221" />
             <source>The gradients are exploding: their norms keep growing, so every step throws the weights further off. Lower the learning rate, or clip the gradients (gradient clipping in the training settings).</source>
             <translation>梯度爆炸了：梯度范数不断增大，每一步都让权重偏离得更远。请降低学习率，或裁剪梯度(在训练设置中打开梯度裁剪)。</translation>
         </message>
@@ -1438,57 +1443,57 @@
     <context>
         <name>LayerEditor</name>
         <message>
-            <location filename="../ui/layer_editor.py" line="209" />
+            <location filename="../ui/layer_editor.py" line="216" />
             <source>No layer selected</source>
             <translation>未选中层</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="211" />
+            <location filename="../ui/layer_editor.py" line="218" />
             <source>Select a card in the network to edit its parameters.</source>
             <translation>在网络中选中一张卡片即可编辑它的参数。</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="304" />
+            <location filename="../ui/layer_editor.py" line="311" />
             <source>Frozen</source>
             <translation>冻结</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="307" />
+            <location filename="../ui/layer_editor.py" line="314" />
             <source>A frozen layer keeps its weights: training leaves it unchanged. Freeze a pretrained body and train only a new head.</source>
             <translation>冻结的层保持其权重不变：训练不会改变它。可以冻结预训练的主体，只训练新的输出头。</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="314" />
+            <location filename="../ui/layer_editor.py" line="321" />
             <source>This layer learns at the learning rate times this factor (1 = as the others, 0.1 = ten times slower)</source>
             <translation>这一层的学习率 = 学习率 × 这个倍数(1 = 与其他层相同，0.1 = 慢十倍)</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="317" />
+            <location filename="../ui/layer_editor.py" line="324" />
             <source>Training</source>
             <translation>训练</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="318" />
+            <location filename="../ui/layer_editor.py" line="325" />
             <source>lr factor</source>
             <translation>学习率倍数</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="342" />
+            <location filename="../ui/layer_editor.py" line="349" />
             <source>Stage</source>
             <translation>阶段</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="342" />
+            <location filename="../ui/layer_editor.py" line="349" />
             <source>Output</source>
             <translation>输出</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="342" />
+            <location filename="../ui/layer_editor.py" line="349" />
             <source>Parameters</source>
             <translation>参数</translation>
         </message>
         <message>
-            <location filename="../ui/layer_editor.py" line="362" />
+            <location filename="../ui/layer_editor.py" line="369" />
             <source>{title}: {n} stages</source>
             <translation>{title}：{n} 个阶段</translation>
         </message>
@@ -1496,67 +1501,67 @@
     <context>
         <name>LayerPalette</name>
         <message>
-            <location filename="../ui/palette.py" line="45" />
+            <location filename="../ui/palette.py" line="48" />
             <source>Drag a layer into the network (or double-click it).</source>
             <translation>把层拖进网络(或双击它)。</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="51" />
+            <location filename="../ui/palette.py" line="54" />
             <source>Dense</source>
             <translation>全连接</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="52" />
+            <location filename="../ui/palette.py" line="55" />
             <source>Convolution</source>
             <translation>卷积</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="53" />
+            <location filename="../ui/palette.py" line="56" />
             <source>Pooling</source>
             <translation>池化</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="54" />
+            <location filename="../ui/palette.py" line="57" />
             <source>Activation</source>
             <translation>激活函数</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="55" />
+            <location filename="../ui/palette.py" line="58" />
             <source>Regularization</source>
             <translation>正则化</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="56" />
+            <location filename="../ui/palette.py" line="59" />
             <source>Normalization</source>
             <translation>归一化</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="57" />
+            <location filename="../ui/palette.py" line="60" />
             <source>Structure</source>
             <translation>结构</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="58" />
+            <location filename="../ui/palette.py" line="61" />
             <source>Blocks</source>
             <translation>模块</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="59" />
+            <location filename="../ui/palette.py" line="62" />
             <source>Pretrained</source>
             <translation>预训练</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="60" />
+            <location filename="../ui/palette.py" line="63" />
             <source>Sequence</source>
             <translation>序列</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="61" />
+            <location filename="../ui/palette.py" line="64" />
             <source>Recurrent</source>
             <translation>循环</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="62" />
+            <location filename="../ui/palette.py" line="65" />
             <source>Attention</source>
             <translation>注意力</translation>
         </message>
@@ -1610,163 +1615,168 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../ui/main_window.py" line="85" />
-            <location filename="../ui/main_window.py" line="120" />
+            <location filename="../ui/main_window.py" line="89" />
+            <location filename="../ui/main_window.py" line="124" />
             <source>Loading PyTorch…</source>
             <translation>正在加载 PyTorch…</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="111" />
+            <location filename="../ui/main_window.py" line="115" />
             <source>Layers</source>
             <translation>层</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="112" />
+            <location filename="../ui/main_window.py" line="116" />
             <source>Network</source>
             <translation>网络</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="113" />
+            <location filename="../ui/main_window.py" line="117" />
             <source>Properties</source>
             <translation>属性</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="114" />
+            <location filename="../ui/main_window.py" line="118" />
             <source>Data and training</source>
             <translation>数据与训练</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="158" />
+            <location filename="../ui/main_window.py" line="162" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="159" />
+            <location filename="../ui/main_window.py" line="163" />
             <source>&amp;Edit</source>
             <translation>编辑(&amp;E)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="160" />
+            <location filename="../ui/main_window.py" line="164" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="161" />
+            <location filename="../ui/main_window.py" line="165" />
             <source>&amp;Presets</source>
             <translation>预设(&amp;P)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="162" />
+            <location filename="../ui/main_window.py" line="166" />
             <source>&amp;Train</source>
             <translation>训练(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="163" />
+            <location filename="../ui/main_window.py" line="167" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="204" />
+            <location filename="../ui/main_window.py" line="223" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="222" />
+            <location filename="../ui/main_window.py" line="241" />
             <source>Curves</source>
             <translation>曲线</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="297" />
+            <location filename="../ui/main_window.py" line="316" />
             <source>Predict</source>
             <translation>预测</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="323" />
+            <location filename="../ui/main_window.py" line="342" />
             <source>Backprop lab</source>
             <translation>反向传播实验室</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="352" />
+            <location filename="../ui/main_window.py" line="371" />
             <source>&amp;Import Weights…</source>
             <translation>导入权重(&amp;I)…</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="355" />
+            <location filename="../ui/main_window.py" line="374" />
             <source>Load trained weights (.pt, .pth or .safetensors) into this network</source>
             <translation>把训练好的权重（.pt、.pth 或 .safetensors）载入这个网络</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="372" />
+            <location filename="../ui/main_window.py" line="391" />
             <source>Restore &amp;Default Layout</source>
             <translation>恢复默认布局(&amp;D)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="377" />
+            <location filename="../ui/main_window.py" line="396" />
             <source>&amp;Theme</source>
             <translation>主题(&amp;T)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="379" />
+            <location filename="../ui/main_window.py" line="398" />
             <source>System</source>
             <translation>跟随系统</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="380" />
+            <location filename="../ui/main_window.py" line="399" />
             <source>Light</source>
             <translation>浅色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="381" />
+            <location filename="../ui/main_window.py" line="400" />
             <source>Dark</source>
             <translation>深色</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="390" />
+            <location filename="../ui/main_window.py" line="409" />
             <source>&amp;Full Screen</source>
             <translation>全屏(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="412" />
+            <location filename="../ui/main_window.py" line="431" />
             <source>&amp;About nnstudio</source>
             <translation>关于 nnstudio(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="455" />
+            <location filename="../ui/main_window.py" line="474" />
             <source>Stop the training before importing weights.</source>
             <translation>请先停止训练，再导入权重。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="461" />
+            <location filename="../ui/main_window.py" line="480" />
             <source>Import weights</source>
             <translation>导入权重</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="463" />
+            <location filename="../ui/main_window.py" line="482" />
             <source>Weights (*.pt *.pth *.safetensors)</source>
             <translation>权重 (*.pt *.pth *.safetensors)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="475" />
+            <location filename="../ui/main_window.py" line="494" />
             <source>Imported the weights of {name}.</source>
             <translation>已导入 {name} 的权重。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="484" />
+            <location filename="../ui/main_window.py" line="503" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="505" />
+            <location filename="../ui/main_window.py" line="524" />
             <source>Autosave failed: {reason}. Your work is still open; save it with File &gt; Save.</source>
             <translation>自动保存失败：{reason}。你的工作仍然打开着，请用“文件 &gt; 保存”保存它。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="597" />
+            <location filename="../ui/main_window.py" line="534" />
+            <source>Retry</source>
+            <translation>重试</translation>
+        </message>
+        <message>
+            <location filename="../ui/main_window.py" line="619" />
             <source>About nnstudio</source>
             <translation>关于 nnstudio</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="599" />
+            <location filename="../ui/main_window.py" line="621" />
             <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
             <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
@@ -1863,12 +1873,12 @@
     <context>
         <name>PalettePanel</name>
         <message>
-            <location filename="../ui/palette.py" line="170" />
+            <location filename="../ui/palette.py" line="199" />
             <source>Search layers…</source>
             <translation>搜索层…</translation>
         </message>
         <message>
-            <location filename="../ui/palette.py" line="172" />
+            <location filename="../ui/palette.py" line="201" />
             <source>Type part of a name or of what a layer does.</source>
             <translation>输入层名称或其功能描述中的部分文字。</translation>
         </message>
@@ -2167,88 +2177,88 @@
     <context>
         <name>RunsView</name>
         <message>
-            <location filename="../ui/views/runs_view.py" line="65" />
+            <location filename="../ui/views/runs_view.py" line="71" />
             <source>Compare…</source>
             <translation>对比…</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="67" />
+            <location filename="../ui/views/runs_view.py" line="73" />
             <source>Train again with one setting changed, same seed</source>
             <translation>只改一项设置、用相同随机种子再训练一次</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="73" />
+            <location filename="../ui/views/runs_view.py" line="79" />
             <source>Export report…</source>
             <translation>导出报告…</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="76" />
+            <location filename="../ui/views/runs_view.py" line="82" />
             <source>also TensorBoard files</source>
             <translation>同时导出 TensorBoard 文件</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="83" />
+            <location filename="../ui/views/runs_view.py" line="89" />
             <source>Runs (tick to overlay):</source>
             <translation>训练记录(勾选以叠加显示)：</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="93" />
+            <location filename="../ui/views/runs_view.py" line="105" />
             <source>training loss</source>
             <translation>训练损失</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="94" />
+            <location filename="../ui/views/runs_view.py" line="106" />
             <source>validation accuracy</source>
             <translation>验证准确率</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="97" />
+            <location filename="../ui/views/runs_view.py" line="109" />
             <source>gradient norm: first (solid) and last (dashed) layer</source>
             <translation>梯度范数：第一层(实线)和最后一层(虚线)</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="116" />
+            <location filename="../ui/views/runs_view.py" line="129" />
             <source>epochs</source>
             <translation>轮次</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="203" />
+            <location filename="../ui/views/runs_view.py" line="222" />
             <source> (running)</source>
             <translation>(训练中)</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="262" />
-            <location filename="../ui/views/runs_view.py" line="266" />
+            <location filename="../ui/views/runs_view.py" line="296" />
+            <location filename="../ui/views/runs_view.py" line="300" />
             <source>What differs: {d}</source>
             <translation>不同之处：{d}</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="267" />
+            <location filename="../ui/views/runs_view.py" line="301" />
             <source>Tick two runs to compare them.</source>
             <translation>勾选两次训练即可对比。</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="351" />
+            <location filename="../ui/views/runs_view.py" line="387" />
             <source>Export the run to</source>
             <translation>把训练记录导出到</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="359" />
+            <location filename="../ui/views/runs_view.py" line="395" />
             <source>Train a run first.</source>
             <translation>请先训练一次。</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="363" />
+            <location filename="../ui/views/runs_view.py" line="399" />
             <source>Runs compared</source>
             <translation>训练对比</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="365" />
+            <location filename="../ui/views/runs_view.py" line="401" />
             <source>Report written to {p}</source>
             <translation>报告已写入 {p}</translation>
         </message>
         <message>
-            <location filename="../ui/views/runs_view.py" line="372" />
+            <location filename="../ui/views/runs_view.py" line="408" />
             <source>TensorBoard files in {p}</source>
             <translation>TensorBoard 文件位于 {p}</translation>
         </message>
@@ -2590,12 +2600,12 @@
     <context>
         <name>WeightsView</name>
         <message>
-            <location filename="../ui/views/weights.py" line="44" />
+            <location filename="../ui/views/weights.py" line="45" />
             <source>First convolution layer's filters</source>
             <translation>第一个卷积层的卷积核</translation>
         </message>
         <message>
-            <location filename="../ui/views/weights.py" line="62" />
+            <location filename="../ui/views/weights.py" line="63" />
             <source>Weight histograms per layer: faint = early in training, bright = now.</source>
             <translation>各层的权重直方图：淡色 = 训练早期，亮色 = 当前。</translation>
         </message>

@@ -7,6 +7,7 @@ DataSource in the background with a cancellable progress dialog.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -27,6 +28,7 @@ from nnstudio.core.training.config import TrainConfig
 from nnstudio.ui.data_preview import DataPreview
 from nnstudio.ui.document import Document
 from nnstudio.ui.messages import WrapLabel, core_text, tr
+from nnstudio.ui.settings import Settings
 from nnstudio.ui.training import DataSource
 
 
@@ -88,6 +90,12 @@ class DataBox(QGroupBox):
                 "(one folder per class), IDX files or CSV"
             )
         )
+        for path in Settings().dataset_folders():  # imported in earlier sessions
+            label = tr("{name} (imported)").format(name=Path(path).name)
+            self.dataset_combo.addItem(label, path)
+            self.dataset_combo.setItemData(
+                self.dataset_combo.count() - 1, path, Qt.ItemDataRole.ToolTipRole
+            )
         for folder in drawn_datasets():  # the student's own, from earlier sessions
             label = tr("{name} (drawn)").format(name=folder.name)
             self.dataset_combo.addItem(label, str(folder))
@@ -124,8 +132,12 @@ class DataBox(QGroupBox):
 
     @Slot()
     def _on_import_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a data folder"))
+        settings = Settings()
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose a data folder"), settings.dataset_start_folder()
+        )
         if folder:
+            settings.add_dataset_folder(folder)  # offered again in later sessions
             self.choose_dataset(folder)
 
     def show_config(self, config: TrainConfig) -> None:

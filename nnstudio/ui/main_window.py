@@ -531,7 +531,10 @@ class MainWindow(QMainWindow):
     def _on_data_message(self, text: str) -> None:
         """A dataset's load failure; "" when another dataset loaded after it."""
         if text:
-            self.message_bar.show_message(text, "error", topic="dataset")
+            retry = (self.tr("Retry"), self.training_panel.data_source.reload)
+            self.message_bar.show_message(
+                text, "error", actions=[retry], topic="dataset"
+            )
             self.statusBar().showMessage(text[:STATUS_CHARS], 8000)
         else:
             self.message_bar.retract("dataset")

@@ -45,6 +45,7 @@ def test_import_after_a_failed_download(main_window, qtbot, shared_mnist, artifa
     qtbot.waitUntil(
         lambda: bar.isVisible() and "mnist" in bar.last_text.lower(), timeout=60_000
     )
+    assert [b.text() for b in bar.buttons()] == ["Retry"]
     session = window.document.session
     assert session.facts.status == "failed"
     assert session.problems == (), "a failed dataset judges nothing"
@@ -85,3 +86,25 @@ def test_edit_menu_names_the_step(main_window, qtbot) -> None:
     undo.trigger()
     assert window.document.spec.layers[-1].params.get("out_features") == 3
     assert not undo.isEnabled()
+
+
+def test_an_imported_folder_is_offered_in_later_sessions(
+    main_window, qtbot, shared_mnist, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from nnstudio.ui.data_box import DataBox
+
+    window = main_window()
+    box = window.training_panel.data_box
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", lambda *a, **k: str(shared_mnist)
+    )
+    box.import_button.click()
+    assert window.document.config.dataset == str(shared_mnist)
+    later = DataBox(window.document, window.training_panel.data_source)
+    offered = [
+        later.dataset_combo.itemData(i) for i in range(later.dataset_combo.count())
+    ]
+    assert str(shared_mnist) in offered
+    later.deleteLater()
