@@ -141,7 +141,7 @@
         </message>
         <message>
             <location filename="../ui/data_box.py" line="217" />
-            <location filename="../ui/main_window.py" line="545" />
+            <location filename="../ui/main_window.py" line="349" />
             <source>The dataset could not be loaded: {m}</source>
             <translation>无法加载数据集：{m}</translation>
         </message>
@@ -1615,170 +1615,64 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../ui/main_window.py" line="89" />
-            <location filename="../ui/main_window.py" line="124" />
+            <location filename="../ui/main_window.py" line="73" />
             <source>Loading PyTorch…</source>
             <translation>正在加载 PyTorch…</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="115" />
-            <source>Layers</source>
-            <translation>层</translation>
-        </message>
-        <message>
             <location filename="../ui/main_window.py" line="116" />
-            <source>Network</source>
-            <translation>网络</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="117" />
-            <source>Properties</source>
-            <translation>属性</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="118" />
-            <source>Data and training</source>
-            <translation>数据与训练</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="162" />
-            <source>&amp;File</source>
-            <translation>文件(&amp;F)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="163" />
-            <source>&amp;Edit</source>
-            <translation>编辑(&amp;E)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="164" />
-            <source>&amp;View</source>
-            <translation>视图(&amp;V)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="165" />
-            <source>&amp;Presets</source>
-            <translation>预设(&amp;P)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="166" />
-            <source>&amp;Train</source>
-            <translation>训练(&amp;T)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="167" />
-            <source>&amp;Help</source>
-            <translation>帮助(&amp;H)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="223" />
             <source>Ready</source>
             <translation>就绪</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="241" />
+            <location filename="../ui/main_window.py" line="134" />
             <source>Curves</source>
             <translation>曲线</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="316" />
+            <location filename="../ui/main_window.py" line="209" />
             <source>Predict</source>
             <translation>预测</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="342" />
+            <location filename="../ui/main_window.py" line="235" />
             <source>Backprop lab</source>
             <translation>反向传播实验室</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="371" />
-            <source>&amp;Import Weights…</source>
-            <translation>导入权重(&amp;I)…</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="374" />
-            <source>Load trained weights (.pt, .pth or .safetensors) into this network</source>
-            <translation>把训练好的权重（.pt、.pth 或 .safetensors）载入这个网络</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="391" />
-            <source>Restore &amp;Default Layout</source>
-            <translation>恢复默认布局(&amp;D)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="396" />
-            <source>&amp;Theme</source>
-            <translation>主题(&amp;T)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="398" />
-            <source>System</source>
-            <translation>跟随系统</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="399" />
-            <source>Light</source>
-            <translation>浅色</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="400" />
-            <source>Dark</source>
-            <translation>深色</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="409" />
-            <source>&amp;Full Screen</source>
-            <translation>全屏(&amp;F)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="431" />
-            <source>&amp;About nnstudio</source>
-            <translation>关于 nnstudio(&amp;A)</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="474" />
+            <location filename="../ui/main_window.py" line="278" />
             <source>Stop the training before importing weights.</source>
             <translation>请先停止训练，再导入权重。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="480" />
+            <location filename="../ui/main_window.py" line="284" />
             <source>Import weights</source>
             <translation>导入权重</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="482" />
+            <location filename="../ui/main_window.py" line="286" />
             <source>Weights (*.pt *.pth *.safetensors)</source>
             <translation>权重 (*.pt *.pth *.safetensors)</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="494" />
+            <location filename="../ui/main_window.py" line="298" />
             <source>Imported the weights of {name}.</source>
             <translation>已导入 {name} 的权重。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="503" />
+            <location filename="../ui/main_window.py" line="307" />
             <source>Stop the training before loading a preset.</source>
             <translation>请先停止训练，再加载预设。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="524" />
+            <location filename="../ui/main_window.py" line="328" />
             <source>Autosave failed: {reason}. Your work is still open; save it with File &gt; Save.</source>
             <translation>自动保存失败：{reason}。你的工作仍然打开着，请用“文件 &gt; 保存”保存它。</translation>
         </message>
         <message>
-            <location filename="../ui/main_window.py" line="534" />
+            <location filename="../ui/main_window.py" line="338" />
             <source>Retry</source>
             <translation>重试</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="619" />
-            <source>About nnstudio</source>
-            <translation>关于 nnstudio</translation>
-        </message>
-        <message>
-            <location filename="../ui/main_window.py" line="621" />
-            <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
-            <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
     </context>
     <context>
@@ -2608,6 +2502,122 @@
             <location filename="../ui/views/weights.py" line="63" />
             <source>Weight histograms per layer: faint = early in training, bright = now.</source>
             <translation>各层的权重直方图：淡色 = 训练早期，亮色 = 当前。</translation>
+        </message>
+    </context>
+    <context>
+        <name>WindowLayout</name>
+        <message>
+            <location filename="../ui/window_layout.py" line="34" />
+            <source>Layers</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_layout.py" line="35" />
+            <source>Network</source>
+            <translation>网络</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_layout.py" line="36" />
+            <source>Properties</source>
+            <translation>属性</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_layout.py" line="37" />
+            <source>Data and training</source>
+            <translation>数据与训练</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_layout.py" line="43" />
+            <source>Loading PyTorch…</source>
+            <translation>正在加载 PyTorch…</translation>
+        </message>
+    </context>
+    <context>
+        <name>WindowMenus</name>
+        <message>
+            <location filename="../ui/window_menus.py" line="35" />
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="36" />
+            <source>&amp;Edit</source>
+            <translation>编辑(&amp;E)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="37" />
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="38" />
+            <source>&amp;Presets</source>
+            <translation>预设(&amp;P)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="39" />
+            <source>&amp;Train</source>
+            <translation>训练(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="40" />
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="72" />
+            <source>&amp;Import Weights…</source>
+            <translation>导入权重(&amp;I)…</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="75" />
+            <source>Load trained weights (.pt, .pth or .safetensors) into this network</source>
+            <translation>把训练好的权重（.pt、.pth 或 .safetensors）载入这个网络</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="92" />
+            <source>Restore &amp;Default Layout</source>
+            <translation>恢复默认布局(&amp;D)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="97" />
+            <source>&amp;Theme</source>
+            <translation>主题(&amp;T)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="99" />
+            <source>System</source>
+            <translation>跟随系统</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="100" />
+            <source>Light</source>
+            <translation>浅色</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="101" />
+            <source>Dark</source>
+            <translation>深色</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="112" />
+            <source>&amp;Full Screen</source>
+            <translation>全屏(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="140" />
+            <source>&amp;About nnstudio</source>
+            <translation>关于 nnstudio(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="157" />
+            <source>About nnstudio</source>
+            <translation>关于 nnstudio</translation>
+        </message>
+        <message>
+            <location filename="../ui/window_menus.py" line="159" />
+            <source>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;Build, train and look inside neural networks with real PyTorch.&lt;/p&gt;</source>
+            <translation>&lt;b&gt;nnstudio {v}&lt;/b&gt;&lt;p&gt;用真正的 PyTorch 搭建、训练神经网络，并观察它的内部。&lt;/p&gt;</translation>
         </message>
     </context>
     <context>

@@ -12,16 +12,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QFrame,
     QLabel,
     QMainWindow,
-    QMenu,
-    QMessageBox,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -30,28 +27,14 @@ from PySide6.QtWidgets import (
 
 from nnstudio.ui.frame_clock import FrameClock
 from nnstudio.ui.icons import app_icon
-from nnstudio.ui.messages import MessageBar, core_text, tr
+from nnstudio.ui.messages import MessageBar, tr
 from nnstudio.ui.settings import Settings
+from nnstudio.ui.window_layout import DOCK_NAMES, WindowLayout
+from nnstudio.ui.window_menus import WindowMenus
 
 log = logging.getLogger(__name__)
-DEFAULT_SIZE = (1440, 900)
-FRAME_ALLOWANCE = (16, 40)  # title bar and borders the window manager adds around us
 STATUS_CHARS = 100  # the status bar repeats a message briefly; the bar holds it all
 MIN_WIDTHS = (190, 330, 190, 330)  # names, cards and form labels readable, no clipping
-# Used where the platform theme defines no standard key (e.g. Quit on some desktops)
-FALLBACK_KEYS = {
-    QKeySequence.StandardKey.Quit: "Ctrl+Q",
-    QKeySequence.StandardKey.FullScreen: "F11",
-    QKeySequence.StandardKey.HelpContents: "F1",
-    QKeySequence.StandardKey.SaveAs: "Ctrl+Shift+S",
-}
-DOCK_NAMES = (
-    "layerPaletteDock",
-    "networkEditorDock",
-    "layerPropertiesDock",
-    "trainingPanelDock",
-)
-
 
 class MainWindow(QMainWindow):
     """The studio; implements `ui.studio.Studio`, the context views are bound to."""
@@ -83,14 +66,15 @@ class MainWindow(QMainWindow):
         self.ready = False
         self._closed = False
         self._build_central()
-        self.docks = {name: self._make_dock(name) for name in DOCK_NAMES}
-        self._arrange_docks()
-        self._build_menus()
+        self.layout_keeper = WindowLayout(self)
+        self.docks = self.layout_keeper.docks
+        self.menu_builder = WindowMenus(self)
+        self.menus = self.menu_builder.menus
         self.status_label = QLabel(self.tr("Loading PyTorch…"), self)
         self.status_label.setObjectName("statusText")
         self.statusBar().addWidget(self.status_label, 1)
         self.setWindowTitle("nnstudio")
-        self._restore_layout()
+        self.layout_keeper.restore()
         self._pending_file = file
         if not deferred:
             self.finish_loading(file, devices)
@@ -110,97 +94,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.view_tabs, 1)
         self.setCentralWidget(central)
 
-    def _dock_title(self, name: str) -> str:
-        return {
-            "layerPaletteDock": self.tr("Layers"),
-            "networkEditorDock": self.tr("Network"),
-            "layerPropertiesDock": self.tr("Properties"),
-            "trainingPanelDock": self.tr("Data and training"),
-        }[name]
-
-    def _make_dock(self, name: str) -> QDockWidget:
-        dock = QDockWidget(self._dock_title(name), self)
-        dock.setObjectName(name)
-        placeholder = QLabel(self.tr("Loading PyTorch…"), dock)
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        dock.setWidget(placeholder)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        return dock
-
-    def _arrange_docks(self) -> None:
-        """Two columns on the left: palette over properties, network over training."""
-        d = self.docks
-        self.splitDockWidget(
-            d["layerPaletteDock"], d["networkEditorDock"], Qt.Orientation.Horizontal
-        )
-        self.splitDockWidget(
-            d["layerPaletteDock"], d["layerPropertiesDock"], Qt.Orientation.Vertical
-        )
-        self.splitDockWidget(
-            d["networkEditorDock"], d["trainingPanelDock"], Qt.Orientation.Vertical
-        )
-        self.resizeDocks(
-            [d["layerPaletteDock"], d["networkEditorDock"]],
-            [230, 400],
-            Qt.Orientation.Horizontal,
-        )
-        self.resizeDocks(
-            [d["networkEditorDock"], d["trainingPanelDock"]],
-            [340, 520],
-            Qt.Orientation.Vertical,
-        )
-        self.resizeDocks(
-            [d["layerPaletteDock"], d["layerPropertiesDock"]],
-            [440, 420],
-            Qt.Orientation.Vertical,
-        )
-
-    def _build_menus(self) -> None:
-        """Menu titles now (the bar paints at once); their entries in finish_loading."""
-        self.menus: dict[str, QMenu] = {}
-        titles = (
-            ("file", self.tr("&File")),
-            ("edit", self.tr("&Edit")),
-            ("view", self.tr("&View")),
-            ("presets", self.tr("&Presets")),
-            ("train", self.tr("&Train")),
-            ("help", self.tr("&Help")),
-        )
-        for key, title in titles:
-            menu = self.menuBar().addMenu(title)
-            menu.setObjectName(f"{key}Menu")
-            menu.setToolTipsVisible(True)
-            self.menus[key] = menu
-
-    def _restore_layout(self) -> None:
-        geometry, state = self.settings.window_geometry(), self.settings.window_state()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
-        self._fit_screen()
-        self._default_state = self.saveState()
-        if state is not None:
-            self.restoreState(state)
-
-    def _fit_screen(self) -> None:
-        """Never larger than the screen's free area (a 1366x768 laptop had Train
-        and the status bar off screen), whatever the default or the saved size."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is None:
-            return
-        area = screen.availableGeometry()
-        width, height = fit_size(
-            (self.width(), self.height()), (area.width(), area.height())
-        )
-        if (width, height) != (self.width(), self.height()):
-            self.resize(width, height)
-            self.move(area.topLeft())
-
-    def restore_default_layout(self) -> None:
-        for dock in self.docks.values():
-            dock.setFloating(False)
-            dock.show()
-        self.restoreState(self._default_state)
-
     # --- the rest, once the core can be imported --------------------------------------
     def finish_loading(
         self, file: str | None = None, devices: list[tuple[str, str]] | None = None
@@ -209,7 +102,7 @@ class MainWindow(QMainWindow):
         self._install_engine()
         self._install_panels(devices)
         self._install_views()
-        self._fill_menus()
+        self.menu_builder.fill()
         crashed = self.autosaver.crashed_session()
         self.autosaver.start()
         self.ready = True
@@ -344,95 +237,6 @@ class MainWindow(QMainWindow):
             self.views["backprop"] = lab
         except Exception:  # noqa: BLE001
             log.exception("the backprop lab is unavailable")
-
-    def _fill_menus(self) -> None:
-        self.files.build_menu(self.menus["file"])
-        from nnstudio.ui.export_menu import install_export_menu
-
-        self._add_import_weights(self.menus["file"])
-        install_export_menu(self)
-        from nnstudio.ui.finetune_actions import install_finetune_actions
-
-        install_finetune_actions(self)  # Start from Weights…, Import Pretrained…
-        self.network_panel.build_menu(self.menus["edit"])
-        self._fill_view_menu(self.menus["view"])
-        self._fill_presets_menu(self.menus["presets"])
-        self.training_panel.build_menu(self.menus["train"], self.make_action)
-        self._fill_help_menu(self.menus["help"])
-        from nnstudio.ui.learn_more import install_learn_more
-        from nnstudio.ui.preferences import install_preferences
-
-        install_preferences(self)
-        install_learn_more(self)
-
-    def _add_import_weights(self, menu: QMenu) -> None:
-        """File > Import Weights…, above Export (the exported scripts point here)."""
-        action = self.make_action(
-            self.tr("&Import Weights…"),
-            lambda: self.import_weights(),
-            tip=self.tr(
-                "Load trained weights (.pt, .pth or .safetensors) into this network"
-            ),
-            name="importWeightsAction",
-        )
-        separators = [a for a in menu.actions() if a.isSeparator()]
-        if separators:
-            menu.insertAction(separators[-1], action)
-        else:
-            menu.addAction(action)
-
-    def _fill_view_menu(self, menu: QMenu) -> None:
-        for i, name in enumerate(DOCK_NAMES, start=1):
-            action = self.docks[name].toggleViewAction()
-            action.setShortcut(QKeySequence(f"Ctrl+{i}"))
-            menu.addAction(action)
-        menu.addAction(
-            self.make_action(
-                self.tr("Restore &Default Layout"), self.restore_default_layout
-            )
-        )
-        menu.addSeparator()
-        menu.addAction(self.curves.log_action)
-        themes = menu.addMenu(self.tr("&Theme"))
-        names = {
-            "system": self.tr("System"),
-            "light": self.tr("Light"),
-            "dark": self.tr("Dark"),
-        }
-        for key, label in names.items():
-            themes.addAction(
-                self.make_action(
-                    label, lambda _=False, k=key: self.set_theme(k), name=f"theme_{key}"
-                )
-            )
-        full = self.make_action(
-            self.tr("&Full Screen"),
-            self._on_full_screen_triggered,
-            QKeySequence.StandardKey.FullScreen,
-        )
-        menu.addAction(full)
-
-    def _fill_presets_menu(self, menu: QMenu) -> None:
-        """Grouped by lesson (a section per group); each preset shows its one-line
-        description under its name."""
-        from nnstudio.core.network.presets import PRESET_GROUPS, presets_by_group
-        from nnstudio.ui.preset_menu import preset_entry
-
-        for group, presets in presets_by_group():
-            menu.addSection(core_text(PRESET_GROUPS.get(group, group)))
-            for p in presets:
-                menu.addAction(preset_entry(
-                    menu, p.name, core_text(p.description),
-                    lambda _=False, n=p.name: self.load_preset(n), f"preset_{p.name}"))
-
-    def _fill_help_menu(self, menu: QMenu) -> None:
-        menu.addAction(
-            self.make_action(
-                self.tr("&About nnstudio"),
-                self._on_about,
-                QKeySequence.StandardKey.HelpContents,
-            )
-        )
 
     # --- what views and tests use -----------------------------------------------------
     def add_view(self, widget: QWidget, title: str) -> int:
@@ -606,33 +410,12 @@ class MainWindow(QMainWindow):
     def _on_boundary_retrain_requested(self, data: Any) -> None:
         self.start_training(data=data)
 
-    @Slot()
-    def _on_full_screen_triggered(self) -> None:
-        self.showNormal() if self.isFullScreen() else self.showFullScreen()
-
-    @Slot()
-    def _on_about(self) -> None:
-        from nnstudio import __version__
-
-        QMessageBox.about(
-            self,
-            self.tr("About nnstudio"),
-            self.tr(
-                "<b>nnstudio {v}</b><p>Build, train and look inside neural networks "
-                "with real PyTorch.</p>"
-            ).format(v=__version__),
-        )
-
     def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         """Menu shortcuts also work when Qt's shortcut map is not consulted (no
         active window: offscreen, a remote session): a key nobody took ends here."""
-        pressed = QKeySequence(event.keyCombination())
-        for menu in self.menus.values():
-            for action in _all_actions(menu):
-                if action.isEnabled() and pressed in action.shortcuts():
-                    action.trigger()
-                    event.accept()
-                    return
+        if self.menu_builder.trigger_shortcut(event):
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     # --- closing ----------------------------------------------------------------------
@@ -667,34 +450,9 @@ class MainWindow(QMainWindow):
     def make_action(
         self, text: str, slot: Any, shortcut: Any = None, tip: str = "", name: str = ""
     ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            keys = QKeySequence(shortcut)
-            if keys.isEmpty() and isinstance(shortcut, QKeySequence.StandardKey):
-                keys = QKeySequence(FALLBACK_KEYS.get(shortcut, ""))
-            action.setShortcut(keys)
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        if name:
-            action.setObjectName(name)
-        action.triggered.connect(slot)
-        return action
+        """An action of this window (panels make their menu entries with it)."""
+        return self.menu_builder.make_action(text, slot, shortcut, tip, name)
 
-
-def fit_size(wanted: tuple[int, int], available: tuple[int, int]) -> tuple[int, int]:
-    """The window size: `wanted`, shrunk to the available screen area less the frame
-    the window manager adds (title bar, borders)."""
-    frame_w, frame_h = FRAME_ALLOWANCE
-    return (
-        max(1, min(wanted[0], available[0] - frame_w)),
-        max(1, min(wanted[1], available[1] - frame_h)),
-    )
-
-
-def _all_actions(menu: QMenu) -> list[QAction]:
-    """The actions of a menu and of its submenus."""
-    found = []
-    for action in menu.actions():
-        found += _all_actions(action.menu()) if action.menu() else [action]
-    return found
+    def restore_default_layout(self) -> None:
+        """View > Restore Default Layout."""
+        self.layout_keeper.restore_default()

@@ -11,7 +11,7 @@ from PySide6.QtGui import QScreen
 
 from nnstudio.core.training import runs
 from nnstudio.core.training.events import EpochEval
-from nnstudio.ui.main_window import FRAME_ALLOWANCE, fit_size
+from nnstudio.ui.window_layout import FRAME_ALLOWANCE, fit_size
 from nnstudio.ui.plot_style import LABEL_PX, TidyLogAxis, thinned_ticks
 from nnstudio.ui.views import EvaluationView, GradientsView, RunsView
 
