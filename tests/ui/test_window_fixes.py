@@ -11,9 +11,9 @@ from PySide6.QtGui import QScreen
 
 from nnstudio.core.training import runs
 from nnstudio.core.training.events import EpochEval
-from nnstudio.ui.window_layout import FRAME_ALLOWANCE, fit_size
 from nnstudio.ui.plot_style import LABEL_PX, TidyLogAxis, thinned_ticks
 from nnstudio.ui.views import EvaluationView, GradientsView, RunsView
+from nnstudio.ui.window_layout import FRAME_ALLOWANCE, fit_size
 
 SHOTS = "/tmp/shots_win"
 

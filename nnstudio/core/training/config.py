@@ -8,188 +8,18 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
-
-import torch
-from torch import nn
 
 from nnstudio.core.errors import ConfigError
 from nnstudio.core.i18n import Text, formatter, shown
 from nnstudio.core.training.losses import LOSSES
 from nnstudio.core.training.optimizers import OPTIMIZERS
 
-
-class HalfSumSquares(nn.Module):
-    """E = Σ ½ (target − out)², summed over outputs, averaged over the batch.
-
-    The textbook backprop loss: for one sample it is exactly the worked example's E.
-    """
-
-    def forward(self, out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        return 0.5 * (target - out).pow(2).flatten(1).sum(1).mean()
-
-
-@dataclass(frozen=True)
-class LossKind:
-    name: str
-    description: Text
-    formula: str
-    task: str  # "classification" | "regression" | "any"
-    make: Callable[[], nn.Module]
-    experiment: str | None = None
-
-
-@dataclass(frozen=True)
-class OptimizerKind:
-    name: str
-    description: Text
-    formula: str
-    make: Callable[[Any, TrainConfig], torch.optim.Optimizer]
-    experiment: str | None = None
-
-
-_LOSSES = (
-    LossKind(
-        "cross-entropy",
-        {
-            "en": "Classification: penalises low probability on the true class.",
-            "zh": "分类：对真实类别的概率越低惩罚越大。",
-        },
-        "L = −log softmax(z)[y]",
-        "classification",
-        nn.CrossEntropyLoss,
-    ),
-    LossKind(
-        "mse",
-        {"en": "Regression: mean of squared errors.", "zh": "回归：误差平方的平均值。"},
-        "L = mean((y − ŷ)²)",
-        "regression",
-        nn.MSELoss,
-    ),
-    LossKind(
-        "bce-with-logits",
-        {
-            "en": "Yes/no outputs: sigmoid plus binary cross-entropy, numerically stable.",
-            "zh": "是/否输出：sigmoid 加二元交叉熵，数值稳定。",
-        },
-        "L = −[y log σ(z) + (1−y) log(1−σ(z))]",
-        "any",
-        nn.BCEWithLogitsLoss,
-    ),
-    LossKind(
-        "l1",
-        {
-            "en": "Regression: mean absolute error, robust to outliers.",
-            "zh": "回归：平均绝对误差，对异常值更稳健。",
-        },
-        "L = mean(|y − ŷ|)",
-        "regression",
-        nn.L1Loss,
-    ),
-    LossKind(
-        "huber",
-        {
-            "en": "Regression: squared for small errors, absolute for large ones.",
-            "zh": "回归：小误差取平方，大误差取绝对值。",
-        },
-        "L = ½e² if |e| ≤ 1 else |e| − ½",
-        "regression",
-        nn.HuberLoss,
-    ),
-    LossKind(
-        "half-sse",
-        {
-            "en": "Textbook backprop loss: sum of ½(target − out)².",
-            "zh": "教科书反向传播的损失：Σ ½(目标 − 输出)²。",
-        },
-        "E = Σ ½ (t − o)²",
-        "regression",
-        HalfSumSquares,
-        "backprop-2-2-2",
-    ),
-)
-
-
-def _sgd(params: Any, c: TrainConfig) -> torch.optim.Optimizer:
-    return torch.optim.SGD(
-        params,
-        lr=c.lr,
-        momentum=c.momentum,
-        nesterov=c.nesterov and c.momentum > 0,
-        weight_decay=c.weight_decay,
-    )
-
-
-_OPTIMIZERS = (
-    OptimizerKind(
-        "sgd",
-        {
-            "en": "Plain gradient descent, optionally with momentum/Nesterov.",
-            "zh": "普通梯度下降，可选动量/Nesterov。",
-        },
-        "v = μv + g;  w ← w − η v",
-        _sgd,
-    ),
-    OptimizerKind(
-        "adam",
-        {
-            "en": "Adaptive steps per weight from running gradient moments.",
-            "zh": "根据梯度的滑动矩为每个权重自适应步长。",
-        },
-        "w ← w − η m̂ / (√v̂ + ε)",
-        lambda p, c: torch.optim.Adam(p, lr=c.lr, weight_decay=c.weight_decay),
-    ),
-    OptimizerKind(
-        "adamw",
-        {"en": "Adam with decoupled weight decay.", "zh": "权重衰减解耦的 Adam。"},
-        "w ← w − η (m̂ / (√v̂ + ε) + λ w)",
-        lambda p, c: torch.optim.AdamW(p, lr=c.lr, weight_decay=c.weight_decay),
-    ),
-    OptimizerKind(
-        "adagrad",
-        {
-            "en": "Steps shrink for weights that have seen large gradients.",
-            "zh": "梯度累计越大的权重步长越小。",
-        },
-        "G += g²;  w ← w − η g / √G",
-        lambda p, c: torch.optim.Adagrad(p, lr=c.lr, weight_decay=c.weight_decay),
-    ),
-    OptimizerKind(
-        "rmsprop",
-        {
-            "en": "Divides by a running average of squared gradients.",
-            "zh": "用平方梯度的滑动平均来缩放步长。",
-        },
-        "v = αv + (1−α)g²;  w ← w − η g / √v",
-        lambda p, c: torch.optim.RMSprop(
-            p, lr=c.lr, momentum=c.momentum, weight_decay=c.weight_decay
-        ),
-    ),
-)
-
-# Adadelta (PyTorch's own MNIST example uses it, at lr 1.0): no hand-set step size
-# in the original; torch's `lr` scales its update, so 1.0 is the paper's rule.
-_OPTIMIZERS += (
-    OptimizerKind(
-        "adadelta",
-        {
-            "en": "Steps sized by running averages of squared gradients and of past "
-            "updates: the units work out by themselves (lr 1.0 is the paper's rule).",
-            "zh": "用平方梯度和以往更新量的滑动平均来决定步长：单位自动匹配"
-            "(学习率 1.0 即论文中的规则)。",
-        },
-        "v = ρv + (1−ρ)g²;  Δ = √(u+ε)/√(v+ε)·g;  u = ρu + (1−ρ)Δ²;  w ← w − η Δ",
-        lambda p, c: torch.optim.Adadelta(p, lr=c.lr, weight_decay=c.weight_decay),
-        "sgd-vs-adadelta",
-    ),
-)
-
 SCHEDULES = ("none", "step", "cosine")
 MAX_EPOCHS = 1_000_000
 SEED_LIMIT = 2**63  # torch's generators take a signed 64-bit seed, no more
-
 
 @dataclass(frozen=True)
 class TrainConfig:
