@@ -100,3 +100,15 @@ def test_500_layers_check_quickly() -> None:
     )
     report = check(spec)
     assert report.ok and len(report.layers) == 500 and report.total_params == 500 * 72
+
+
+def test_a_problem_with_a_huge_dimension_is_still_worded() -> None:
+    """Hypothesis found MeanOverTime on a (10^5000,) input: the message raised
+    ValueError (ints of over 4300 digits have no str)."""
+    from nnstudio.core.network.layers import LayerSpec
+    from nnstudio.core.network.spec import NetworkSpec
+
+    spec = NetworkSpec((10**5000,), (LayerSpec("MeanOverTime"),))
+    report = check(spec)
+    assert report.problems and all(p.message() for p in report.problems)
+    assert all("\n" not in p.message() for p in report.problems)

@@ -9,6 +9,7 @@ A bad stack never raises: it yields a report with problems.
 from __future__ import annotations
 
 import math
+import re
 import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -160,6 +161,9 @@ _MESSAGES.update(SEQUENCE_MESSAGES)
 SEQUENCE_REDUCERS = ("Flatten", "LastStep", "MeanOverTime")  # sequence -> vector
 
 
+_FIELD = re.compile(r"\{(\w+)(?::[^}]*)?\}")  # a template field, format spec and all
+
+
 @dataclass(frozen=True)
 class Problem:
     """A structured problem; `message()` words it in the user's language."""
@@ -173,7 +177,12 @@ class Problem:
     def message(self, language: str | None = None) -> str:
         template = text(_MESSAGES[self.code], language)
         pos = self.index + 1 if self.index is not None else ""
-        return template.format(pos=pos, kind=self.kind, **self.data)
+        values = {"pos": pos, "kind": self.kind, **self.data}
+        try:
+            return template.format(**values)
+        except (ValueError, OverflowError):  # a 10^5000 dimension has no str
+            plain = {k: v if isinstance(v, str) else shown(v) for k, v in values.items()}
+            return _FIELD.sub(lambda m: plain.get(m.group(1), m.group(0)), template)
 
     def __str__(self) -> str:
         return self.message()
