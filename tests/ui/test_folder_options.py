@@ -85,6 +85,44 @@ def test_colour_validation_and_augment_reach_the_loaded_data(
     data = panel.data_source.data
     assert len(data.x_val) == 20 and len(data.x_train) == 3 * 20 != plain
     assert panel.data_box.preview.kind == "image" and TILES > 0
+    qtbot.waitUntil(panel.data_box.preview.augment_row.isVisible)
+    SHOTS.mkdir(exist_ok=True)
+    panel.data_box.grab().save(str(SHOTS / "data-box-augment.png"))
     doc.undo_stack.undo()  # augment off again, the rest stays
     assert dict(doc.config.dataset_options) == {"color": "rgb", "val_fraction": 0.5}
     assert not form.augment_check.isChecked() and form.val_spin.value() == 50
+
+
+def test_preview_shows_augmented_copies_only_when_augment_is_on(qtbot, tmp_path):
+    import numpy as np
+
+    from nnstudio.core.datasets import load_dataset
+    from nnstudio.ui.data_preview import DataPreview
+
+    folder = _shapes_folder(tmp_path / "shapes")
+    preview = DataPreview()
+    qtbot.addWidget(preview)
+    preview.resize(320, 300)
+    preview.show()
+    preview.show_data(load_dataset(str(folder), seed=0, val_fraction=0.2))
+    assert preview.augment_tiles == 0 and not preview.augment_row.isVisible()
+    off = preview.grab().toImage()
+    data = load_dataset(str(folder), seed=0, val_fraction=0.2, augment=True)
+    preview.show_data(data)
+    qtbot.waitUntil(preview.augment_row.isVisible)
+    assert preview.augment_tiles == 2
+    on = preview.grab().toImage()
+    SHOTS.mkdir(exist_ok=True)
+    on.save(str(SHOTS / "preview-augmented.png"))
+    assert on != off, "the preview looks different with augmentation on"
+    # the copies shown are the first image's, changed (not the same picture again)
+    tiles = [w for w in preview.augment_row.findChildren(type(preview.table))
+             if w.pixmap() is not None and not w.pixmap().isNull()]
+    assert len(tiles) == 3
+    first = data.x_train[0].numpy()
+    n = len(data.x_train) // 3
+    for i in (n, 2 * n):
+        assert data.y_train[i] == data.y_train[0]
+        assert not np.array_equal(data.x_train[i].numpy(), first)
+    preview.show_data(load_dataset(str(folder), seed=0))  # off again: row hidden
+    assert not preview.augment_row.isVisible()
