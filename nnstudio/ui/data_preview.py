@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from nnstudio.core.datasets.folder_options import augment_on, copies_of
 from nnstudio.ui.sequence_preview import (
     SEQUENCE_KINDS,
     clear_sequences,
@@ -140,6 +139,8 @@ class DataPreview(QWidget):
     def _show_augmented(self, data: Any) -> None:
         """With augmentation on: the first training image and the copies the model
         also trains on, so the student sees what "augment" does to a picture."""
+        from nnstudio.core.datasets.folder_options import augment_on, copies_of
+
         _clear(self.augment_layout)
         self.augment_tiles = 0
         if data is None or not augment_on(dict(getattr(data, "options", {}) or {})):

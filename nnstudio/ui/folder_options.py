@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnstudio.core.datasets.folder_options import DEFAULTS
 from nnstudio.core.training.config import TrainConfig
 
-SHOWN = ("image_size", "color", "val_fraction", "augment")  # flip stays as it was
+# as core/datasets/folder_options.DEFAULTS (not imported: it loads torch, and the
+# window's first paint must not); test_folder_options checks they agree
+DEFAULTS: dict[str, Any] = {"image_size": None, "color": "auto", "val_fraction": 0.2,
+                            "augment": False, "flip": True}
 MIN_SIZE, MAX_SIZE = 4, 512  # the core's range (core/datasets/folder_options.py)
 
 

@@ -126,3 +126,10 @@ def test_preview_shows_augmented_copies_only_when_augment_is_on(qtbot, tmp_path)
         assert not np.array_equal(data.x_train[i].numpy(), first)
     preview.show_data(load_dataset(str(folder), seed=0))  # off again: row hidden
     assert not preview.augment_row.isVisible()
+
+
+def test_the_form_defaults_are_the_cores() -> None:
+    from nnstudio.core.datasets import folder_options as core
+    from nnstudio.ui import folder_options as ui
+
+    assert ui.DEFAULTS == core.DEFAULTS
