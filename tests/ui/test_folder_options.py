@@ -53,6 +53,7 @@ def test_folder_options_change_the_data_in_one_undo_step(main_window, qtbot, tmp
     box.folder_options.size_spin.setValue(16)  # as the student types 16 and leaves
     assert doc.undo_stack.count() == steps + 1
     assert dict(doc.config.dataset_options) == {"image_size": 16}
+    assert doc.undo_stack.undoText() == "Dataset options"
     qtbot.waitUntil(lambda: doc.spec.input_shape == (1, 16, 16), timeout=60_000)
     assert doc.undo_stack.count() == steps + 1, "the new shape joins the same step"
     box.grab().save(str(SHOTS / "data-box-folder-options-16px.png"))
