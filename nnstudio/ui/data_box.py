@@ -27,6 +27,7 @@ from nnstudio.core.datasets.drawn import drawn_datasets
 from nnstudio.core.training.config import TrainConfig
 from nnstudio.ui.data_preview import DataPreview
 from nnstudio.ui.document import Document
+from nnstudio.ui.folder_options import FolderOptions
 from nnstudio.ui.messages import WrapLabel, core_text, tr
 from nnstudio.ui.settings import Settings
 from nnstudio.ui.training import DataSource
@@ -48,6 +49,7 @@ class DataBox(QGroupBox):
         self.document, self.data_source = document, data_source
         self._progress_dialog: QProgressDialog | None = None
         self.preview = DataPreview(self)
+        self.folder_options = FolderOptions(document, self)  # image folders only
         self._make_widgets()
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -55,6 +57,7 @@ class DataBox(QGroupBox):
         row.addWidget(self.import_button)
         row.addWidget(self.draw_button)
         layout.addLayout(row)
+        layout.addWidget(self.folder_options)
         layout.addWidget(self.data_info)
         layout.addWidget(self.preview, 1)
         self.dataset_combo.activated.connect(self._on_dataset_combo_activated)
@@ -150,6 +153,7 @@ class DataBox(QGroupBox):
             max(0, self.dataset_combo.findData(config.dataset))
         )
         self.dataset_combo.blockSignals(False)
+        self.folder_options.show_config(config)
         self.data_source.request(
             config.dataset, config.seed, dict(config.dataset_options)
         )

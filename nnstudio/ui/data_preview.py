@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPalette, QPixmap
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from nnstudio.ui.sequence_preview import (
     SEQUENCE_KINDS,
@@ -57,15 +57,20 @@ class DataPreview(QWidget):
         self.grid_layout = QGridLayout(self.grid)
         self.grid_layout.setContentsMargins(0, 0, 0, 0)
         self.grid_layout.setSpacing(4)
+        self.augment_row = QWidget(self)  # one image and its augmented copies
+        self.augment_row.setObjectName("augmentPreview")
+        self.augment_layout = QHBoxLayout(self.augment_row)
+        self.augment_layout.setContentsMargins(0, 0, 0, 0)
         self.table = QLabel(self)
         self.table.setObjectName("dataTable")
         self.table.setWordWrap(True)
         self.table.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.plot, self.grid, self.table):
+        for widget in (self.plot, self.grid, self.augment_row, self.table):
             layout.addWidget(widget)
         self.kind = ""
+        self.augment_tiles = 0  # augmented copies shown (0: augmentation is off)
         self.show_data(None)
 
     def show_data(self, data: Any) -> None:
@@ -73,6 +78,7 @@ class DataPreview(QWidget):
             "" if data is None else ("image" if data.is_image else data.preview_kind)
         )
         clear_sequences(self.plot)
+        self._show_augmented(data if self.kind == "image" else None)
         if data is None:
             self.table.clear()  # the panel's info line says why (loading, failed)
         elif self.kind in SEQUENCE_KINDS:  # lines over time, or token strips
@@ -87,6 +93,7 @@ class DataPreview(QWidget):
         # after filling: children added to a widget already shown would stay hidden
         self.plot.setVisible(self.kind in ("points", "curve", *SEQUENCE_KINDS))
         self.grid.setVisible(self.kind == "image")
+        self.augment_row.setVisible(self.augment_tiles > 0)
         self.table.setVisible(self.kind == "table")
 
     def changeEvent(self, event: Any) -> None:
@@ -113,11 +120,10 @@ class DataPreview(QWidget):
         self.plot.setToolTip(self.tr("Training points; colour = class"))
 
     def _show_images(self, data: Any) -> None:
-        while self.grid_layout.count():
-            item = self.grid_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        for i, (image, label) in enumerate(data.preview(TILES)):
+        _clear(self.grid_layout)
+        # the augmented row takes the second row's place: the box keeps its height
+        count = TILES // 2 if self.augment_tiles else TILES
+        for i, (image, label) in enumerate(data.preview(count)):
             tile = QLabel(self.grid)
             tile.setPixmap(_pixmap(image, 40))
             tile.setToolTip(label)
@@ -130,12 +136,56 @@ class DataPreview(QWidget):
             tile.show()
             caption.show()
 
+    def _show_augmented(self, data: Any) -> None:
+        """With augmentation on: the first training image and the copies the model
+        also trains on, so the student sees what "augment" does to a picture."""
+        from nnstudio.core.datasets.folder_options import augment_on, copies_of
+
+        _clear(self.augment_layout)
+        self.augment_tiles = 0
+        if data is None or not augment_on(dict(getattr(data, "options", {}) or {})):
+            return
+        copies = [i for i in copies_of(len(data.x_train), 0) if i < len(data.x_train)]
+        if not copies:
+            return
+        caption = QLabel(self.tr("Augmented copies:"), self.augment_row)
+        caption.setToolTip(
+            self.tr("Each training image is also learned shifted, slightly turned "
+                    "and sometimes mirrored; validation images stay as they are")
+        )
+        self.augment_layout.addWidget(caption)
+        for n, i in enumerate([0, *copies]):
+            image, label = _image_at(data, i)
+            tile = QLabel(self.augment_row)
+            tile.setPixmap(_pixmap(image, 40))
+            tile.setToolTip(label if n == 0 else self.tr("{label}, augmented").format(
+                label=label))
+            self.augment_layout.addWidget(tile)
+            if n == 0:
+                self.augment_layout.addWidget(QLabel("→", self.augment_row))
+        self.augment_layout.addStretch(1)
+        self.augment_tiles = len(copies)
+
     def _show_table(self, data: Any) -> None:
         rows = [
             ", ".join(f"{v:.3g}" for v in np.ravel(x)[:6]) + f"  →  {label}"
             for x, label in data.preview(6)
         ]
         self.table.setText("\n".join(rows))
+
+
+def _image_at(data: Any, i: int) -> tuple[np.ndarray, str]:
+    """Training image `i` as H x W or H x W x 3 uint8, with its class name."""
+    img = data.x_train[i].detach().cpu().numpy()
+    label = data.class_names[int(data.y_train[i])] if data.class_names else ""
+    return (img[0] if img.shape[0] == 1 else img.transpose(1, 2, 0)), label
+
+
+def _clear(layout: Any) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
 
 
 def _pixmap(image: np.ndarray, size: int) -> QPixmap:

@@ -94,12 +94,16 @@ class PredictPanel(Stamped, QWidget):
         mean: Any = 0.0,
         std: Any = 1.0,
         class_names: Sequence[str] | None = None,
+        source: str | None = None,
     ) -> None:
-        """Predict with `model` from now on (None: no trained model yet)."""
+        """Predict with `model` from now on (None: no trained model yet); `source`
+        (the dataset's path) tells drawn datasets apart, framed as they were saved."""
         self._args = (
-            None if model is None else (model, input_shape, mean, std, class_names)
+            None
+            if model is None
+            else (model, input_shape, mean, std, class_names, source)
         )
-        self._install(model, input_shape, mean, std, class_names)
+        self._install(model, input_shape, mean, std, class_names, source)
 
     def _install(
         self,
@@ -108,6 +112,7 @@ class PredictPanel(Stamped, QWidget):
         mean: Any = 0.0,
         std: Any = 1.0,
         class_names: Sequence[str] | None = None,
+        source: str | None = None,
     ) -> None:
         if self._use_sequence_input(model, input_shape, class_names):
             return
@@ -122,7 +127,7 @@ class PredictPanel(Stamped, QWidget):
             self._model = _cpu_eval_copy(model)
             self._mean, self._std = mean, std
             self._names = class_labels(class_names, len(class_names or ()) or 10)
-            self._layout_kind = layout_for(class_names)
+            self._layout_kind = layout_for(class_names, source)
         self._bars.set_classes(self._names if self._model is not None else ())
         self._canvas.set_placeholder(self._draw_hint_short())
         self._predict_canvas()
@@ -157,7 +162,8 @@ class PredictPanel(Stamped, QWidget):
 
         model = Project(doc.spec, weights=doc.weights).model()
         self.set_model(
-            model, doc.spec.input_shape, data.mean, data.std, data.class_names
+            model, doc.spec.input_shape, data.mean, data.std, data.class_names,
+            data.source_path,
         )
         self.stamp(weights_fingerprint(doc))
 

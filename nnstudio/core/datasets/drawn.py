@@ -59,6 +59,14 @@ def check_name(name: str) -> str:
     return clean
 
 
+def is_drawn(path: str | Path) -> bool:
+    """Whether `path` is a drawn dataset's folder (one in the drawn datasets folder)."""
+    try:
+        return Path(path).expanduser().resolve().parent == drawn_root().resolve()
+    except (OSError, RuntimeError, ValueError):  # an odd path is no drawn dataset
+        return False
+
+
 def drawn_datasets(root: Path | None = None) -> list[Path]:
     """Every drawn dataset's folder, by name."""
     base = root or drawn_root()

@@ -91,3 +91,16 @@ def augment(images: torch.Tensor, labels: torch.Tensor, seed: int, flip: bool = 
                               scale=1.0, shear=[0.0, 0.0])
         copies.append(out)
     return torch.cat(copies), labels.repeat(AUGMENT_COPIES + 1)
+
+
+def copies_of(train_count: int, i: int) -> list[int]:
+    """Where training image `i`'s augmented copies are in an augmented training set
+    of `train_count` images (`augment` appends each round of copies after the
+    originals), so a preview shows exactly what the model trains on."""
+    originals = train_count // (AUGMENT_COPIES + 1)
+    return [i + k * originals for k in range(1, AUGMENT_COPIES + 1)]
+
+
+def augment_on(options: dict[str, Any]) -> bool:
+    """Whether loaded data's recorded options turned augmentation on."""
+    return _flag(options.get("augment", False))

@@ -79,8 +79,17 @@ def image_shape(input_shape: Sequence[int] | None) -> tuple[int, int, int]:
     return shape  # type: ignore[return-value]
 
 
-def layout_for(class_names: Sequence[str] | None) -> str:
-    """ "digit" when the classes are digits (MNIST recipe), else "object" (Fashion)."""
+def layout_for(class_names: Sequence[str] | None, source: str | None = None) -> str:
+    """ "digit" when the classes are digits (MNIST recipe), else "object" (Fashion).
+
+    A drawn dataset (`source` is its folder) is "digit" whatever its classes are
+    called: its drawings were saved with the MNIST recipe (core/datasets/drawn.py),
+    so a drawing on the canvas must be framed the same way to look like them.
+    """
+    from nnstudio.core.datasets.drawn import is_drawn
+
+    if source and is_drawn(source):
+        return "digit"
     names = [str(n).strip() for n in class_names or ()]
     return "digit" if not names or all(n.isdigit() for n in names) else "object"
 

@@ -214,6 +214,8 @@ class Session:
         learn its shape and classes when `inspect` (the window passes False and
         reports the background load with `dataset_loaded`/`dataset_failed`).
         """
+        # the same dataset again with other options (the Data box's folder options)
+        same = name_or_path == self.config.dataset
         config = self.config.with_(dataset=name_or_path, dataset_options=options or {})
         facts = facts_from_registry(name_or_path)
         # options can change the shape (digits' upsample): a quick set is loaded
@@ -223,7 +225,8 @@ class Session:
         if facts is not None:
             self._facts[self._data_key(config)] = facts
         after = fitted(self.spec, config, facts)
-        self.edit(after.spec, after.config, step_name("dataset", name=name_or_path))
+        name = step_name("options") if same else step_name("dataset", name=name_or_path)
+        self.edit(after.spec, after.config, name)
         self._tell("dataset")
 
     def _inspect(self, name: str, config: TrainConfig) -> DatasetFacts:

@@ -20,6 +20,7 @@ STEP_NAMES: dict[str, Text] = {
     "set": {"en": "Set {field}", "zh": "设置 {field}"},
     "preset": {"en": "Load preset {name}", "zh": "加载预设 {name}"},
     "dataset": {"en": "Use dataset {name}", "zh": "使用数据集 {name}"},
+    "options": {"en": "Dataset options", "zh": "数据集选项"},
     "shape": {"en": "Input shape from the dataset", "zh": "输入形状取自数据集"},
 }
 
