@@ -94,53 +94,53 @@
             <translation>丢弃</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="72" />
+            <location filename="../ui/data_box.py" line="75" />
             <source>{name} (download)</source>
             <translation>{name}(需下载)</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="94" />
+            <location filename="../ui/data_box.py" line="97" />
             <source>{name} (imported)</source>
             <translation>{name}(已导入)</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="100" />
+            <location filename="../ui/data_box.py" line="103" />
             <source>{name} (drawn)</source>
             <translation>{name}(手绘)</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="161" />
+            <location filename="../ui/data_box.py" line="165" />
             <source>{n} training / {m} validation samples</source>
             <translation>{n} 个训练样本 / {m} 个验证样本</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="165" />
+            <location filename="../ui/data_box.py" line="169" />
             <source>, {k} classes</source>
             <translation>，{k} 个类别</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="167" />
+            <location filename="../ui/data_box.py" line="171" />
             <source>, regression</source>
             <translation>，回归</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="177" />
-            <location filename="../ui/data_box.py" line="179" />
+            <location filename="../ui/data_box.py" line="181" />
+            <location filename="../ui/data_box.py" line="183" />
             <source>Loading {name}…</source>
             <translation>正在加载 {name}…</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="206" />
+            <location filename="../ui/data_box.py" line="210" />
             <source>Loading cancelled — choose the dataset again to retry</source>
             <translation>加载已取消——重新选择数据集即可重试</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="213" />
+            <location filename="../ui/data_box.py" line="217" />
             <source>Could not load this dataset (see the message above).</source>
             <translation>无法加载这个数据集(见上方消息)。</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="217" />
+            <location filename="../ui/data_box.py" line="221" />
             <location filename="../ui/main_window.py" line="349" />
             <source>The dataset could not be loaded: {m}</source>
             <translation>无法加载数据集：{m}</translation>
@@ -772,42 +772,42 @@
     <context>
         <name>DataBox</name>
         <message>
-            <location filename="../ui/data_box.py" line="46" />
+            <location filename="../ui/data_box.py" line="47" />
             <source>Data</source>
             <translation>数据</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="81" />
+            <location filename="../ui/data_box.py" line="84" />
             <source>The data to learn from; its input shape becomes the network's input.</source>
             <translation>用来学习的数据；它的输入形状就是网络的输入形状。</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="89" />
+            <location filename="../ui/data_box.py" line="92" />
             <source>Use your own data: a folder of images (one folder per class), IDX files or CSV</source>
             <translation>使用自己的数据：图片文件夹(每个类别一个子文件夹)、IDX 文件或 CSV</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="104" />
+            <location filename="../ui/data_box.py" line="107" />
             <source>Draw…</source>
             <translation>手绘…</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="106" />
+            <location filename="../ui/data_box.py" line="109" />
             <source>New drawn dataset…: name classes and draw examples of each</source>
             <translation>新建手绘数据集…：给类别命名并为每个类别画出样例</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="137" />
+            <location filename="../ui/data_box.py" line="140" />
             <source>Choose a data folder</source>
             <translation>选择数据文件夹</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="179" />
+            <location filename="../ui/data_box.py" line="183" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../ui/data_box.py" line="182" />
+            <location filename="../ui/data_box.py" line="186" />
             <source>Dataset</source>
             <translation>数据集</translation>
         </message>
@@ -815,9 +815,24 @@
     <context>
         <name>DataPreview</name>
         <message>
-            <location filename="../ui/data_preview.py" line="113" />
+            <location filename="../ui/data_preview.py" line="120" />
             <source>Training points; colour = class</source>
             <translation>训练点；颜色表示类别</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_preview.py" line="151" />
+            <source>Augmented copies:</source>
+            <translation>增强副本：</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_preview.py" line="153" />
+            <source>Each training image is also learned shifted, slightly turned and sometimes mirrored; validation images stay as they are</source>
+            <translation>每张训练图像也会以平移、轻微旋转、有时镜像的形式被学习；验证图像保持不变</translation>
+        </message>
+        <message>
+            <location filename="../ui/data_preview.py" line="161" />
+            <source>{label}, augmented</source>
+            <translation>{label}（增强）</translation>
         </message>
     </context>
     <context>
@@ -1069,6 +1084,61 @@
             <location filename="../ui/views/feature_maps.py" line="241" />
             <source>validation sample {i} {label}</source>
             <translation>验证样本 {i} {label}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FolderOptions</name>
+        <message>
+            <location filename="../ui/folder_options.py" line="78" />
+            <location filename="../ui/folder_options.py" line="87" />
+            <source>Auto</source>
+            <translation>自动</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="82" />
+            <source>Every image is resized to this square size; Auto: the most common size in the folder</source>
+            <translation>每张图像都缩放为这个正方形尺寸；自动：取文件夹中最常见的尺寸</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="87" />
+            <source>Grayscale</source>
+            <translation>灰度</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="88" />
+            <location filename="../ui/folder_options.py" line="111" />
+            <source>Colour</source>
+            <translation>彩色</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="91" />
+            <source>Auto: grayscale when every image is gray, otherwise colour</source>
+            <translation>自动：所有图像都是灰度时用灰度，否则用彩色</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="99" />
+            <source>Share of the images kept aside to check the model on</source>
+            <translation>留出用来检验模型的图像比例</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="101" />
+            <source>Augment</source>
+            <translation>数据增强</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="104" />
+            <source>Add slightly shifted, turned and mirrored copies of each training image (validation stays as it is)</source>
+            <translation>为每张训练图像添加略微平移、旋转和镜像的副本（验证集保持不变）</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="109" />
+            <source>Image size</source>
+            <translation>图像尺寸</translation>
+        </message>
+        <message>
+            <location filename="../ui/folder_options.py" line="113" />
+            <source>Validation</source>
+            <translation>验证集</translation>
         </message>
     </context>
     <context>
@@ -1780,117 +1850,117 @@
     <context>
         <name>PredictPanel</name>
         <message>
-            <location filename="../ui/predict_panel.py" line="220" />
+            <location filename="../ui/predict_panel.py" line="226" />
             <source>Time from the drawing to the answer</source>
             <translation>从书写到给出答案所用的时间</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="229" />
+            <location filename="../ui/predict_panel.py" line="235" />
             <source>What the model sees</source>
             <translation>模型看到的图像</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="234" />
+            <location filename="../ui/predict_panel.py" line="240" />
             <source>Show feature maps</source>
             <translation>显示特征图</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="235" />
+            <location filename="../ui/predict_panel.py" line="241" />
             <source>See what each convolution layer makes of this input</source>
             <translation>查看每个卷积层对这个输入的响应</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="273" />
+            <location filename="../ui/predict_panel.py" line="279" />
             <source>Pen width for the next strokes</source>
             <translation>后续笔画的笔宽</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="278" />
+            <location filename="../ui/predict_panel.py" line="284" />
             <source>Pen</source>
             <translation>笔宽</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="287" />
+            <location filename="../ui/predict_panel.py" line="293" />
             <source>Undo stroke</source>
             <translation>撤销笔画</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="288" />
+            <location filename="../ui/predict_panel.py" line="294" />
             <source>Remove the last stroke (Ctrl+Z while drawing)</source>
             <translation>删除上一笔(书写时按 Ctrl+Z)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="293" />
+            <location filename="../ui/predict_panel.py" line="299" />
             <source>Clear</source>
             <translation>清空</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="294" />
+            <location filename="../ui/predict_panel.py" line="300" />
             <source>Start again on a blank canvas (Delete while drawing)</source>
             <translation>清空画布重新开始(书写时按 Delete)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="299" />
+            <location filename="../ui/predict_panel.py" line="305" />
             <source>Open image…</source>
             <translation>打开图片…</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="300" />
+            <location filename="../ui/predict_panel.py" line="306" />
             <source>Predict a PNG, JPEG or BMP file (or drop one here)</source>
             <translation>预测一个 PNG、JPEG 或 BMP 文件(也可以拖放到这里)</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="355" />
+            <location filename="../ui/predict_panel.py" line="361" />
             <source>Prediction for {0}: {1}</source>
             <translation>{0} 的预测：{1}</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="358" />
+            <location filename="../ui/predict_panel.py" line="364" />
             <source>The model says: {0}</source>
             <translation>模型的答案：{0}</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="360" />
+            <location filename="../ui/predict_panel.py" line="366" />
             <source>answered in {0:.1f} ms</source>
             <translation>用时 {0:.1f} 毫秒</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="397" />
+            <location filename="../ui/predict_panel.py" line="403" />
             <source>Draw a digit on the canvas (or open an image): the model guesses as you draw.</source>
             <translation>在画布上写一个数字(或打开一张图片)：你一边写，模型一边猜。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="401" />
+            <location filename="../ui/predict_panel.py" line="407" />
             <source>Draw something on the canvas or open an image: the model guesses as you draw.</source>
             <translation>在画布上画点什么或打开一张图片：你一边画，模型一边猜。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="407" />
+            <location filename="../ui/predict_panel.py" line="413" />
             <source>Draw here</source>
             <translation>在这里书写</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="408" />
+            <location filename="../ui/predict_panel.py" line="414" />
             <source>Draw a digit here</source>
             <translation>在这里写一个数字</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="416" />
+            <location filename="../ui/predict_panel.py" line="422" />
             <source>Train a model first: the prediction appears here once a model has been trained.</source>
             <translation>请先训练模型：模型训练好后，预测会显示在这里。</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="436" />
+            <location filename="../ui/predict_panel.py" line="442" />
             <source>{0} px</source>
             <translation>{0} 像素</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="450" />
+            <location filename="../ui/predict_panel.py" line="456" />
             <source>Open image</source>
             <translation>打开图片</translation>
         </message>
         <message>
-            <location filename="../ui/predict_panel.py" line="453" />
+            <location filename="../ui/predict_panel.py" line="459" />
             <source>Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)</source>
             <translation>图片 (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;所有文件 (*)</translation>
         </message>
