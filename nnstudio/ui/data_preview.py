@@ -185,6 +185,7 @@ def _clear(layout: Any) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:
+            item.widget().hide()  # deleteLater waits for the event loop: gone now
             item.widget().deleteLater()
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from nnstudio.ui.data_preview import TILES
+from tests.conftest import ARTIFACTS
 
-SHOTS = Path("/tmp/shots_fine2")
+SHOTS = ARTIFACTS / "folder-options"
 
 
 def _shapes_folder(root: Path) -> Path:
@@ -47,7 +48,7 @@ def test_folder_options_change_the_data_in_one_undo_step(main_window, qtbot, tmp
     qtbot.waitUntil(lambda: _loaded(panel, {}) and doc.spec.input_shape == (1, 28, 28),
                     timeout=60_000)
     assert box.folder_options.isVisible()
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     box.grab().save(str(SHOTS / "data-box-folder-options.png"))
     steps = doc.undo_stack.count()
     box.folder_options.size_spin.setValue(16)  # as the student types 16 and leaves
@@ -87,7 +88,7 @@ def test_colour_validation_and_augment_reach_the_loaded_data(
     assert len(data.x_val) == 20 and len(data.x_train) == 3 * 20 != plain
     assert panel.data_box.preview.kind == "image" and TILES > 0
     qtbot.waitUntil(panel.data_box.preview.augment_row.isVisible)
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     panel.data_box.grab().save(str(SHOTS / "data-box-augment.png"))
     doc.undo_stack.undo()  # augment off again, the rest stays
     assert dict(doc.config.dataset_options) == {"color": "rgb", "val_fraction": 0.5}
@@ -113,7 +114,7 @@ def test_preview_shows_augmented_copies_only_when_augment_is_on(qtbot, tmp_path)
     qtbot.waitUntil(preview.augment_row.isVisible)
     assert preview.augment_tiles == 2
     on = preview.grab().toImage()
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
     on.save(str(SHOTS / "preview-augmented.png"))
     assert on != off, "the preview looks different with augmentation on"
     # the copies shown are the first image's, changed (not the same picture again)
