@@ -200,7 +200,7 @@ def _import_quietly(name: str) -> None:
 def warm_up() -> None:
     """scipy.ndimage (the canvas's preprocessing) and the meta device's first use
     (shape checks of big layers), both seconds on a small machine."""
-    from nnstudio.core.network.shapes import warm_torch_imports, warm_up_meta
+    from nnstudio.core.network.dry_run import warm_torch_imports, warm_up_meta
     from nnstudio.core.predict import preprocess
 
     preprocess._ndimage()
