@@ -23,7 +23,7 @@ from nnstudio.core.datasets.base import Data
 from nnstudio.core.network.frozen import freeze_first
 from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.training import loop
+from nnstudio.core.training import loop, run_setup
 from nnstudio.core.training.config import TrainConfig
 
 
@@ -50,7 +50,7 @@ def resnet_case(n: int = 512) -> tuple[NetworkSpec, Data, int]:
 
 
 def measure(spec, data, epochs: int, cached: bool) -> dict:
-    loop.CACHE_FROZEN_BODY = cached
+    run_setup.CACHE_FROZEN_BODY = cached
     config = TrainConfig(dataset=data.name, epochs=epochs, batch_size=64,
                          optimizer="adam", lr=1e-3, probes=False)
     start = time.perf_counter()

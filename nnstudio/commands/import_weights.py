@@ -27,11 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nnstudio.core.project.files import (
-        import_state_dict,
-        load_project,
-        save_project,
-    )
+    from nnstudio.core.project.files import load_project, save_project
+    from nnstudio.core.project.weights import import_state_dict
 
     project = load_project(args.project)
     weights = import_state_dict(args.weights, project.spec)

@@ -172,7 +172,7 @@ def _stage_modules(body: nn.Module) -> list[tuple[str, nn.Module]]:
 
 # --- the cache and the check ---------------------------------------------------------
 def weights_folder(cache_dir: str | os.PathLike | None = None) -> Path:
-    from nnstudio.core.datasets.download import cache_root
+    from nnstudio.core.datasets.cache import cache_root
 
     return cache_root(cache_dir) / "pretrained"
 
@@ -218,6 +218,7 @@ def ensure_weights(name: str, *, mirror: str | None = None, progress=None,
 
     A cached file is checked too: a wrong one is deleted and fetched again."""
     from nnstudio.core.datasets import download as dl
+    from nnstudio.core.datasets.cache import cleanup_on_failure
 
     fname, title = file_name(name), MODELS[name].title
     folder = weights_folder(cache_dir)
@@ -230,7 +231,7 @@ def ensure_weights(name: str, *, mirror: str | None = None, progress=None,
             pass  # deleted: fetch it again
     url = _url(name, fname, mirror)
     wait = timeout or dl.TIMEOUT_S
-    with dl._cleanup_on_failure(folder):
+    with cleanup_on_failure(folder):
         _download(url, path, dl._Downloader(dl._Progress(progress, cancel), wait,
                                             None), title, name)
     return path

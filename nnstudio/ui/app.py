@@ -200,11 +200,11 @@ def _import_quietly(name: str) -> None:
 def warm_up() -> None:
     """scipy.ndimage (the canvas's preprocessing) and the meta device's first use
     (shape checks of big layers), both seconds on a small machine."""
-    from nnstudio.core.network.shapes import warm_torch_imports, warm_up_meta
-    from nnstudio.core.predict import preprocess
+    from nnstudio.core.network.dry_run import warm_torch_imports, warm_up_meta
+    from nnstudio.core.predict import field
 
-    preprocess._ndimage()
-    warm_torch_imports()  # torch._dynamo with the GC paused (shapes.py says why)
+    field._ndimage()
+    warm_torch_imports()  # torch._dynamo with the GC paused (dry_run.py says why)
     warm_up_meta()
 
 

@@ -14,7 +14,8 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from nnstudio.core.training.coach import Coach, Diagnosis
+from nnstudio.core.training.coach import Coach
+from nnstudio.core.training.coach_words import Diagnosis
 from nnstudio.core.training.cures import cure
 from nnstudio.core.training.events import Epoch, Finished, Started
 from nnstudio.ui.messages import ui_language

@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         """Put a state_dict (.pt/.pth, weights-only loading) or .safetensors file
         that fits the network into the project, as if it had been trained."""
         from nnstudio.core.errors import NNStudioError
-        from nnstudio.core.project.files import import_state_dict
+        from nnstudio.core.project.weights import import_state_dict
 
         if self.controller.running:
             self.show_message(

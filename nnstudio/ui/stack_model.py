@@ -31,7 +31,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from nnstudio.core.errors import SpecError
 from nnstudio.core.network.layers import LAYER_KINDS, LayerSpec
-from nnstudio.core.network.shapes import LayerShape, Problem, ShapeReport, format_shape
+from nnstudio.core.network.problems import Problem
+from nnstudio.core.network.shapes import LayerShape, ShapeReport, format_shape
 from nnstudio.ui.document import Document
 from nnstudio.ui.messages import ERROR_COLOR, core_text, problem_text, tr
 

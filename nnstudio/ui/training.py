@@ -153,7 +153,7 @@ class TrainingWorker(QObject):
         from nnstudio.core.training import loop as train
 
         _leave_a_core_for_the_gui()
-        from nnstudio.core.network.shapes import warm_torch_imports
+        from nnstudio.core.network.dry_run import warm_torch_imports
 
         warm_torch_imports()  # before the optimizer imports it here, GC running
         spec, data, config, model = self._job

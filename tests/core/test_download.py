@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 import torch
 
-from nnstudio.core.datasets import DownloadError, load_dataset
+from nnstudio.core.datasets import DownloadError, cache, load_dataset
 from nnstudio.core.datasets import download as dl
 
 SPLITS = {"train": 50, "t10k": 20}  # images per official split file
@@ -255,7 +255,7 @@ def test_cache_dir_defaults_to_platformdirs(monkeypatch):
 
     monkeypatch.delenv("NNSTUDIO_CACHE_DIR", raising=False)
     expected = Path(platformdirs.user_cache_dir("nnstudio")) / "datasets" / "mnist"
-    assert dl.dataset_folder("mnist") == expected
+    assert cache.dataset_folder("mnist") == expected
 
 
 def cifar_archive(path: Path, sizes=(("data_batch_1.bin", 30), ("test_batch.bin", 10))):

@@ -15,7 +15,7 @@ from nnstudio.core.network.frozen import freeze_first, frozen_prefix, param_grou
 from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.shapes import check
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.training import loop
+from nnstudio.core.training import loop, run_setup
 from nnstudio.core.training.config import TrainConfig
 
 
@@ -127,11 +127,11 @@ def test_all_frozen_is_refused_in_plain_words(digits) -> None:
 def test_cached_body_trains_exactly_like_the_uncached(digits, monkeypatch) -> None:
     spec = _cnn(5)
     calls = []
-    real = loop._features
-    monkeypatch.setattr(loop, "_features", lambda *a: calls.append(1) or real(*a))
+    real = run_setup._features
+    monkeypatch.setattr(run_setup, "_features", lambda *a: calls.append(1) or real(*a))
     cached = loop.fit(spec, digits, _config(seed=1))
     assert len(calls) == 2  # the body ran once over training and validation data
-    monkeypatch.setattr(loop, "CACHE_FROZEN_BODY", False)
+    monkeypatch.setattr(run_setup, "CACHE_FROZEN_BODY", False)
     plain = loop.fit(spec, digits, _config(seed=1))
     assert cached.finished.reason == plain.finished.reason == "finished"
     assert cached["val_loss"] == pytest.approx(plain["val_loss"], rel=1e-4)

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from nnstudio.core.errors import PredictError
+from nnstudio.core.predict.field import to_field
 from nnstudio.core.predict.preprocess import (
     MAX_SIDE,
     denormalize,
@@ -17,7 +18,6 @@ from nnstudio.core.predict.preprocess import (
     layout_for,
     load_image,
     prepare_image,
-    to_field,
     to_mnist_like,
 )
 

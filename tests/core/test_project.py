@@ -13,11 +13,11 @@ from nnstudio.core.network.build import build_model
 from nnstudio.core.network.presets import PRESETS
 from nnstudio.core.project.files import (
     Project,
-    import_state_dict,
     load_project,
     project_bytes,
     save_project,
 )
+from nnstudio.core.project.weights import import_state_dict
 
 SPEC = PRESETS["spiral-relu"].spec
 

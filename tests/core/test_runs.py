@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nnstudio.core.network.presets import PRESETS
-from nnstudio.core.training import runs
+from nnstudio.core.training import run_diff, runs
 from nnstudio.core.training.events import (
     Epoch,
     EpochEval,
@@ -126,9 +126,8 @@ def test_epoch_list_stays_bounded_and_ends_on_the_latest_epoch():
     ],
 )
 def test_describe_difference_in_plain_words(a, b, expected):
-    assert (
-        runs.describe_difference(record(a[0], **a[1]), record(b[0], **b[1])) == expected
-    )
+    first, second = record(a[0], **a[1]), record(b[0], **b[1])
+    assert run_diff.describe_difference(first, second) == expected
 
 
 def test_dropout_difference_and_labels():
@@ -136,12 +135,12 @@ def test_dropout_difference_and_labels():
     spec = dict(base["settings"]["spec"])
     spec["layers"] = [lay for lay in spec["layers"] if lay["kind"] != "Dropout"]
     other = runs.new_record(spec, base["settings"]["config"])
-    assert runs.describe_difference(base, other) == "dropout 0.5 vs none"
-    assert runs.difference_labels([base, other]) == ["dropout 0.5", "no dropout"]
+    assert run_diff.describe_difference(base, other) == "dropout 0.5 vs none"
+    assert run_diff.difference_labels([base, other]) == ["dropout 0.5", "no dropout"]
 
 
 def test_report_lists_what_the_headline_leaves_implied():
-    every = runs.all_differences(
+    every = run_diff.all_differences(
         record("deep-sigmoid"), record("deep-relu-bn"), everything=True
     )
     assert every[0] == "Sigmoid vs ReLU+BatchNorm"
@@ -151,13 +150,14 @@ def test_report_lists_what_the_headline_leaves_implied():
 def test_variants_change_exactly_one_thing_and_keep_the_seed():
     p = PRESETS["deep-sigmoid"]
     base = runs.new_record(p.spec, p.train_config(seed=7))
-    variants = runs.one_setting_variants(p.train_config(seed=7), p.spec)
+    variants = run_diff.one_setting_variants(p.train_config(seed=7), p.spec)
     labels = [v["label"] for v in variants]
     assert "ReLU instead of Sigmoid" in labels and "Adam instead of SGD" in labels
     for v in variants:
         assert v["config"]["seed"] == 7
         other = runs.new_record(v["spec"], v["config"])
-        assert len(runs.all_differences(base, other, everything=True)) == 1, v["label"]
+        differences = run_diff.all_differences(base, other, everything=True)
+        assert len(differences) == 1, v["label"]
 
 
 def test_history_entries_from_the_trainer_are_read_too():

@@ -2,9 +2,10 @@
 
 import pytest
 
+from nnstudio.core.network.fixes import suggest_fix
 from nnstudio.core.network.layers import LayerSpec as L
 from nnstudio.core.network.presets import PRESETS
-from nnstudio.core.network.shapes import check, suggest_fix
+from nnstudio.core.network.shapes import check
 from nnstudio.core.network.spec import NetworkSpec
 
 CNN = PRESETS["cnn-mnist"].spec

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from nnstudio.core.network.fixes import fixes_for
 from nnstudio.core.network.layers import LayerSpec
-from nnstudio.core.network.shapes import check, fixes_for
+from nnstudio.core.network.shapes import check
 from nnstudio.core.network.spec import NetworkSpec
 
 

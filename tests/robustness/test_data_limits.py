@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnstudio.core.datasets import DatasetError, DownloadError, load_dataset
+from nnstudio.core.datasets import DatasetError, DownloadError, cache, load_dataset
 from nnstudio.core.datasets import download as dl
 
 from .helpers import (
@@ -384,9 +384,9 @@ def test_sweep_keeps_a_running_download_of_another_process(tmp_path):
     legacy = folder / "tmpab12cd34"
     for path in (mine, dead, legacy):
         path.write_bytes(b"partial")
-    old = time.time() - 2 * dl.STALE_PART_S
+    old = time.time() - 2 * cache.STALE_PART_S
     os.utime(legacy, (old, old))
-    removed = dl.sweep_cache(tmp_path)
+    removed = cache.sweep_cache(tmp_path)
     assert sorted(p.name for p in removed) == sorted([dead.name, legacy.name])
     assert mine.exists()
 

@@ -38,11 +38,11 @@ from nnstudio.core.network.shapes import check
 from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.project.files import (
     Project,
-    import_state_dict,
     load_project,
     project_bytes,
     save_project,
 )
+from nnstudio.core.project.weights import import_state_dict
 from nnstudio.core.training.config import TrainConfig
 
 from .helpers import (

@@ -31,6 +31,7 @@ from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.project.files import load_project
 from nnstudio.core.training import config as core_config
 from nnstudio.core.training import loop as train
+from nnstudio.core.training import run_setup
 from nnstudio.core.training.config import TrainConfig
 from nnstudio.core.training.events import Finished, Started
 
@@ -637,7 +638,7 @@ def _fail_setup(monkeypatch, exc: BaseException) -> None:
     def broken(*args, **kwargs):
         raise exc
 
-    monkeypatch.setattr(train, "build_model", broken)
+    monkeypatch.setattr(run_setup, "build_model", broken)
 
 
 @pytest.mark.parametrize(

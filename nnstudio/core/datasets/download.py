@@ -22,15 +22,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import re
-import shutil
 import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .base import Data, DatasetInfo, Progress, Request, size_text
+from .cache import (
+    ACTIVE_LOCK,
+    ACTIVE_PARTS,
+    cleanup_on_failure,
+    dataset_folder,
+    sweep_cache,
+)
 from .cifar import ARCHIVE, CLASSES, load_cifar
 from .idx import find_pairs, load_idx_folder
 from .messages import DownloadError, say
@@ -40,12 +43,6 @@ CHUNK = 64 * 1024  # bytes per progress callback: ~150 calls for MNIST's 11 MB
 # A file whose size is not known (a test's own file) may still not be endless:
 # the largest known file, CIFAR-10's archive, is 170 MB.
 MAX_UNKNOWN_BYTES = 256 * 1024**2
-# A temporary file of a process still alive is left alone unless it has not grown
-# for this long (a live download writes every few seconds, or times out in 15 s).
-STALE_PART_S = 600.0
-PART_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.part$")
-LEGACY_TMP_RE = re.compile(r"^tmp[a-z0-9_]{8}$")  # pooch's, before nnstudio 0.2
-
 _MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"
 BASE_URLS: dict[str, str] = {
     "mnist": _MNIST_URL,
@@ -124,8 +121,7 @@ SIZES: dict[str, dict[str, int]] = {
     "cifar10": {ARCHIVE: 170_052_171},
 }
 
-_ACTIVE: set[Path] = set()  # temporary files this process is writing right now
-_ACTIVE_LOCK = threading.Lock()
+
 
 
 class TooBig(Exception):
@@ -175,21 +171,6 @@ def check_cancel(cancel: threading.Event | None) -> None:
         raise Cancelled
 
 
-def cache_root(cache_dir: str | os.PathLike | None = None) -> Path:
-    """The nnstudio cache folder: argument, NNSTUDIO_CACHE_DIR, else platformdirs."""
-    if cache_dir is None:
-        cache_dir = os.environ.get("NNSTUDIO_CACHE_DIR") or None
-    if cache_dir is None:
-        import platformdirs
-
-        cache_dir = platformdirs.user_cache_dir("nnstudio")
-    return Path(cache_dir).expanduser()
-
-
-def dataset_folder(name: str, cache_dir: str | os.PathLike | None = None) -> Path:
-    return cache_root(cache_dir) / "datasets" / name
-
-
 def base_url(name: str, mirror: str | None = None) -> str:
     """The URL folder holding the files: `mirror`, NNSTUDIO_MIRROR, else official.
 
@@ -210,7 +191,7 @@ def fetch(name: str, req: Request) -> Path:
     folder = dataset_folder(name, req.cache_dir)
     sweep_cache(req.cache_dir)
     url = base_url(name, req.mirror)
-    with _cleanup_on_failure(folder):
+    with cleanup_on_failure(folder):
         progress = _Progress(req.progress, req.cancel)
         for fname, known_hash in FILES[name].items():
             try:
@@ -235,16 +216,16 @@ def _retrieve(url: str, known_hash: str, target: Path, download: _Downloader) ->
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.parent / f".{target.name}.{os.getpid()}.part"
-    with _ACTIVE_LOCK:
-        _ACTIVE.add(part)
+    with ACTIVE_LOCK:
+        ACTIVE_PARTS.add(part)
     try:
         download(url, part)
         if not hash_matches(part, known_hash):
             raise ChecksumMismatch(target.name)
         os.replace(part, target)
     finally:
-        with _ACTIVE_LOCK:
-            _ACTIVE.discard(part)
+        with ACTIVE_LOCK:
+            ACTIVE_PARTS.discard(part)
         with contextlib.suppress(OSError):
             part.unlink()
 
@@ -298,82 +279,6 @@ class _Downloader:
                         raise TooBig(self.limit)
                     out.write(chunk)
                     self.progress.update(len(chunk))
-
-
-def sweep_cache(cache_dir: str | os.PathLike | None = None) -> list[Path]:
-    """Delete the temporary files that killed downloads left in the cache.
-
-    A `.NAME.PID.part` file goes when its process is gone (or, where that cannot
-    be asked, when it has not changed for STALE_PART_S); pooch's `tmpXXXXXXXX`
-    files from older versions go after STALE_PART_S. Returns what was deleted.
-    """
-    root = cache_root(cache_dir) / "datasets"
-    removed = []
-    with contextlib.suppress(OSError):
-        for folder in (p for p in root.iterdir() if p.is_dir()):
-            for entry in folder.iterdir():
-                if _is_debris(entry):
-                    with contextlib.suppress(OSError):
-                        entry.unlink()
-                        removed.append(entry)
-    return removed
-
-
-def _is_debris(entry: Path) -> bool:
-    match = PART_RE.match(entry.name)
-    if not match and not LEGACY_TMP_RE.match(entry.name):
-        return False
-    try:
-        age = time.time() - entry.stat().st_mtime
-    except OSError:
-        return False
-    if not match:
-        return age > STALE_PART_S
-    pid = int(match["pid"])
-    if pid == os.getpid():
-        with _ACTIVE_LOCK:
-            return entry not in _ACTIVE
-    alive = _process_alive(pid)
-    return age > STALE_PART_S if alive is None else not alive or age > STALE_PART_S
-
-
-def _process_alive(pid: int) -> bool | None:
-    """Whether process `pid` runs; None where that cannot be asked safely (on
-    Windows, os.kill(pid, 0) would not probe but terminate it)."""
-    if os.name == "nt":
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. another user's process: it exists
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def _cleanup_on_failure(folder: Path) -> Iterator[None]:
-    """On any failure, remove what appeared in `folder` (and the folders made)."""
-    made = [p for p in (folder, *folder.parents) if not p.exists()]
-    before = set(os.listdir(folder)) if folder.exists() else set()
-    try:
-        yield
-    except BaseException:
-        if folder.exists():
-            for entry in set(os.listdir(folder)) - before:
-                _remove(folder / entry)
-        for path in made:  # deepest first
-            with contextlib.suppress(OSError):
-                path.rmdir()
-        raise
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
 
 
 def _translate(exc: Exception, name: str, fname: str, url: str, timeout: float):

@@ -17,7 +17,7 @@ from typing import Any
 
 from nnstudio.core.i18n import lang, text
 
-from . import download, generated, sequences, sklearn_sets
+from . import cache, download, generated, sequences, sklearn_sets
 from .base import Data, DatasetInfo, Progress, Request, limit
 from .imported import load_path
 from .messages import fail
@@ -94,10 +94,10 @@ def _sweep_once(cache_dir: str | os.PathLike | None) -> None:
     """At the first load of a session (the studio's start, a CLI run), delete what
     killed downloads left in the cache, whatever dataset is asked for; `fetch`
     sweeps again before each download."""
-    key = str(download.cache_root(cache_dir))
+    key = str(cache.cache_root(cache_dir))
     if key not in _SWEPT:
         _SWEPT.add(key)
-        download.sweep_cache(cache_dir)
+        cache.sweep_cache(cache_dir)
 
 
 def describe(name: str, language: str | None = None) -> str:

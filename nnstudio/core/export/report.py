@@ -15,7 +15,7 @@ from typing import Any
 from nnstudio.core.errors import NNStudioError
 from nnstudio.core.fileio import atomic_write_bytes
 from nnstudio.core.i18n import Text, formatter
-from nnstudio.core.training.runs import all_differences, describe_difference
+from nnstudio.core.training.run_diff import all_differences, describe_difference
 
 MAX_EPOCH_ROWS = 25  # a table a reader can take in; longer runs are thinned evenly
 _SETTINGS = (  # (config key, label)

@@ -760,9 +760,9 @@ DIAGNOSIS_FORMULA = {
 
 def _diagnosis_topic(code: str) -> Topic:
     """A diagnosis as Learn more shows it: what it is, what to try, a run with it."""
-    from nnstudio.core.training.coach import _TEXTS
+    from nnstudio.core.training.coach_words import TEXTS
 
-    words = _TEXTS[code]
+    words = TEXTS[code]
     description = {lang: f"{words['title'][lang]}." for lang in ("en", "zh")}
     return Topic(code, "diagnosis", description, DIAGNOSIS_FORMULA[code], words["try"],
                  DIAGNOSIS_EXPERIMENT.get(code))

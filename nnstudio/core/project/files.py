@@ -4,7 +4,8 @@ Entries: meta.json (format and app version), spec.json, config.json,
 weights.safetensors (optional: an untrained project has none), history.json and
 data.json (what the model was trained on: task, classes, normalization — so a saved
 model can predict without loading its dataset again).
-Saving is atomic; loading checks everything and fails with one plain line.
+Saving is atomic; loading checks everything and fails with one plain line (the
+weights: weights.py; the sentences: messages.py).
 """
 
 from __future__ import annotations
@@ -12,15 +13,12 @@ from __future__ import annotations
 import io
 import json
 import math
-import pickle
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError
-from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from torch import nn
 
@@ -34,10 +32,12 @@ from nnstudio.core.fileio import (
     parse_json,
     remove_stale_temporaries,
 )
-from nnstudio.core.i18n import Text, formatter, shown
+from nnstudio.core.i18n import shown
 from nnstudio.core.network.build import build_model
 from nnstudio.core.network.shapes import MAX_PARAMS
 from nnstudio.core.network.spec import NetworkSpec
+from nnstudio.core.project.messages import msg
+from nnstudio.core.project.weights import check_weights, load_weights, read_weights
 
 FORMAT = "nnstudio-project"
 FORMAT_VERSION = 1
@@ -50,104 +50,6 @@ READ_CHUNK = 1 << 20  # entries are inflated in 1 MB steps and stopped at their 
 TASKS = ("classification", "regression")
 EXTENSION = ".nnstudio"
 
-# What a refused file is told as, in both languages (the CLI and the window say the
-# same sentence); `_msg()` picks the user's language when the error is raised.
-_MESSAGES: dict[str, Text] = {
-    "named": {"en": "{name}: {reason}", "zh": "{name}：{reason}"},
-    "no-file": {"en": "{name}: no such file", "zh": "{name}：文件不存在"},
-    "not-project": {
-        "en": "{name} is not an nnstudio project: the file is empty, corrupt or "
-        "truncated",
-        "zh": "{name} 不是 nnstudio 项目文件：文件为空、已损坏或不完整",
-    },
-    "unreadable": {
-        "en": "{name} is corrupt or truncated (an entry cannot be read)",
-        "zh": "{name} 已损坏或不完整（其中有一项无法读取）",
-    },
-    "huge-entry": {
-        "en": "{name}: entry {entry} is implausibly large",
-        "zh": "{name}：其中的 {entry} 大得不合常理",
-    },
-    "huge-total": {
-        "en": "{name}: its entries would take {size:,} MB unpacked, more than any "
-        "project nnstudio writes ({limit:,} MB)",
-        "zh": "{name}：解压后需要 {size:,} MB，超过 nnstudio 写出的任何项目"
-        "（{limit:,} MB）",
-    },
-    "duplicate": {
-        "en": "{name}: entry {entry} appears twice — the file was not written by "
-        "nnstudio and is refused",
-        "zh": "{name}：{entry} 出现了两次——这个文件不是 nnstudio 写出的，已拒绝",
-    },
-    "not-regular": {
-        "en": "{name} is not an nnstudio project: it is a folder, a pipe or a device, "
-        "not a regular file",
-        "zh": "{name} 不是 nnstudio 项目文件：它是文件夹、管道或设备，而不是普通文件",
-    },
-    "bad-version": {
-        "en": "{name}: unknown file format version {version} — it was not written by "
-        "this or an earlier nnstudio",
-        "zh": "{name}：未知的文件格式版本 {version}——它不是由当前或更早版本的 "
-        "nnstudio 写出的",
-    },
-    "too-deep": {
-        "en": "{name}: {entry} is nested more than {depth} levels deep",
-        "zh": "{name}：{entry} 的嵌套超过 {depth} 层",
-    },
-    "bad-data": {
-        "en": "{name}: data.json is not valid ({field}) — delete that entry or save "
-        "the project again from nnstudio",
-        "zh": "{name}：data.json 无效（{field}）——请删除这一项，或在 nnstudio 中"
-        "重新保存项目",
-    },
-    "newer": {
-        "en": "{name} was saved by a newer nnstudio (file format {version}) — update "
-        "nnstudio to open it",
-        "zh": "{name} 是由更新版本的 nnstudio 保存的（文件格式 {version}）——请先更新 "
-        "nnstudio 再打开它",
-    },
-    "wrong-form": {
-        "en": "{name}: config, data or history has the wrong form",
-        "zh": "{name}：训练设置、数据信息或历史记录的格式不对",
-    },
-    "missing-entry": {
-        "en": "{name} is not a complete project: {entry} is missing",
-        "zh": "{name} 不是完整的项目文件：缺少 {entry}",
-    },
-    "bad-json": {
-        "en": "{name}: {entry} is not valid JSON",
-        "zh": "{name}：{entry} 不是有效的 JSON",
-    },
-    "bad-weights": {
-        "en": "{name}: the weights are corrupt",
-        "zh": "{name}：权重已损坏",
-    },
-    "mismatch": {
-        "en": "the weights don't match the network: {problems}",
-        "zh": "权重与网络不匹配：{problems}",
-    },
-    "missing": {"en": "missing {keys}", "zh": "缺少 {keys}"},
-    "extra": {"en": "unexpected {keys}", "zh": "多出 {keys}"},
-    "shape": {
-        "en": "{tensor} is {given} but the network needs {needed}",
-        "zh": "{tensor} 的形状是 {given}，但网络需要 {needed}",
-    },
-    "sep": {"en": "; ", "zh": "；"},
-    "pickle": {
-        "en": "{name} was refused: it is not a plain PyTorch state_dict of tensors "
-        "(files that hold other Python objects could run code, so nnstudio never "
-        "loads them)",
-        "zh": "{name} 被拒绝：它不是只含张量的普通 PyTorch state_dict（含有其他 Python "
-        "对象的文件可能会运行代码，所以 nnstudio 从不加载这类文件）",
-    },
-    "not-state-dict": {
-        "en": "{name} does not hold a state_dict (names to tensors)",
-        "zh": "{name} 中没有 state_dict（名称到张量的映射）",
-    },
-}
-
-
-_msg = formatter(_MESSAGES)
 
 
 @dataclass
@@ -242,25 +144,25 @@ def load_project(path: str | Path) -> Project:
     try:
         handle = open_regular(path)
     except FileNotFoundError:
-        raise ProjectFileError(_msg("no-file", name=name)) from None
+        raise ProjectFileError(msg("no-file", name=name)) from None
     except NotRegularFile:
-        raise ProjectFileError(_msg("not-regular", name=name)) from None
+        raise ProjectFileError(msg("not-regular", name=name)) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise ProjectFileError(_msg("named", name=name, reason=reason)) from None
+        raise ProjectFileError(msg("named", name=name, reason=reason)) from None
     with handle:
         remove_stale_temporaries(path)  # debris of a save killed mid-write
         try:
             archive = zipfile.ZipFile(handle)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            raise ProjectFileError(_msg("not-project", name=name)) from None
+            raise ProjectFileError(msg("not-project", name=name)) from None
         with archive:
             try:
                 return _read(archive, name)
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 if isinstance(exc, NNStudioError):
                     raise
-                raise ProjectFileError(_msg("unreadable", name=name)) from None
+                raise ProjectFileError(msg("unreadable", name=name)) from None
 
 
 def _read(archive: zipfile.ZipFile, name: str) -> Project:
@@ -271,24 +173,24 @@ def _read(archive: zipfile.ZipFile, name: str) -> Project:
     try:
         spec = NetworkSpec.from_dict(spec_data)
     except NNStudioError as exc:
-        raise ProjectFileError(_msg("named", name=name, reason=exc)) from None
+        raise ProjectFileError(msg("named", name=name, reason=exc)) from None
     config = _json(archive, "config.json", name, required=False) or {}
     history = _json(archive, "history.json", name, required=False) or []
     info = _json(archive, "data.json", name, required=False) or {}
     if not all(isinstance(v, dict) for v in (config, info)) or not isinstance(
         history, list
     ):
-        raise ProjectFileError(_msg("wrong-form", name=name))
+        raise ProjectFileError(msg("wrong-form", name=name))
     check_data_info(info, name)
     weights = None
     if "weights.safetensors" in archive.namelist():
         cap = weights_cap(spec)  # what this network's weights can take, no more
         if archive.getinfo("weights.safetensors").file_size > cap:
             raise ProjectFileError(
-                _msg("huge-entry", name=name, entry="weights.safetensors")
+                msg("huge-entry", name=name, entry="weights.safetensors")
             )
         blob = _entry(archive, "weights.safetensors", name, cap)
-        weights = _weights(blob, name)
+        weights = read_weights(blob, name)
         check_weights(spec, weights, name)
     return Project(spec, config, weights, history, info)
 
@@ -298,13 +200,13 @@ def _check_entries(archive: zipfile.ZipFile, name: str) -> None:
     seen: set[str] = set()
     for info in archive.infolist():
         if info.filename in seen:
-            raise ProjectFileError(_msg("duplicate", name=name, entry=info.filename))
+            raise ProjectFileError(msg("duplicate", name=name, entry=info.filename))
         seen.add(info.filename)
         if info.file_size > _cap(info.filename):
-            raise ProjectFileError(_msg("huge-entry", name=name, entry=info.filename))
+            raise ProjectFileError(msg("huge-entry", name=name, entry=info.filename))
     total = sum(info.file_size for info in archive.infolist())
     if total > MAX_PROJECT_BYTES:
-        raise ProjectFileError(_msg("huge-total", name=name, size=total >> 20,
+        raise ProjectFileError(msg("huge-total", name=name, size=total >> 20,
                                     limit=MAX_PROJECT_BYTES >> 20))
 
 
@@ -328,14 +230,14 @@ def _check_version(meta: Any, name: str) -> None:
     """Format versions are positive whole numbers; a float, a text or a newer
     number is refused by name rather than read as version 1."""
     if not isinstance(meta, dict):
-        raise ProjectFileError(_msg("wrong-form", name=name))
+        raise ProjectFileError(msg("wrong-form", name=name))
     if meta.get("format", FORMAT) != FORMAT:
-        raise ProjectFileError(_msg("not-project", name=name))
+        raise ProjectFileError(msg("not-project", name=name))
     version = meta.get("format_version", 1)
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ProjectFileError(_msg("bad-version", name=name, version=shown(version)))
+        raise ProjectFileError(msg("bad-version", name=name, version=shown(version)))
     if version > FORMAT_VERSION:
-        raise ProjectFileError(_msg("newer", name=name, version=shown(version)))
+        raise ProjectFileError(msg("newer", name=name, version=shown(version)))
 
 
 def _entry(archive: zipfile.ZipFile, entry: str, name: str, cap: int) -> bytes:
@@ -346,7 +248,7 @@ def _entry(archive: zipfile.ZipFile, entry: str, name: str, cap: int) -> bytes:
         while chunk := handle.read(READ_CHUNK):
             size += len(chunk)
             if size > cap:
-                raise ProjectFileError(_msg("huge-entry", name=name, entry=entry))
+                raise ProjectFileError(msg("huge-entry", name=name, entry=entry))
             parts.append(chunk)
     return b"".join(parts)
 
@@ -356,17 +258,17 @@ def _json(
 ) -> Any:
     if entry not in archive.namelist():
         if required:
-            raise ProjectFileError(_msg("missing-entry", name=name, entry=entry))
+            raise ProjectFileError(msg("missing-entry", name=name, entry=entry))
         return None
     raw = _entry(archive, entry, name, MAX_JSON_BYTES)
     try:
         return parse_json(raw.decode("utf-8"))
     except JsonTooDeep:
         depth = JsonTooDeep.limit()
-        raise ProjectFileError(_msg("too-deep", name=name, entry=entry,
+        raise ProjectFileError(msg("too-deep", name=name, entry=entry,
                                     depth=depth)) from None
     except (UnicodeDecodeError, ValueError):
-        raise ProjectFileError(_msg("bad-json", name=name, entry=entry)) from None
+        raise ProjectFileError(msg("bad-json", name=name, entry=entry)) from None
 
 
 # data.json: what each key must be (a hand edit is refused by the key's name)
@@ -400,101 +302,11 @@ def check_data_info(info: dict[str, Any], name: str = "data.json") -> None:
     for key, value in info.items():
         fits = _DATA_KEYS.get(key)
         if fits is None or not fits(value):
-            raise ProjectFileError(_msg("bad-data", name=name, field=shown(key)))
+            raise ProjectFileError(msg("bad-data", name=name, field=shown(key)))
     if info.get("task") == "classification" and "class_names" in info and len(
         info["class_names"]
     ) < 1:
-        raise ProjectFileError(_msg("bad-data", name=name, field="class_names"))
+        raise ProjectFileError(msg("bad-data", name=name, field="class_names"))
     mean, std = info.get("mean"), info.get("std")
     if isinstance(mean, list) and isinstance(std, list) and len(mean) != len(std):
-        raise ProjectFileError(_msg("bad-data", name=name, field="mean/std"))
-
-
-def _weights(blob: bytes, name: str) -> dict[str, torch.Tensor]:
-    try:
-        return load_safetensors(blob)
-    except (SafetensorError, ValueError, RuntimeError):
-        raise ProjectFileError(_msg("bad-weights", name=name)) from None
-
-
-def check_weights(
-    spec: NetworkSpec, weights: dict[str, torch.Tensor], name: str
-) -> None:
-    """Refuse weights whose names or shapes do not fit the spec, naming them."""
-    try:
-        model = build_model(spec)
-    except NNStudioError as exc:
-        raise ProjectFileError(_msg("named", name=name, reason=exc)) from None
-    problems = describe_mismatch(model.state_dict(), weights)
-    if problems:
-        reason = _msg("mismatch", problems=problems)
-        raise ProjectFileError(_msg("named", name=name, reason=reason))
-
-
-def describe_mismatch(
-    expected: dict[str, torch.Tensor], given: dict[str, torch.Tensor]
-) -> str:
-    """'' when `given` fits `expected`, else which keys are missing/extra/misshapen."""
-    missing = [k for k in expected if k not in given]
-    extra = [k for k in given if k not in expected]
-    shapes = [
-        _msg(
-            "shape",
-            tensor=k,
-            given=list(given[k].shape),
-            needed=list(expected[k].shape),
-        )
-        for k in expected
-        if k in given and given[k].shape != expected[k].shape
-    ]
-    parts = []
-    if missing:
-        parts.append(_msg("missing", keys=", ".join(missing[:6])))
-    if extra:
-        parts.append(_msg("extra", keys=", ".join(extra[:6])))
-    parts += shapes[:6]
-    return _msg("sep").join(parts)
-
-
-def load_weights(model: nn.Module, weights: dict[str, torch.Tensor]) -> None:
-    problems = describe_mismatch(model.state_dict(), weights)
-    if problems:
-        raise ProjectFileError(_msg("mismatch", problems=problems))
-    model.load_state_dict(weights)
-
-
-def import_state_dict(path: str | Path, spec: NetworkSpec) -> dict[str, torch.Tensor]:
-    """Import a plain PyTorch state_dict (.pt/.pth, weights-only loading) or a
-    .safetensors file, checked against `spec`.
-
-    Files holding other Python objects are refused without running any of their code.
-    """
-    name = Path(path).name
-    if Path(path).suffix.lower() == ".safetensors":
-        try:
-            data = _weights(Path(path).read_bytes(), name)
-        except FileNotFoundError:
-            raise ProjectFileError(_msg("no-file", name=name)) from None
-        check_weights(spec, data, name)
-        return data
-    try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise ProjectFileError(_msg("no-file", name=name)) from None
-    except (
-        pickle.UnpicklingError,
-        RuntimeError,
-        EOFError,
-        OSError,
-        ValueError,
-        AttributeError,
-        TypeError,
-        zipfile.BadZipFile,
-    ):
-        raise ProjectFileError(_msg("pickle", name=name)) from None
-    if not isinstance(data, dict) or not all(
-        isinstance(v, torch.Tensor) for v in data.values()
-    ):
-        raise ProjectFileError(_msg("not-state-dict", name=name))
-    check_weights(spec, data, name)
-    return data
+        raise ProjectFileError(msg("bad-data", name=name, field="mean/std"))

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nnstudio.core.network.shapes import Fix, Problem
+from nnstudio.core.network.fixes import Fix
+from nnstudio.core.network.problems import Problem
 from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.training.config import TrainConfig
 

@@ -14,9 +14,10 @@ from typing import Any
 
 from nnstudio.core.errors import NNStudioError
 from nnstudio.core.i18n import Text
+from nnstudio.core.network.fixes import Fix, fixes_for
 from nnstudio.core.network.layers import LayerSpec
 from nnstudio.core.network.presets import DEFAULT_PRESET, get_preset
-from nnstudio.core.network.shapes import Fix, ShapeReport, check, fixes_for
+from nnstudio.core.network.shapes import ShapeReport, check
 from nnstudio.core.network.spec import NetworkSpec
 from nnstudio.core.pretrained import adapt_data
 from nnstudio.core.project.files import (

@@ -22,24 +22,16 @@ from typing import Any
 import numpy as np
 import torch
 
-from nnstudio.core.errors import ConfigError, NNStudioError
 from nnstudio.core.i18n import text
-from nnstudio.core.network.build import build_model, parameter_layers
-from nnstudio.core.network.frozen import apply_frozen, frozen_prefix, param_groups
 from nnstudio.core.network.spec import NetworkSpec
-from nnstudio.core.pretrained import adapt_data, load_backbones
 from nnstudio.core.training.config import TrainConfig
 from nnstudio.core.training.evaluate import (
     NonFiniteLoss,
-    Scorer,
     describe_device,
     epoch_eval,
     finished_phrase,
-    is_out_of_memory,
-    memory_phrase,
     phrase,
     preflight,
-    training_targets,
 )
 from nnstudio.core.training.events import (
     PROBE_KINDS,
@@ -54,18 +46,9 @@ from nnstudio.core.training.events import (
 )
 from nnstudio.core.training.losses import LOSSES
 from nnstudio.core.training.optimizers import OPTIMIZERS
-from nnstudio.core.training.probes import (
-    GradNorms,
-    LayerParams,
-    LossMeter,
-    Prober,
-    _norms,
-)
-from nnstudio.core.training.sequence_probes import (
-    PerStepLoss,
-    SequenceProber,
-    has_sequence_layers,
-)
+from nnstudio.core.training.probes import _norms
+from nnstudio.core.training.run_outcome import failure, least_squares_note
+from nnstudio.core.training.run_setup import TrainerSetup
 
 __all__ = ["LOSSES", "OPTIMIZERS", "NonFiniteLoss", "Summary", "TrainConfig", "fit",
            "preflight", "run"]
@@ -75,14 +58,10 @@ PROBE_S = 0.3  # probes about 3 times a second by default...
 PROBE_BUDGET = 0.04  # ...but never more than 4% of the time (a big model: less often)
 GRAD_EVERY = 8  # per-layer gradient norms every 8th step: their mean over an epoch
 # needs no more, and a pass over all gradients every step costs ~3% of an MLP step
-PRECONVERT_BYTES = 256 << 20  # images whose floats fit (MNIST: 188 MB): converted once
 TINY_STEPS = 4  # epochs shorter than this are reported at most every STEP_S
 SNAPSHOT_S = 1.0  # CPU copy of the last good weights, for a run that diverges,
 SNAPSHOT_BUDGET = 0.02  # taking at most 2% of the time
 PAUSE_POLL_S = 0.02
-CACHE_FROZEN_BODY = True  # benchmarks/bench_finetune.py turns it off to compare
-CACHE_BYTES = 1 << 30  # cached body features up to 1 GB; past that, run the body
-CACHE_CHUNK = 512  # samples per no_grad pass while filling the cache
 _RESTORED = {"en": "; the weights of epoch {epoch}, the best, were kept",
              "zh": "；已保留第 {epoch} 轮（最佳）的权重"}
 LAST_EPOCH = ("train_loss", "val_loss", "val_accuracy", "val_r2", "train_accuracy")
@@ -117,7 +96,7 @@ def _events(spec, data, config, stop, pause, request, model,
         yield from trainer.train()
         return
     except Exception as exc:  # every failure becomes a Finished event
-        finished = _failure(exc, trainer, config)
+        finished = failure(exc, trainer, config)
     oom = finished.metrics.get("error") == "out-of-memory"
     trainer = None  # drop the model and data before freeing the GPU cache
     if oom and torch.cuda.is_available():
@@ -125,56 +104,11 @@ def _events(spec, data, config, stop, pause, request, model,
     yield finished
 
 
-def _failure(exc: Exception, trainer, config: TrainConfig) -> Finished:
-    try:
-        metrics: dict[str, Any] = trainer.metrics() if trainer else {}
-    except Exception:  # a broken device may refuse even this
-        metrics = {}
-    if isinstance(exc, NonFiniteLoss):
-        message = exc.describe(config.lr)
-        metrics["error"] = "non-finite"
-    elif is_out_of_memory(exc):  # CPU RAM too, not only CUDA
-        message = memory_phrase(exc, config.batch_size)
-        metrics["error"] = "out-of-memory"
-    elif isinstance(exc, NNStudioError):
-        message = str(exc)
-        metrics["error"] = exc.code
-    else:
-        detail = (str(exc).strip().splitlines() or [""])[0][:200]
-        message = phrase("internal", error=f"{type(exc).__name__}: {detail}")
-        metrics["error"] = "internal"
-    metrics["stopped_reason"] = message
-    if trainer is None:
-        return Finished("failed", message, 0, 0, 0.0, metrics)
-    return Finished("failed", message, trainer.epochs_done, trainer.step,
-                    trainer.elapsed(), metrics, trainer.good_weights)
-
-
-class _Trainer:
+class _Trainer(TrainerSetup):
     """The state of one run; `train()` is the loop, the rest are its short steps."""
 
     def __init__(self, spec, data, config, stop, pause, request, model) -> None:
-        self.t0, self.paused = time.perf_counter(), 0.0
-        self.config, self.stop, self.pause, self.request = config, stop, pause, request
-        data = first_samples(data, config.train_samples)
-        self.device = preflight(spec, data, config)
-        torch.manual_seed(config.seed)  # dropout and anything else drawn from torch
-        if model is None:
-            model = build_model(spec, seed=config.seed)
-            load_backbones(model, spec, cancel=stop)  # ImageNet weights, checked
-        apply_frozen(model, spec)  # frozen layers: no gradients, always eval mode
-        self.model = model.to(self.device).train()  # eval passes restore this mode
-        self.data, self.spec = adapt_data(spec, data).to(self.device), spec
-        self._setup_optimisation(config)
-        self._cache_frozen_body()
-        self.layers = parameter_layers(self.model)
-        self.lp = LayerParams(self.model, self.layers, self.device)
-        self.grads = GradNorms(self.lp)
-        kinds = [layer.kind for layer in spec.layers]
-        self.prober = (Prober(self.model, self.data, kinds, self.lp, data.task)
-                       if config.probes else None)
-        self.seq_prober = self._sequence_prober(kinds)
-        self.meter = LossMeter(data.task == "classification")
+        super().__init__(spec, data, config, stop, pause, request, model)
         self.epochs_done, self.train_time, self.ep_start = 0, 0.0, None
         self.last: dict[str, Any] = {}
         self.grad_means: np.ndarray | None = None
@@ -190,12 +124,6 @@ class _Trainer:
         self.step_flag: threading.Event | None = None  # one batch while paused
         self.stepping = False
 
-    def _sequence_prober(self, kinds: list[str]) -> SequenceProber | None:
-        """Attention, gradients through time and hidden states (sequence nets)."""
-        if not has_sequence_layers(kinds):
-            return None
-        return SequenceProber(self.model, self.data, kinds, self.loss_fn, self.y_val)
-
     def _probe(self, progress: float, request: ProbeRequest | None) -> Probe:
         """The regular probe plus, for a sequence network, its sequence parts."""
         probe = self.prober(self.step, progress, request)
@@ -204,66 +132,6 @@ class _Trainer:
         kinds = request.kinds if request is not None else frozenset(PROBE_KINDS)
         index = request.sequence_index if request is not None else 0
         return dataclasses.replace(probe, **self.seq_prober.parts(kinds, index))
-
-    def _setup_optimisation(self, c: TrainConfig) -> None:
-        d = self.data
-        self.y_train = training_targets(d.y_train, d.task, c.loss, d.num_outputs)
-        y_val = self.y_val = training_targets(d.y_val, d.task, c.loss, d.num_outputs)
-        self.loss_fn = LOSSES[c.loss].make().to(self.device)
-        if getattr(d, "per_step", False):  # one class per time step
-            self.loss_fn = PerStepLoss(self.loss_fn)
-        self.scorer = Scorer(d.x_val, d.y_val, y_val, d.inputs, self.loss_fn, d.task)
-        groups = param_groups(self.model, self.spec, c.lr)
-        if not groups:
-            raise ConfigError(phrase_all_frozen())
-        self.params = [p for g in groups for p in g["params"]]
-        self.l1_weights = [p for p in self.params if p.dim() >= 2] if c.l1 > 0 else []
-        self.opt = OPTIMIZERS[c.optimizer].make(groups, c)
-        self.sched = _scheduler(self.opt, c)
-        self.shuffle = torch.Generator().manual_seed(c.seed)
-        small = d.x_train.numel() * 4 <= PRECONVERT_BYTES  # else converted per batch
-        self.x_train = d.inputs(d.x_train) if small else d.x_train
-        n, b = len(d.x_train), c.batch_size
-        bn = any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm)
-                 for m in self.model.modules())
-        self.n_used = n - 1 if bn and n % b == 1 else n  # BatchNorm fails on 1 sample
-        self.steps_per_epoch = -(-self.n_used // b)
-        self.fwd, self.batch_inputs = self.model, d.inputs  # the head, with a cache
-        self.cached_layers = 0
-
-    # --- the frozen-body cache (issue 15) ------------------------------------------
-    def _cache_frozen_body(self) -> None:
-        """A frozen body before the trainable head runs once, under no_grad, over
-        the training and validation inputs; each epoch then trains only the head
-        (Teachable Machine's trick). Recomputed per run, so a changed body or
-        dataset never meets an old cache. Probes still see the whole model."""
-        k = frozen_prefix(self.spec) if CACHE_FROZEN_BODY else 0
-        if not k:
-            return
-        body, head = self.model[:k], self.model[k:]
-        d = self.data
-        sample = body(d.inputs(d.x_train[:1])) if len(d.x_train) else None
-        per_sample = 0 if sample is None else sample[0].numel() * 4
-        if per_sample * (len(d.x_train) + len(d.x_val)) > CACHE_BYTES:
-            return  # features bigger than the budget: run the body every batch
-        with torch.no_grad():
-            self.x_train = _features(body, d.x_train, d.inputs)
-            x_val = _features(body, d.x_val, d.inputs)
-        self.scorer = Scorer(x_val, d.y_val, self.scorer.targets, _as_float,
-                             self.loss_fn, d.task)
-        self.fwd, self.batch_inputs, self.cached_layers = head, _as_float, k
-
-    @property
-    def step(self) -> int:
-        return self.meter.step
-
-    def elapsed(self) -> float:
-        """Seconds since the start, pauses excluded."""
-        return time.perf_counter() - self.t0 - self.paused
-
-    def cpu_weights(self) -> dict[str, torch.Tensor]:
-        state = self.model.state_dict()
-        return {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
 
     def started(self) -> Started:
         d, names = self.data, tuple(n for n, _ in self.model.named_children())
@@ -522,61 +390,9 @@ class _Trainer:
         else:
             metrics["stopped_reason"] = self.message
         weights = self.cpu_weights()
-        self.message += _least_squares_note(self.spec, self.data, weights, metrics)
+        self.message += least_squares_note(self.spec, self.data, weights, metrics)
         return Finished(self.reason, self.message, self.epochs_done, self.step,
                         self.elapsed(), metrics, weights)
-
-
-def _least_squares_note(spec, data, weights, metrics: dict[str, Any]) -> str:
-    """A single Linear layer on a regression is linear regression: put the
-    least-squares weight and bias next to the learned ones (house-price)."""
-    from nnstudio.core.i18n import text
-    from nnstudio.core.lessons.least_squares import compare
-
-    fit_ = compare(spec, data, weights)
-    if fit_ is None:
-        return ""
-    metrics["least_squares"] = fit_
-    shown = ", ".join(f"{v:.4g}" for v in fit_["weight"] + fit_["bias"])
-    exact = ", ".join(f"{v:.4g}" for v in
-                      fit_["least_squares_weight"] + fit_["least_squares_bias"])
-    return text({"en": f" — weight, bias {shown} (least squares: {exact})",
-                 "zh": f"——权重、偏置 {shown}（最小二乘解：{exact}）"})
-
-
-def _features(body: torch.nn.Module, x: torch.Tensor, inputs) -> torch.Tensor:
-    """The body's outputs for every sample, in chunks (the body is in eval mode)."""
-    parts = [body(inputs(x[i:i + CACHE_CHUNK])) for i in range(0, len(x), CACHE_CHUNK)]
-    return torch.cat(parts) if parts else x.float()
-
-
-def _as_float(x: torch.Tensor) -> torch.Tensor:
-    return x
-
-
-def phrase_all_frozen() -> str:
-    from nnstudio.core.i18n import text
-
-    return text({"en": "every layer is frozen: there is nothing to train — unfreeze "
-                       "at least one layer with weights",
-                 "zh": "所有层都已冻结，没有可训练的参数——请至少解冻一个带权重的层"})
-
-
-def first_samples(data, n: int):
-    """The data with only its first `n` training samples (0: all of them), the
-    validation set untouched: a small training set overfits in seconds, on purpose."""
-    if not n or n >= len(data.x_train):
-        return data
-    return dataclasses.replace(data, x_train=data.x_train[:n], y_train=data.y_train[:n])
-
-
-def _scheduler(opt: torch.optim.Optimizer, c: TrainConfig):
-    """step: the rate drops 10x after each third of the run; cosine: to 0 at the end."""
-    if c.schedule == "step":
-        return torch.optim.lr_scheduler.StepLR(opt, max(1, c.epochs // 3), gamma=0.1)
-    if c.schedule == "cosine":
-        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=c.epochs)
-    return None
 
 
 class Summary(dict):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.errors import NNStudioError
 from nnstudio.core.export import report
-from nnstudio.core.training import runs
+from nnstudio.core.training import run_diff, runs
 from nnstudio.core.training.events import Finished, Started
 from nnstudio.ui.plot_style import (
     fit_legend_columns,
@@ -217,7 +217,7 @@ class RunsView(View):
         self.run_list.blockSignals(True)
         self.run_list.clear()
         for i, r in enumerate(self.runs):
-            text = f"{runs.run_label(r, i)} · {dataset_of(r)}"
+            text = f"{run_diff.run_label(r, i)} · {dataset_of(r)}"
             if not r.get("stopped_reason"):
                 text += self.tr(" (running)")
             item = QListWidgetItem(text)
@@ -277,9 +277,9 @@ class RunsView(View):
         its dataset when the runs' datasets differ and its number when two names
         would still be the same ("#3 20 epochs", not "20 epochs" five times)."""
         what = (
-            runs.difference_labels(chosen)
+            run_diff.difference_labels(chosen)
             if len(chosen) > 1
-            else [runs.run_label(r) for r in chosen]
+            else [run_diff.run_label(r) for r in chosen]
         )
         if len({dataset_of(r) for r in chosen}) > 1:
             what = [f"{dataset_of(r)}: {w}" for r, w in zip(chosen, what, strict=True)]
@@ -294,7 +294,7 @@ class RunsView(View):
     def _difference_text(self, chosen: list[dict], labels: list[str]) -> str:
         if len(chosen) == 2:
             return self.tr("What differs: {d}").format(
-                d=runs.describe_difference(chosen[0], chosen[1])
+                d=run_diff.describe_difference(chosen[0], chosen[1])
             )
         if len(chosen) > 2:
             return self.tr("What differs: {d}").format(d=" / ".join(labels))
@@ -363,7 +363,7 @@ class RunsView(View):
         if self.studio is None:
             return
         doc = self.studio.document
-        for variant in runs.one_setting_variants(doc.config, doc.spec):
+        for variant in run_diff.one_setting_variants(doc.config, doc.spec):
             action = self.compare_menu.addAction(variant["label"])
             action.setData(variant)
             action.triggered.connect(self._on_compare_action_triggered)
