@@ -26,11 +26,11 @@ from nnstudio.core.datasets import DATASETS
 from nnstudio.core.datasets.drawn import drawn_datasets
 from nnstudio.core.training.config import TrainConfig
 from nnstudio.ui.data_preview import DataPreview
+from nnstudio.ui.data_source import DataSource
 from nnstudio.ui.document import Document
 from nnstudio.ui.folder_options import FolderOptions
 from nnstudio.ui.messages import WrapLabel, core_text, tr
 from nnstudio.ui.settings import Settings
-from nnstudio.ui.training import DataSource
 
 
 class DataBox(QGroupBox):

@@ -126,7 +126,8 @@ class MainWindow(QMainWindow):
         """The training controller, the data source and the live curves (pyqtgraph
         and numpy stay off the first paint too)."""
         from nnstudio.ui.curves import CurvesView
-        from nnstudio.ui.training import DataSource, TrainingController
+        from nnstudio.ui.data_source import DataSource
+        from nnstudio.ui.training import TrainingController
 
         self.controller = TrainingController(self)
         self.data_source = DataSource(self)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from nnstudio.core.provenance import fingerprint
 from nnstudio.core.training.events import Epoch, Finished, Started, Step
+from nnstudio.ui.data_source import DataSource
 from nnstudio.ui.document import Document
 from nnstudio.ui.messages import (
     ERROR_COLOR,
@@ -32,7 +33,7 @@ from nnstudio.ui.messages import (
     format_duration,
     tr,
 )
-from nnstudio.ui.training import DataSource, TrainingController
+from nnstudio.ui.training import TrainingController
 from nnstudio.ui.training_form import device_text
 
 PROGRESS_STEPS = 1000  # progress bar resolution: fractions of the whole run

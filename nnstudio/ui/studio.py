@@ -24,7 +24,7 @@ class Studio(Protocol):
       `sig_fingerprint_changed(str)`.
     - `controller`: ui.training.TrainingController (`sig_event`, `probe_request`,
       `running`, `run_fingerprint`).
-    - `data_source`: ui.training.DataSource (`data`, `sig_data_changed`).
+    - `data_source`: ui.data_source.DataSource (`data`, `sig_data_changed`).
     - `frame_clock`: ui.frame_clock.FrameClock (`register`, `poke`).
     """
 

@@ -12,9 +12,10 @@ from typing import Any
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from nnstudio.ui.data_box import DataBox
+from nnstudio.ui.data_source import DataSource
 from nnstudio.ui.document import Document
 from nnstudio.ui.run_controls import RunControls
-from nnstudio.ui.training import DataSource, TrainingController
+from nnstudio.ui.training import TrainingController
 from nnstudio.ui.training_form import TrainingForm
 
 

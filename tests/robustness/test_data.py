@@ -460,7 +460,7 @@ STALLED_CLOSE = textwrap.dedent("""
         time.sleep(3)  # blocked in a socket read; cancel is not looked at meanwhile
     fake.load_dataset = load_dataset
     sys.modules["nnstudio.core.datasets"] = nnstudio.core.datasets = fake
-    from nnstudio.ui.training import DataSource
+    from nnstudio.ui.data_source import DataSource
     source = DataSource()
     source.request("mnist")
     time.sleep(0.3)

@@ -228,7 +228,7 @@ def test_dataset_worker_reports_progress_and_cancels(
     main_window, qtbot, monkeypatch
 ) -> None:
     import nnstudio.core.datasets as datasets
-    from nnstudio.ui.training import DataSource
+    from nnstudio.ui.data_source import DataSource
 
     gate = threading.Event()
 
