@@ -8,6 +8,7 @@ delete one file to reset the studio.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -81,13 +82,13 @@ class Settings:
 
     def add_dataset_folder(self, path: str) -> None:
         """Remember an imported dataset; its parent is where the next import starts."""
-        path = str(Path(path).resolve())
+        path = os.path.abspath(path)  # as chosen: a symlinked folder keeps its name
         folders = [p for p in self.dataset_folders() if p != path]
         self._q.setValue("datasets/imported", [path, *folders][:MAX_DATASET_FOLDERS])
         self._q.setValue("datasets/last_folder", str(Path(path).parent))
 
     def forget_dataset_folder(self, path: str) -> None:
-        folders = [p for p in self.dataset_folders() if p != str(Path(path).resolve())]
+        folders = [p for p in self.dataset_folders() if p != os.path.abspath(path)]
         self._q.setValue("datasets/imported", folders)
 
     def dataset_start_folder(self) -> str:
