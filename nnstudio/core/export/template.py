@@ -42,6 +42,21 @@ LEARNING_RATE = {lr!r}
 WEIGHTS_FILE = {weights_file}
 """
 
+# uint8 images scaled and normalized per batch, as nnstudio's Data.inputs does
+MODEL_INPUT = '''\
+def model_input(x: torch.Tensor, mean, std) -> torch.Tensor:
+    """uint8 images -> floats in [0, 1], minus the mean, over the std (per channel);
+    int64 token ids stay as they are (an Embedding looks them up)."""
+    if x.dtype == torch.int64:
+        return x
+    if x.dtype != torch.uint8:
+        return x.float()
+    shape = (1, -1, 1, 1)
+    mean = torch.tensor(mean, dtype=torch.float32, device=x.device).view(shape)
+    std = torch.tensor(std, dtype=torch.float32, device=x.device).view(shape)
+    return (x.float() / 255.0 - mean) / std
+'''
+
 DATA_COMMON = '''\
 class Data(NamedTuple):
     """The whole dataset in memory, as nnstudio keeps it.
@@ -58,18 +73,7 @@ class Data(NamedTuple):
     std: float | tuple[float, ...] = 1.0
 
 
-def model_input(x: torch.Tensor, mean, std) -> torch.Tensor:
-    """uint8 images -> floats in [0, 1], minus the mean, over the std (per channel);
-    int64 token ids stay as they are (an Embedding looks them up)."""
-    if x.dtype == torch.int64:
-        return x
-    if x.dtype != torch.uint8:
-        return x.float()
-    shape = (1, -1, 1, 1)
-    mean = torch.tensor(mean, dtype=torch.float32, device=x.device).view(shape)
-    std = torch.tensor(std, dtype=torch.float32, device=x.device).view(shape)
-    return (x.float() / 255.0 - mean) / std
-
+''' + MODEL_INPUT + '''
 
 def split_indices(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Seeded 80/20 shuffle split into training and validation indices."""
@@ -91,18 +95,7 @@ class Data(NamedTuple):
     std: float | tuple[float, ...] = 1.0
 
 
-def model_input(x: torch.Tensor, mean, std) -> torch.Tensor:
-    """uint8 images -> floats in [0, 1], minus the mean, over the std (per channel);
-    int64 token ids stay as they are (an Embedding looks them up)."""
-    if x.dtype == torch.int64:
-        return x
-    if x.dtype != torch.uint8:
-        return x.float()
-    shape = (1, -1, 1, 1)
-    mean = torch.tensor(mean, dtype=torch.float32, device=x.device).view(shape)
-    std = torch.tensor(std, dtype=torch.float32, device=x.device).view(shape)
-    return (x.float() / 255.0 - mean) / std
-'''
+''' + MODEL_INPUT
 
 TABULAR = '''\
 def table(x, y, seed: int, task: str, scale_targets: bool = False) -> Data:
