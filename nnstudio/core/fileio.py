@@ -47,6 +47,8 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a regular file reads the same either way
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, ImageOps
 
+from nnstudio.core import fileio
 from nnstudio.core.i18n import formatter
 
 # Decoded by Pillow's own C code, never by an outside program. GIF, TIFF and WebP
@@ -66,27 +66,18 @@ def open_regular(
     """
     path = Path(path)
     name = label or path.name
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        handle = fileio.open_regular(path)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise UserFileError(_msg("missing", name=name), "not-found") from None
+    except fileio.NotRegularFile:
+        if path.is_dir():
+            raise UserFileError(_msg("missing", name=name), "not-found") from None
+        raise UserFileError(_msg("not-regular", name=name), "not-file") from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         message = _msg("unreadable", name=name, reason=reason)
         raise UserFileError(message, "not-file") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise UserFileError(_msg("missing", name=name), "not-found")
-        if not stat.S_ISREG(mode):
-            raise UserFileError(_msg("not-regular", name=name), "not-file")
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)  # a regular file reads the same either way
-        handle = os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
     with handle:
         yield handle
 
