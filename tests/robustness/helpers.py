@@ -273,3 +273,24 @@ class Server(http.server.ThreadingHTTPServer):
 
 def cache_files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def shapes_folder(root: Path) -> Path:
+    """An image folder with two named classes (bars and rings), 20 images each."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    y, x = np.ogrid[:28, :28]
+    ring = ((y - 14) ** 2 + (x - 14) ** 2 < 80) & ((y - 14) ** 2 + (x - 14) ** 2 > 30)
+    for cls in ("bar", "ring"):
+        (root / cls).mkdir(parents=True)
+        for i in range(20):
+            img = np.zeros((28, 28), np.uint8)
+            if cls == "bar":
+                img[4:24, 12:16] = 255
+            else:
+                img[ring] = 255
+            noisy = np.clip(img + rng.integers(0, 40, (28, 28)), 0, 255)
+            Image.fromarray(noisy.astype(np.uint8)).save(root / cls / f"{i}.png")
+    return root

@@ -51,6 +51,7 @@ from .helpers import (
     assert_user_message,
     has_cjk,
     run_cli,
+    shapes_folder,
 )
 
 SPEC = PRESETS["spiral-relu"].spec
@@ -1165,27 +1166,6 @@ def test_issue13_ctrl_c_while_writing_leaves_no_temporary(
 
 
 # --- data info: saved by train --save, used by predict and evaluate ---------------
-def _shapes_folder(root: Path) -> Path:
-    """An image folder with two named classes (bars and rings), 20 images each."""
-    import numpy as np
-    from PIL import Image
-
-    rng = np.random.default_rng(0)
-    y, x = np.ogrid[:28, :28]
-    ring = ((y - 14) ** 2 + (x - 14) ** 2 < 80) & ((y - 14) ** 2 + (x - 14) ** 2 > 30)
-    for cls in ("bar", "ring"):
-        (root / cls).mkdir(parents=True)
-        for i in range(20):
-            img = np.zeros((28, 28), np.uint8)
-            if cls == "bar":
-                img[4:24, 12:16] = 255
-            else:
-                img[ring] = 255
-            noisy = np.clip(img + rng.integers(0, 40, (28, 28)), 0, 255)
-            Image.fromarray(noisy.astype(np.uint8)).save(root / cls / f"{i}.png")
-    return root
-
-
 def _flat_net(folder: Path) -> Path:
     path = folder / "flat.json"
     path.write_text(json.dumps({"input_shape": [1, 28, 28], "layers": [
@@ -1194,7 +1174,7 @@ def _flat_net(folder: Path) -> Path:
 
 
 def test_issue13_train_save_stores_the_data_info(tmp_path, capsys) -> None:
-    images = _shapes_folder(tmp_path / "shapes")
+    images = shapes_folder(tmp_path / "shapes")
     project = tmp_path / "shapes.nnstudio"
     result = run_cli(capsys, "train", _flat_net(tmp_path), "--dataset", images,
                      "--epochs", "2", "--no-probes", "--save", project)
@@ -1210,7 +1190,7 @@ def test_issue13_train_save_stores_the_data_info(tmp_path, capsys) -> None:
 
 def test_issue13_evaluate_normalizes_as_in_training(tmp_path, capsys) -> None:
     """The stored mean/std are applied, not the scored data's own statistics."""
-    images = _shapes_folder(tmp_path / "shapes")
+    images = shapes_folder(tmp_path / "shapes")
     project = tmp_path / "shapes.nnstudio"
     run_cli(capsys, "train", _flat_net(tmp_path), "--dataset", images,
             "--epochs", "2", "--no-probes", "--save", project)

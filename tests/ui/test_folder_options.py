@@ -3,34 +3,11 @@ undo step that changes the data (shape, options), undo puts both back."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from nnstudio.ui.data_preview import TILES
 from tests.conftest import ARTIFACTS
+from tests.robustness.helpers import shapes_folder
 
 SHOTS = ARTIFACTS / "folder-options"
-
-
-def _shapes_folder(root: Path) -> Path:
-    """An image folder with two classes (bars and rings), 20 noisy 28x28 images each
-    (as tests/robustness/test_files.py builds it)."""
-    import numpy as np
-    from PIL import Image
-
-    rng = np.random.default_rng(0)
-    y, x = np.ogrid[:28, :28]
-    ring = ((y - 14) ** 2 + (x - 14) ** 2 < 80) & ((y - 14) ** 2 + (x - 14) ** 2 > 30)
-    for cls in ("bar", "ring"):
-        (root / cls).mkdir(parents=True)
-        for i in range(20):
-            img = np.zeros((28, 28), np.uint8)
-            if cls == "bar":
-                img[4:24, 12:16] = 255
-            else:
-                img[ring] = 255
-            noisy = np.clip(img + rng.integers(0, 40, (28, 28)), 0, 255)
-            Image.fromarray(noisy.astype(np.uint8)).save(root / cls / f"{i}.png")
-    return root
 
 
 def _loaded(panel, options: dict) -> bool:
@@ -42,7 +19,7 @@ def test_folder_options_change_the_data_in_one_undo_step(main_window, qtbot, tmp
     window = main_window()
     panel, doc = window.training_panel, window.document
     box = panel.data_box
-    folder = str(_shapes_folder(tmp_path / "shapes"))
+    folder = str(shapes_folder(tmp_path / "shapes"))
     assert not box.folder_options.isVisible(), "hidden for a generated dataset"
     box.choose_dataset(folder)
     qtbot.waitUntil(lambda: _loaded(panel, {}) and doc.spec.input_shape == (1, 28, 28),
@@ -73,7 +50,7 @@ def test_colour_validation_and_augment_reach_the_loaded_data(
     window = main_window()
     panel, doc = window.training_panel, window.document
     form = panel.data_box.folder_options
-    panel.data_box.choose_dataset(str(_shapes_folder(tmp_path / "shapes")))
+    panel.data_box.choose_dataset(str(shapes_folder(tmp_path / "shapes")))
     qtbot.waitUntil(lambda: _loaded(panel, {}), timeout=60_000)
     plain = len(panel.data_source.data.x_train)
     form.color_combo.setCurrentIndex(form.color_combo.findData("rgb"))
@@ -101,7 +78,7 @@ def test_preview_shows_augmented_copies_only_when_augment_is_on(qtbot, tmp_path)
     from nnstudio.core.datasets import load_dataset
     from nnstudio.ui.data_preview import DataPreview
 
-    folder = _shapes_folder(tmp_path / "shapes")
+    folder = shapes_folder(tmp_path / "shapes")
     preview = DataPreview()
     qtbot.addWidget(preview)
     preview.resize(320, 300)
